@@ -1,0 +1,100 @@
+"""The translation catalogue: every string a person reads goes through here.
+
+The catalogue lives in ``govdecide/locales/*.yaml``; each file maps a key to its English
+and Chinese text (``{en: ..., zh: ...}``). Several files keep areas apart (engine
+messages, app labels, reports) but they form one catalogue: a key may appear only once,
+and a test fails when a key lacks a language. Templates use ``str.format`` fields, and
+numbers are formatted per language by :func:`fmt_num` and :func:`fmt_pct` before they
+are put in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGS: tuple[str, ...] = ("en", "zh")
+DEFAULT_LANG = "en"
+LOCALE_DIR = Path(__file__).parent / "locales"
+
+
+class CatalogueError(RuntimeError):
+    """The catalogue itself is broken (a programming error, caught by the tests)."""
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Load and merge every locale file once; a key defined twice is an error."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALE_DIR.glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        for key, entry in data.items():
+            if key in merged:
+                raise CatalogueError(f"key {key!r} is defined twice (again in {path.name})")
+            if not isinstance(entry, dict):
+                raise CatalogueError(f"key {key!r} in {path.name} is not a mapping")
+            merged[str(key)] = {str(k): str(v) for k, v in entry.items()}
+    return merged
+
+
+def normalize_lang(lang: str | None) -> str:
+    """Map a browser locale such as ``zh-CN`` or ``en_GB`` to a catalogue language."""
+    if not lang:
+        return DEFAULT_LANG
+    code = str(lang).replace("_", "-").split("-")[0].lower()
+    return code if code in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
+    """The text of ``key`` in ``lang`` (English when missing), with ``params`` filled in.
+
+    An unknown key raises: a silent fallback would hide an untranslated string.
+    """
+    entries = catalogue()
+    if key not in entries:
+        raise CatalogueError(f"missing catalogue key {key!r}")
+    entry = entries[key]
+    template = entry.get(normalize_lang(lang)) or entry[DEFAULT_LANG]
+    return template.format(**params) if params else template
+
+
+def localize(text: str | Mapping[str, str] | None, lang: str = DEFAULT_LANG) -> str:
+    """Pick a scenario text in ``lang``; fall back to English, then to the first given."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    lang = normalize_lang(lang)
+    if lang in text:
+        return text[lang]
+    if DEFAULT_LANG in text:
+        return text[DEFAULT_LANG]
+    return next(iter(text.values()), "")
+
+
+def fmt_num(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """A number with digit grouping, the same way in both languages (1,234.5).
+
+    Chinese official statistics also group by thousands in tables, so the only
+    per-language difference is the text around the number, which the catalogue holds.
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if digits == 0:
+        value = round(value)
+        if value == 0:
+            value = 0  # no "-0"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(share: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A share in [0, 1] as a percentage: 0.412 -> '41.2%'."""
+    if share is None or not math.isfinite(share):
+        return "—"
+    return f"{share * 100:.{digits}f}%"
