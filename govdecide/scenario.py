@@ -542,3 +542,12 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     data = scenario_to_data(scenario)
     ordered = {"format": FORMAT} | {k: v for k, v in data.items() if k != "format"}
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
+
+
+def display_names(scenario: Scenario, lang: str = "en") -> dict[str, str]:
+    """District and program names in ``lang``, by id (for sentences, tables and charts)."""
+    from govdecide.i18n import localize
+
+    out = {d.id: localize(d.name, lang) for d in scenario.districts}
+    out.update({p.id: localize(p.name, lang) for p in scenario.programs})
+    return out
