@@ -1,0 +1,8 @@
+"""``python -m govdecide``: the command line (see :mod:`govdecide.cli`)."""
+
+import sys
+
+from govdecide.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

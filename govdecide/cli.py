@@ -1,0 +1,180 @@
+"""The command line dispatcher: ``python -m govdecide <command> ...``.
+
+Each area of the project owns a module listed in :data:`COMMAND_MODULES` that exposes
+``register(subparsers) -> None``; it adds its subcommands and sets ``handler=fn`` on each,
+where ``fn(args) -> int`` returns the exit code. This module only builds the parser, runs
+the handler and turns bad input (:class:`ScenarioError`, a bad option) into plain messages
+on stderr with exit code 1, never a traceback, because the people who run it are
+policymakers and trainers, not programmers.
+
+Exit codes, shared by every subcommand: 0 a result exists, 1 bad input, 2 infeasible.
+
+Options that shape a solve are shared too (:func:`add_solve_options`,
+:func:`settings_from_args`) so ``solve`` and every analysis read them the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from govdecide.data import SOLVERS, Settings
+from govdecide.errors import Problem, ScenarioError
+from govdecide.i18n import LANGS, normalize_lang, t
+
+COMMAND_MODULES: tuple[str, ...] = ("govdecide.cli_engine",)
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_INFEASIBLE = 2
+METHODS = ("auto", "milp", "structured")
+
+
+class UsageError(Exception):
+    """A command line that cannot be parsed; shown as a message with exit code 1."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting with 2 (2 means "infeasible" here)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise a :class:`UsageError` so :func:`main` can return exit code 1."""
+        raise UsageError(message, self.format_usage())
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    """The ``--lang`` value before full parsing, so help texts come out in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalize_lang(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalize_lang(arg.split("=", 1)[1])
+    return "en"
+
+
+def add_solve_options(parser: argparse.ArgumentParser, lang: str = "en") -> None:
+    """Add the options every solving subcommand shares (budget, staff, weights, solver...).
+
+    Numbers are read as text and converted in :func:`settings_from_args`, so that a bad
+    value is reported like any other bad input, in the user's language, with exit code 1.
+    """
+    group = parser.add_argument_group(t("cli.group_solve", lang))
+    group.add_argument("--budget", metavar="B", help=t("cli.help_budget", lang))
+    group.add_argument("--staff", metavar="S", help=t("cli.help_staff", lang))
+    group.add_argument(
+        "--equity-weight", dest="equity_weight", metavar="L", help=t("cli.help_equity", lang)
+    )
+    group.add_argument(
+        "--weight",
+        dest="weights",
+        metavar="PROGRAM=W",
+        action="append",
+        default=[],
+        help=t("cli.help_weight", lang),
+    )
+    group.add_argument("--solver", choices=SOLVERS, help=t("cli.help_solver", lang))
+    group.add_argument(
+        "--time-limit", dest="time_limit", metavar="SECONDS", help=t("cli.help_time_limit", lang)
+    )
+    group.add_argument("--gap", metavar="G", help=t("cli.help_gap", lang))
+    group.add_argument("--method", choices=METHODS, default="auto", help=t("cli.help_method", lang))
+
+
+def _number(text: str | None, option: str, problems: list[Problem]) -> float | None:
+    """A finite number from an option's text, or a problem recorded in plain words."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        problems.append(Problem(option, "cli_not_number", {"got": repr(text)}))
+        return None
+    if not math.isfinite(value):
+        problems.append(Problem(option, "not_finite", {"got": text}))
+        return None
+    return value
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The :class:`Settings` the shared solve options describe; bad values raise ScenarioError.
+
+    ``--staff none`` (or ``inf``) lifts the staff limit. Range checks (budget >= 0, weight
+    in [0, 1], known program names) stay in ``data.problem_data`` so they are the same for
+    the app and the command line.
+    """
+    problems: list[Problem] = []
+    staff_text = getattr(args, "staff", None)
+    if staff_text is not None and staff_text.strip().lower() in ("none", "inf", "unlimited"):
+        staff: float | None = math.inf
+    else:
+        staff = _number(staff_text, "--staff", problems)
+    weights: dict[str, float] = {}
+    for item in getattr(args, "weights", None) or []:
+        program, sep, value_text = item.partition("=")
+        program = program.strip()
+        if not sep or not program:
+            problems.append(Problem("--weight", "cli_bad_weight", {"got": repr(item)}))
+            continue
+        value = _number(value_text.strip(), f"--weight {program}", problems)
+        if value is not None:
+            weights[program] = value
+    settings = Settings(
+        budget=_number(getattr(args, "budget", None), "--budget", problems),
+        staff=staff,
+        equity_weight=_number(getattr(args, "equity_weight", None), "--equity-weight", problems),
+        weights=weights,
+        solver=getattr(args, "solver", None),
+        time_limit_s=_number(getattr(args, "time_limit", None), "--time-limit", problems),
+        gap=_number(getattr(args, "gap", None), "--gap", problems),
+        method=getattr(args, "method", None) or "auto",
+    )
+    if problems:
+        raise ScenarioError(problems)
+    return settings
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The full parser: global options, then every registered area's subcommands."""
+    parser = _Parser(prog="python -m govdecide", description=t("cli.description", lang))
+    parser.add_argument("--lang", choices=LANGS, default="en", help=t("cli.help_lang", lang))
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, title=t("cli.commands", lang)
+    )
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code (0 result, 1 bad input, 2 infeasible)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    try:
+        parser = build_parser(lang)
+        args = parser.parse_args(argv)
+        args.lang = normalize_lang(args.lang)
+        return int(args.handler(args))
+    except UsageError as exc:
+        sys.stderr.write(exc.usage)
+        sys.stderr.write(t("cli.usage_error", lang, detail=exc.message) + "\n")
+        return EXIT_BAD_INPUT
+    except ScenarioError as exc:
+        sys.stderr.write(exc.messages_text(lang) + "\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write(t("cli.interrupted", lang) + "\n")
+        return 130
+    except BrokenPipeError:
+        # output piped into `head` and closed early: not an error of ours
+        return EXIT_OK
