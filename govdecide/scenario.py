@@ -197,28 +197,58 @@ class Scenario(_Strict):
 # Line numbers: the YAML node tree gives every key path the line it starts on.
 
 
-def _line_map(text: str) -> dict[tuple[Any, ...], int]:
-    """Map each key path in the document to its (1-based) line."""
+MAX_NODES = 500_000
+Raw = tuple[tuple[Any, ...], str, dict]
+
+
+class _TooComplex(Exception):
+    """The YAML document expands (through aliases) to more nodes than a scenario needs."""
+
+
+def _line_map(
+    text: str,
+) -> tuple[dict[tuple[Any, ...], int], list[tuple[tuple[Any, ...], str, dict, int]]]:
+    """Map each key path in the document to its (1-based) line, and find duplicate keys.
+
+    ``yaml.safe_load`` keeps the last of two equal keys in a mapping without a word, so a
+    pasted block would silently replace another: the node tree is the only place left to
+    see it. The walk also counts nodes, because aliases let a small file expand into an
+    enormous document (and validating it would take hours): past :data:`MAX_NODES` the
+    file is refused.
+    """
     lines: dict[tuple[Any, ...], int] = {}
+    duplicates: list[tuple[tuple[Any, ...], str, dict, int]] = []
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return lines
-
-    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        return lines, duplicates
+    count = 0
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [] if root is None else [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _TooComplex
         lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
             for key_node, value_node in node.value:
-                key = key_node.value
-                lines[path + (key,)] = key_node.start_mark.line + 1
-                walk(value_node, path + (key,))
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    continue
+                line = key_node.start_mark.line + 1
+                if key in first and key != "<<":
+                    duplicates.append(
+                        (path + (key,), "duplicate_key", {"key": key, "first": first[key]}, line)
+                    )
+                    continue
+                first[key] = line
+                lines[path + (key,)] = line
+                stack.append((value_node, path + (key,)))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
-                walk(item, path + (i,))
-
-    if root is not None:
-        walk(root, ())
-    return lines
+                stack.append((item, path + (i,)))
+    return lines, duplicates
 
 
 def format_path(path: tuple[Any, ...]) -> str:
@@ -253,11 +283,36 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 
 
 def _short(value: Any) -> str:
-    """A value as a short quote for a message."""
+    """A value as a short quote for a message, written the way YAML writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    if isinstance(value, (dict, list)):
+        try:
+            text = yaml.safe_dump(
+                value, default_flow_style=True, allow_unicode=True, width=1000
+            ).strip()
+        except yaml.YAMLError:
+            text = str(value)
+        return text if len(text) <= 60 else text[:57] + "..."
     text = repr(value) if isinstance(value, str) else str(value)
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _reads_as_number(value: Any) -> bool:
+    """True for text such as '1e6' that a person meant as a number."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value.replace("_", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _problem_from_pydantic(err: dict[str, Any], data: Any) -> tuple[tuple[Any, ...], str, dict]:
@@ -277,6 +332,9 @@ def _problem_from_pydantic(err: dict[str, Any], data: Any) -> tuple[tuple[Any, .
         return path, "not_finite", {"got": got}
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         code = "not_whole_number" if kind.startswith("int") else "not_number"
+        if code == "not_number" and _reads_as_number(err.get("input")):
+            # YAML 1.1 reads 1e6 (no dot) as text: say how to write it
+            return path, "number_as_text", {"got": got}
         return path, code, {"got": got}
     if kind == "bool_type":
         return path, "not_bool", {"got": got}
@@ -331,7 +389,11 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
                 continue
             if ident in seen:
                 found.append(
-                    ((section, i, "id"), "duplicate_id", {"id": ident, "first": seen[ident]})
+                    (
+                        (section, i, "id"),
+                        "duplicate_id",
+                        {"id": ident, "first": f"{section}[{seen[ident]}]"},
+                    )
                 )
             else:
                 seen[ident] = i
@@ -348,12 +410,16 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
         if declared and isinstance(inds, dict):
             for key in inds:
                 if key not in indicator_ids:
-                    found.append((("districts", i, "indicators", key), "unknown_indicator", {}))
+                    found.append(
+                        (("districts", i, "indicators", key), "unknown_indicator", {"id": key})
+                    )
         base = d.get("baseline")
         if isinstance(base, dict):
             for key in base:
                 if key not in program_ids:
-                    found.append((("districts", i, "baseline", key), "unknown_program", {}))
+                    found.append(
+                        (("districts", i, "baseline", key), "unknown_program", {"id": key})
+                    )
 
     weighted_need = 0.0
     for j, p in _items(data.get("programs")):
@@ -371,9 +437,10 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
                     else:
                         inds = d.get("indicators") if isinstance(d.get("indicators"), dict) else {}
                         if ind not in inds:
+                            where = ("districts", i, "indicators") if inds else ("districts", i)
                             found.append(
                                 (
-                                    ("districts", i),
+                                    where,
                                     "lacks_need_indicator",
                                     {"indicator": ind, "program": p.get("id", j)},
                                 )
@@ -388,7 +455,9 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
         if isinstance(bounds, dict):
             for key, b in bounds.items():
                 if key not in district_ids:
-                    found.append((("programs", j, "district_bounds", key), "unknown_district", {}))
+                    found.append(
+                        (("programs", j, "district_bounds", key), "unknown_district", {"id": key})
+                    )
                 lo = _num(b.get("min_units")) if isinstance(b, dict) else None
                 hi = _num(b.get("max_units")) if isinstance(b, dict) else None
                 lo = lo if lo is not None else _num(p.get("min_units", 0.0))
@@ -410,6 +479,8 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
                     {"lo": _short(lo), "hi": _short(hi)},
                 )
             )
+        if p.get("integer") is True:
+            found.extend(_whole_bounds(j, p))
         smin, smax = _num(p.get("spend_min")), _num(p.get("spend_max"))
         if smin is not None and smax is not None and smin > smax:
             found.append(
@@ -423,12 +494,23 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
     if districts and _items(data.get("programs")) and weighted_need <= 0 and not found:
         found.append((("programs",), "no_need", {}))
 
+    controls_seen: dict[str, int] = {}
     for k, c in _items(data.get("controls")):
         param = c.get("param")
         if isinstance(param, str) and CONTROL_PARAM.match(param):
             parts = param.split(".")
             if parts[0] == "programs" and parts[1] not in program_ids:
                 found.append((("controls", k, "param"), "unknown_program", {"id": parts[1]}))
+            if param in controls_seen:
+                found.append(
+                    (
+                        ("controls", k, "param"),
+                        "duplicate_control",
+                        {"param": param, "first": controls_seen[param]},
+                    )
+                )
+            else:
+                controls_seen[param] = k
         lo, hi = _num(c.get("min")), _num(c.get("max"))
         if lo is not None and hi is not None and lo >= hi:
             found.append(
@@ -437,10 +519,121 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
         if param == "policy.equity_weight" and lo is not None and hi is not None:
             if lo < 0 or hi > 1:
                 found.append((("controls", k), "equity_range", {}))
+        elif isinstance(param, str) and lo is not None and lo < 0:
+            # budget, staff and weights are never negative: a slider must not offer it
+            found.append((("controls", k, "min"), "control_negative", {"got": _short(lo)}))
+
+    found.extend(_district_layout_checks(districts))
+    found.extend(_map_checks(data.get("map")))
     return found
 
 
+def _whole_bounds(j: int, program: dict) -> list[Raw]:
+    """Bounds of a program with whole units must be whole numbers.
+
+    A minimum of 1.5 stations would silently mean 2 in the optimizer; a person who wrote it
+    meant something else, so it is reported instead of rounded.
+    """
+    found: list[Raw] = []
+    places: list[tuple[tuple[Any, ...], Any]] = [
+        (("programs", j, key), program.get(key)) for key in ("min_units", "max_units")
+    ]
+    bounds = program.get("district_bounds")
+    if isinstance(bounds, dict):
+        for district, b in bounds.items():
+            if isinstance(b, dict):
+                places += [
+                    (("programs", j, "district_bounds", district, key), b.get(key))
+                    for key in ("min_units", "max_units")
+                ]
+    for path, value in places:
+        number = _num(value)
+        if number is not None and not float(number).is_integer():
+            found.append((path, "not_whole_units", {"got": _short(value)}))
+    return found
+
+
+def _district_layout_checks(districts: list[tuple[int, dict]]) -> list[Raw]:
+    """Two districts on one tile (or one map region) is a typo that hides a district."""
+    found: list[Raw] = []
+    tiles: dict[tuple[int, int], int] = {}
+    regions: dict[str, int] = {}
+    for i, d in districts:
+        tile = d.get("tile")
+        if (
+            isinstance(tile, list)
+            and len(tile) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in tile)
+        ):
+            key = (tile[0], tile[1])
+            if key in tiles:
+                found.append(
+                    (
+                        ("districts", i, "tile"),
+                        "duplicate_tile",
+                        {"tile": f"[{key[0]}, {key[1]}]", "first": tiles[key]},
+                    )
+                )
+            else:
+                tiles[key] = i
+        map_id = d.get("map_id")
+        if isinstance(map_id, str):
+            if map_id in regions:
+                found.append(
+                    (
+                        ("districts", i, "map_id"),
+                        "duplicate_map_id",
+                        {"id": map_id, "first": regions[map_id]},
+                    )
+                )
+            else:
+                regions[map_id] = i
+    return found
+
+
+def _map_checks(spec: Any) -> list[Raw]:
+    """The map file must sit next to the scenario: relative, inside its folder tree.
+
+    A scenario can be uploaded by anyone; a path such as ``/etc/passwd`` or ``../../x``
+    must not make the app read files outside the scenario's own folder.
+    """
+    if not isinstance(spec, dict) or not isinstance(spec.get("topojson"), str):
+        return []
+    path = spec["topojson"]
+    parts = path.replace("\\", "/").split("/")
+    if (
+        not path.strip()
+        or path.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", path)
+        or ".." in parts
+    ):
+        return [(("map", "topojson"), "map_path", {"got": _short(path)})]
+    return []
+
+
 # ---------------------------------------------------------------------------------------
+
+
+def _yaml_hint(problem: str, exc: yaml.YAMLError) -> str:
+    """The catalogue code of a YAML syntax error, in words a non-programmer can act on.
+
+    PyYAML's own words ("expected <block end>, but found '<block mapping start>'") name
+    the parser's state, not the mistake; the common mistakes have recognisable states.
+    """
+    context = str(getattr(exc, "context", "") or "")
+    if "\\t" in problem or "\t" in problem:
+        return "yaml_tab"
+    if "quoted scalar" in context or "quoted scalar" in problem:
+        return "yaml_quote"
+    if "flow" in context or "flow" in problem:
+        return "yaml_bracket"
+    if (
+        "block" in problem
+        or "mapping values" in problem
+        or "could not find expected ':'" in (problem)
+    ):
+        return "yaml_indent"
+    return "yaml_syntax"
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
@@ -459,32 +652,52 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError([Problem("", "yaml_syntax", {"detail": problem}, line, file)]) from None
+        raise ScenarioError(
+            [Problem("", _yaml_hint(str(problem), exc), {"detail": problem}, line, file)]
+        ) from None
     if not isinstance(data, dict):
         raise ScenarioError([Problem("", "not_a_scenario", {}, 1, file)])
-    return scenario_from_data(data, file=file, lines=_line_map(text))
+    try:
+        lines, duplicates = _line_map(text)
+    except _TooComplex:
+        raise ScenarioError(
+            [Problem("", "too_complex", {"limit": f"{MAX_NODES:,}"}, None, file)]
+        ) from None
+    extra = [
+        Problem(format_path(path), code, params, line, file)
+        for path, code, params, line in duplicates
+    ]
+    return scenario_from_data(data, file=file, lines=lines, extra_problems=extra)
 
 
 def scenario_from_data(
     data: Mapping[str, Any],
     file: str = "<scenario>",
     lines: Mapping[tuple[Any, ...], int] | None = None,
+    extra_problems: list[Problem] | None = None,
 ) -> Scenario:
-    """Validate an already-parsed mapping (from YAML, an edited table or a test)."""
+    """Validate an already-parsed mapping (from YAML, an edited table or a test).
+
+    ``lines`` maps key paths to line numbers (from :func:`parse_scenario`); problems found
+    before this point (duplicate YAML keys) come in ``extra_problems`` so that every problem
+    of the file is reported together.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError([Problem("", "not_a_scenario", {}, None, file)])
     data = dict(data)
     lines = lines or {}
-    raw: list[tuple[tuple[Any, ...], str, dict]] = []
+    raw: list[Raw] = []
     model: Scenario | None = None
     try:
         model = Scenario.model_validate(data)
     except ValidationError as exc:
         raw.extend(_problem_from_pydantic(e, data) for e in exc.errors())
     raw.extend(_cross_checks(data))
-    if raw:
-        problems = []
-        seen = set()
+    problems = list(extra_problems or [])
+    if raw or problems:
+        seen = {(p.path, p.code) for p in problems}
         for path, code, params in raw:
-            key = (path, code)
+            key = (format_path(path), code)
             if key in seen:
                 continue
             seen.add(key)
