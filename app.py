@@ -1,0 +1,61 @@
+"""govdecide, the app: ``streamlit run app.py`` opens on the teaching city.
+
+This file only sets up navigation and the sidebar every page shares (scenario picker,
+language switch, about this scenario); each page lives in ``pages/`` and stays thin.
+
+To add a page, add one line to :data:`PAGES`: (section title key, page file, page title
+key, icon). Sections appear in the order they first occur; the first page is the one the
+app opens on. Title keys may live in any catalogue file (``govdecide/locales/*.yaml``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from govdecide.i18n import t
+from ui.sidebar import render_sidebar, sync_url
+from ui.state import current_lang, init_session
+
+# (section title key, page file, page title key, Material icon)
+PAGES: list[tuple[str, str, str, str]] = [
+    ("app.section.decide", "pages/allocate.py", "app.page.allocate", ":material/tune:"),
+    ("app.section.decide", "pages/explore.py", "app.page.explore", ":material/map:"),
+    # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
+    # issue 5 (data in/out) adds its pages here, in section "app.section.data"
+    ("app.section.help", "pages/about.py", "app.page.about", ":material/info:"),
+]
+
+HERE = Path(__file__).parent
+
+
+def navigation(lang: str) -> dict[str, list[st.Page]]:
+    """The pages of :data:`PAGES` grouped by section, with titles in ``lang``."""
+    sections: dict[str, list[st.Page]] = {}
+    for i, (section, path, title_key, icon) in enumerate(PAGES):
+        page = st.Page(
+            str(HERE / path),
+            title=t(title_key, lang),
+            icon=icon,
+            url_path=Path(path).stem,
+            default=i == 0,
+        )
+        sections.setdefault(t(section, lang), []).append(page)
+    return sections
+
+
+def main() -> None:
+    """Set up the session, draw the shared sidebar and run the chosen page."""
+    st.set_page_config(
+        page_title="govdecide", page_icon=":material/account_balance:", layout="wide"
+    )
+    init_session()
+    lang = current_lang()
+    page = st.navigation(navigation(lang))
+    render_sidebar(lang)
+    sync_url(lang)
+    page.run()
+
+
+main()

@@ -1,0 +1,34 @@
+"""Explore: the districts and what is known about them, the programs, and the sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from govdecide.i18n import localize, t
+from ui.explore_view import districts_table, map_section, programs_table, sources_table
+from ui.sidebar import require_scenario
+from ui.state import current_lang
+from ui.text import md_escape
+
+lang = current_lang()
+entry, scenario = require_scenario(lang)
+st.title(t("app.explore.title", lang, name=md_escape(localize(scenario.name, lang))))
+if scenario.description is not None:
+    st.markdown(md_escape(localize(scenario.description, lang)))
+
+map_section(scenario, entry, lang)
+
+st.subheader(t("app.explore.districts", lang))
+st.dataframe(districts_table(scenario, lang), hide_index=True, width="stretch")
+
+st.subheader(t("app.explore.programs", lang))
+st.caption(t("app.explore.programs_note", lang))
+st.dataframe(programs_table(scenario, lang), hide_index=True, width="stretch")
+
+st.subheader(t("app.explore.sources", lang))
+if scenario.indicators:
+    st.dataframe(sources_table(scenario, lang), hide_index=True, width="stretch")
+else:
+    st.info(t("app.explore.no_sources", lang))
+if scenario.attribution is not None:
+    st.caption(md_escape(localize(scenario.attribution, lang)))

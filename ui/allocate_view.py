@@ -1,0 +1,344 @@
+"""The Allocate page's body: sliders, headline figures, summary, charts and table.
+
+Everything below the page title is one fragment, so moving a slider reruns only this
+part of the page (no full-page flash), and solves come from the caches of
+:mod:`ui.solving`. The exact solve runs in a background thread; a small polling fragment
+shows its progress and reruns the page once when it is done.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from govdecide import charts
+from govdecide.data import Settings
+from govdecide.errors import ScenarioError
+from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.result import Result
+from govdecide.scenario import Scenario, display_names
+from govdecide.summary import (
+    basis_text,
+    budget_step,
+    district_table,
+    effective_weights,
+    marginal_text,
+    marginal_value,
+    resolved_gain,
+    signed,
+    summarize,
+)
+from ui import controls, solving
+from ui.maps import district_map
+from ui.state import Entry, set_page_query, sync_query_params
+from ui.text import md_escape
+
+NEXT_BUDGET_MAX_DISTRICTS = 200  # re-solve for "what more money buys" only when quick
+
+
+def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> dict[str, float]:
+    """Draw the sliders (policy first, program weights in an expander); return values."""
+    store = controls.stored_values(entry.key)
+    values = controls.current_values(entry.key, specs)
+    policy = [s for s in specs if s.param.startswith("policy.")]
+    weights = [s for s in specs if s.param.startswith("programs.")]
+
+    def draw(spec: controls.ControlSpec) -> None:
+        key = controls.widget_key(entry.key, spec)
+        if key not in st.session_state:
+            st.session_state[key] = values[spec.param]
+        fmt = "%.0f" if spec.digits == 0 else f"%.{spec.digits}f"
+        value = st.slider(
+            md_escape(spec.label),
+            min_value=spec.min,
+            max_value=spec.max,
+            step=spec.step,
+            key=key,
+            help=spec.help,
+            format=fmt,
+        )
+        store[spec.param] = float(value)
+        values[spec.param] = float(value)
+
+    for spec in policy:
+        draw(spec)
+    if weights:
+        with st.expander(t("app.alloc.weights", lang), expanded=False):
+            for spec in weights:
+                draw(spec)
+    if st.button(t("app.alloc.reset", lang), key=f"reset:{entry.key}", type="tertiary"):
+        for spec in specs:
+            st.session_state.pop(controls.widget_key(entry.key, spec), None)
+        store.clear()
+        st.rerun(scope="fragment")
+    return values
+
+
+def status_box(result: Result, lang: str, exact: bool) -> None:
+    """The solve status in words, honest about how close a time-limited answer is."""
+    text = result.status_text(lang)
+    if result.status == "optimal":
+        extra = ""
+        if result.gap is not None:
+            extra = " " + t("app.alloc.proven_within", lang, gap=fmt_pct(result.gap, lang, 2))
+        st.success(text + extra, icon=":material/verified:")
+    elif result.status == "feasible":
+        st.info(text, icon=":material/timer:")
+    elif result.status == "infeasible":
+        st.warning(text, icon=":material/block:")
+    else:
+        st.warning(text, icon=":material/error:")
+    if exact:
+        st.caption(t("app.alloc.from_exact", lang))
+
+
+def headline(
+    scenario: Scenario,
+    result: Result,
+    lang: str,
+    settings: Settings,
+    next_result: Result | None,
+) -> None:
+    """The headline figures, each with its meaning on hover."""
+    currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        t("app.kpi.people", lang),
+        fmt_num(result.people_newly_served, lang),
+        help=t("app.kpi.people_help", lang),
+        border=True,
+    )
+    c2.metric(
+        t("app.kpi.efficiency", lang),
+        fmt_pct(result.efficiency, lang),
+        delta=_points(result.efficiency, result.efficiency_before, lang),
+        help=t("app.kpi.efficiency_help", lang),
+        border=True,
+    )
+    c3.metric(
+        t("app.kpi.equity", lang),
+        fmt_pct(result.equity, lang),
+        delta=_points(result.equity, result.equity_before, lang),
+        help=t("app.kpi.equity_help", lang),
+        border=True,
+    )
+    c4, c5, c6 = st.columns(3)
+    c4.metric(
+        t("app.kpi.budget", lang),
+        fmt_num(result.budget_used, lang),
+        help=t("app.kpi.budget_help", lang, budget=fmt_num(result.budget, lang), currency=currency),
+        border=True,
+    )
+    staff_help = (
+        t("app.kpi.staff_help", lang, staff=fmt_num(result.staff, lang))
+        if result.staff is not None
+        else t("app.kpi.staff_nolimit", lang)
+    )
+    c5.metric(
+        t("app.kpi.staff", lang),
+        fmt_num(result.staff_used, lang),
+        help=staff_help,
+        border=True,
+    )
+    step = budget_step(scenario, result.budget)
+    gain = resolved_gain(result, next_result)
+    if gain is not None:
+        value = t("app.sum.next_people_short", lang, delta=signed(gain, lang))
+        basis = t("app.sum.basis_resolve", lang, step=fmt_num(step, lang))
+    else:
+        mv = marginal_value(result, effective_weights(scenario, settings), step)
+        value, basis = marginal_text(mv, lang), basis_text(mv, lang)
+    c6.metric(
+        t("app.kpi.marginal", lang, step=fmt_num(step, lang)),
+        value,
+        help=t("app.kpi.marginal_help", lang, basis=basis, currency=currency),
+        border=True,
+    )
+
+
+def _points(after: float | None, before: float | None, lang: str) -> str | None:
+    """A change of a share in percentage points, for a metric's delta."""
+    if after is None or before is None:
+        return None
+    return t("app.kpi.points", lang, points=f"{(after - before) * 100:+.1f}")
+
+
+def diagnosis(result: Result, scenario: Scenario, lang: str) -> None:
+    """Why no allocation fits, and the smallest changes that would make one fit."""
+    sentences = result.diagnosis_sentences(lang, display_names(scenario, lang))
+    if not sentences:
+        if result.status == "infeasible":
+            st.info(t("app.alloc.no_diagnosis", lang))
+        return
+    st.markdown("**" + t("app.alloc.ways_out", lang) + "**")
+    for sentence in sentences:
+        st.info(md_escape(sentence), icon=":material/lightbulb:")
+
+
+def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> None:
+    """Spend and units per district by program, coverage dumbbell, map of coverage gain."""
+    names = display_names(scenario, lang)
+    currency = localize(scenario.currency, lang)
+    order = [p.id for p in scenario.programs]
+    tabs = st.tabs(
+        [
+            t("app.alloc.tab_spend", lang),
+            t("app.alloc.tab_units", lang),
+            t("app.alloc.tab_coverage", lang),
+            t("app.alloc.tab_map", lang),
+        ]
+    )
+    with tabs[0]:
+        st.altair_chart(
+            charts.district_program_bars(
+                result.allocation, "spend", names, lang, currency=currency, program_order=order
+            ),
+            width="stretch",
+        )
+    with tabs[1]:
+        st.altair_chart(
+            charts.district_program_bars(
+                result.allocation, "new_units", names, lang, program_order=order
+            ),
+            width="stretch",
+        )
+    with tabs[2]:
+        st.altair_chart(charts.coverage_dumbbell(result.districts, names, lang), width="stretch")
+    with tabs[3]:
+        d = result.districts.set_index("district")
+        gain = (d["coverage_after"] - d["coverage_before"]) * 100
+        extra = {
+            t("app.chart.before", lang): {k: fmt_pct(v, lang) for k, v in
+                                          d["coverage_before"].items()},
+            t("app.chart.after", lang): {k: fmt_pct(v, lang) for k, v in
+                                         d["coverage_after"].items()},
+        }
+        chart = district_map(
+            scenario,
+            entry,
+            gain,
+            lang,
+            title=t("app.chart.gain_title", lang),
+            value_title=t("app.chart.gain_axis", lang),
+            value_format=".1f",
+            extra=extra,
+        )
+        if chart is None:
+            st.info(t("app.explore.no_map", lang))
+        else:
+            st.altair_chart(chart, width="content")
+
+
+def allocation_table(scenario: Scenario, result: Result, lang: str) -> None:
+    """The full allocation, one row per district and program, sortable by any column."""
+    table = district_table(scenario, result, lang)
+    only_new = st.toggle(t("app.alloc.only_new", lang), value=False, key="alloc_only_new")
+    if only_new:
+        table = table[table[t("app.col.new_units", lang)] > 0]
+    number = {
+        t("app.col.new_units", lang): st.column_config.NumberColumn(format="%.2f"),
+        t("app.col.spend", lang): st.column_config.NumberColumn(format="localized"),
+        t("app.col.staff", lang): st.column_config.NumberColumn(format="%.1f"),
+        t("app.col.need", lang): st.column_config.NumberColumn(format="localized"),
+        t("app.col.served", lang): st.column_config.NumberColumn(format="localized"),
+        t("app.col.coverage_before", lang): st.column_config.NumberColumn(format="%.1f"),
+        t("app.col.coverage_after", lang): st.column_config.NumberColumn(format="%.1f"),
+    }
+    st.dataframe(table, hide_index=True, column_config=number, width="stretch")
+
+
+def exact_panel(entry: Entry, scenario: Scenario, settings: Settings, lang: str) -> None:
+    """Offer an exact solve of a time-limited answer, and show its progress while it runs."""
+    job = solving.exact_job(entry.fingerprint, settings)
+    if job is None or (job.done and job.result is None):
+        if job is not None and job.error:
+            st.warning(t("app.alloc.exact_failed", lang))
+        label = t("app.alloc.exact_button", lang, minutes=int(solving.EXACT_TIME_LIMIT_S // 60))
+        if st.button(label, key="exact_start", icon=":material/hourglass_top:"):
+            solving.start_exact(entry.fingerprint, scenario, settings)
+            st.rerun(scope="fragment")
+        st.caption(t("app.alloc.exact_note", lang))
+        return
+    if not job.done:
+        _exact_progress(entry.fingerprint, settings, lang)
+
+
+@st.fragment(run_every=1.0)
+def _exact_progress(fingerprint: str, settings: Settings, lang: str) -> None:
+    """Poll the background solve once a second; rerun the page when it has finished."""
+    job = solving.exact_job(fingerprint, settings)
+    if job is None:
+        return
+    if job.done:
+        st.rerun()
+    elapsed = job.elapsed()
+    st.progress(
+        min(elapsed / job.time_limit_s, 1.0),
+        text=t(
+            "app.alloc.exact_running",
+            lang,
+            seconds=fmt_num(elapsed, lang),
+            limit=fmt_num(job.time_limit_s, lang),
+        ),
+    )
+
+
+@st.fragment
+def allocate_fragment(entry: Entry, scenario: Scenario, lang: str) -> None:
+    """Sliders and everything that depends on them (reruns alone when a slider moves)."""
+    specs = controls.control_specs(scenario, lang)
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        st.subheader(t("app.alloc.settings", lang))
+        values = slider_panel(entry, specs, lang)
+    set_page_query(controls.query_from_values(specs, values))
+    sync_query_params()
+    settings = controls.settings_from_values(values)
+    with right:
+        show_result(entry, scenario, settings, lang)
+
+
+def solve_for_page(
+    entry: Entry, scenario: Scenario, settings: Settings
+) -> tuple[Result, bool]:
+    """The result to show: a finished exact solve if there is one, else the quick one."""
+    exact = solving.finished_exact(entry.fingerprint, settings)
+    if exact is not None:
+        return exact, True
+    return solving.solve(entry.fingerprint, scenario, solving.interactive(settings)), False
+
+
+def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str) -> None:
+    """Status, headline figures, summary, charts and table for these settings."""
+    try:
+        with st.spinner(t("app.alloc.solving", lang), show_time=True):
+            result, exact = solve_for_page(entry, scenario, settings)
+    except ScenarioError as exc:
+        for message in exc.messages(lang):
+            st.warning(md_escape(message), icon=":material/warning:")
+        return
+    status_box(result, lang, exact)
+    if not result.has_solution:
+        diagnosis(result, scenario, lang)
+        if result.status == "no_solution":
+            exact_panel(entry, scenario, settings, lang)
+        return
+    next_result = None
+    if result.status == "optimal" and len(scenario.districts) <= NEXT_BUDGET_MAX_DISTRICTS:
+        step = budget_step(scenario, result.budget)
+        try:
+            next_result = solving.solve(
+                entry.fingerprint,
+                scenario,
+                solving.interactive(settings.with_(budget=result.budget + step)),
+            )
+        except ScenarioError:
+            next_result = None
+    headline(scenario, result, lang, settings, next_result)
+    if result.status == "feasible" and not exact:
+        exact_panel(entry, scenario, settings, lang)
+    st.subheader(t("app.alloc.summary", lang))
+    sentences = summarize(scenario, result, lang, settings, next_result)
+    st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences))
+    charts_tabs(scenario, entry, result, lang)
+    st.subheader(t("app.alloc.table", lang))
+    allocation_table(scenario, result, lang)

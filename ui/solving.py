@@ -1,0 +1,167 @@
+"""Cached solves for the app: quick ones for sliders, long exact ones in the background.
+
+* One :class:`~govdecide.engine.Allocator` per scenario per server (``st.cache_resource``):
+  it keeps the built model, so a budget or equity move only changes the model in place.
+* Results are cached by scenario and settings (``st.cache_data``): moving a slider back
+  to a value seen before shows the allocation at once, for every user of the server.
+* Interactive solves stop after :data:`INTERACTIVE_TIME_LIMIT_S`; the result says how
+  close it is (``Result.gap``). An exact solve runs in a thread of its own, on a model of
+  its own (so the shared allocator's lock is not held for minutes), and the page polls it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from govdecide.data import Settings
+from govdecide.engine import Allocator
+from govdecide.engine import solve as engine_solve
+from govdecide.result import Result
+from govdecide.scenario import Scenario
+
+INTERACTIVE_TIME_LIMIT_S = 2.0
+EXACT_TIME_LIMIT_S = 300.0
+EXACT_GAP = 1e-6
+_JOBS = "_govdecide_exact_jobs"
+
+SettingsKey = tuple[object, ...]
+
+
+def settings_key(settings: Settings) -> SettingsKey:
+    """A hashable key of the settings that shape a solve (for caches)."""
+    return (
+        settings.budget,
+        settings.staff,
+        settings.equity_weight,
+        tuple(sorted(settings.weights.items())),
+        settings.solver,
+        settings.time_limit_s,
+        settings.gap,
+        settings.integer,
+        settings.method,
+    )
+
+
+def settings_from_key(key: SettingsKey) -> Settings:
+    """The settings back from :func:`settings_key`."""
+    budget, staff, equity, weights, solver, limit, gap, integer, method = key
+    return Settings(
+        budget=budget,  # type: ignore[arg-type]
+        staff=staff,  # type: ignore[arg-type]
+        equity_weight=equity,  # type: ignore[arg-type]
+        weights=dict(weights),  # type: ignore[arg-type]
+        solver=solver,  # type: ignore[arg-type]
+        time_limit_s=limit,  # type: ignore[arg-type]
+        gap=gap,  # type: ignore[arg-type]
+        integer=bool(integer),
+        method=str(method),
+    )
+
+
+def interactive(settings: Settings) -> Settings:
+    """The settings of a slider solve: a short time limit, the scenario's gap."""
+    return settings.with_(time_limit_s=INTERACTIVE_TIME_LIMIT_S)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def allocator(fingerprint: str, _scenario: Scenario) -> Allocator:
+    """The server's one allocator for a scenario version (keyed by its fingerprint)."""
+    return Allocator(_scenario)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_solve(fingerprint: str, key: SettingsKey, _scenario: Scenario) -> Result:
+    """A solve, cached by scenario fingerprint and settings (bad settings raise, uncached)."""
+    return allocator(fingerprint, _scenario).solve(settings_from_key(key))
+
+
+def solve(fingerprint: str, scenario: Scenario, settings: Settings) -> Result:
+    """The result for these settings, from the cache when seen before on this server.
+
+    Raises :class:`~govdecide.errors.ScenarioError` for settings the engine rejects.
+    """
+    return _cached_solve(fingerprint, settings_key(settings), scenario)
+
+
+# -- exact solves in the background -------------------------------------------------------
+
+_FINISHED: OrderedDict[tuple[str, SettingsKey], Result] = OrderedDict()
+_FINISHED_LOCK = threading.Lock()
+_FINISHED_MAX = 64
+
+
+@dataclass
+class ExactJob:
+    """An exact solve running (or finished) in a background thread for one session."""
+
+    fingerprint: str
+    key: SettingsKey
+    time_limit_s: float
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    result: Result | None = None
+    error: str | None = None
+    thread: threading.Thread | None = None
+
+    @property
+    def done(self) -> bool:
+        """True once the solve has returned (with a result or an error)."""
+        return self.finished is not None
+
+    def elapsed(self) -> float:
+        """Seconds since the solve started (until it finished)."""
+        return (self.finished or time.monotonic()) - self.started
+
+
+def exact_settings(settings: Settings) -> Settings:
+    """The settings of an exact solve: long time limit and a tight gap."""
+    return settings.with_(time_limit_s=EXACT_TIME_LIMIT_S, gap=EXACT_GAP)
+
+
+def finished_exact(fingerprint: str, settings: Settings) -> Result | None:
+    """An exact result for these settings, if any session of this server computed one."""
+    with _FINISHED_LOCK:
+        return _FINISHED.get((fingerprint, settings_key(settings)))
+
+
+def _run_job(job: ExactJob, scenario: Scenario, settings: Settings) -> None:
+    """The thread body: solve on a fresh model (no shared lock) and publish the result."""
+    try:
+        result = engine_solve(scenario, exact_settings(settings))
+    except Exception as exc:  # noqa: BLE001 - shown to the user as a status, not a trace
+        job.error = str(exc)
+    else:
+        job.result = result
+        with _FINISHED_LOCK:
+            _FINISHED[(job.fingerprint, job.key)] = result
+            while len(_FINISHED) > _FINISHED_MAX:
+                _FINISHED.popitem(last=False)
+    finally:
+        job.finished = time.monotonic()
+
+
+def start_exact(fingerprint: str, scenario: Scenario, settings: Settings) -> ExactJob:
+    """Start (or return the running) exact solve of these settings for this session."""
+    jobs: dict[tuple[str, SettingsKey], ExactJob] = st.session_state.setdefault(_JOBS, {})
+    key = settings_key(settings)
+    job = jobs.get((fingerprint, key))
+    if job is not None and (not job.done or job.result is not None):
+        return job
+    job = ExactJob(fingerprint, key, EXACT_TIME_LIMIT_S)
+    job.thread = threading.Thread(
+        target=_run_job, args=(job, scenario, settings), name="govdecide-exact", daemon=True
+    )
+    jobs[(fingerprint, key)] = job
+    job.thread.start()
+    return job
+
+
+def exact_job(fingerprint: str, settings: Settings) -> ExactJob | None:
+    """This session's exact solve of these settings, running or finished, if any."""
+    jobs: dict[tuple[str, SettingsKey], ExactJob] = st.session_state.get(_JOBS, {})
+    return jobs.get((fingerprint, settings_key(settings)))

@@ -1,0 +1,19 @@
+"""Showing scenario text safely in Streamlit's Markdown.
+
+Scenario names and sources are user text: a ``$`` pair turns into LaTeX ("R$ thousand"),
+``*`` or ``[`` into formatting or links. :func:`md_escape` makes them literal.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~$<>:])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+\.)", re.MULTILINE)
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown, LaTeX (``$``), HTML and directive (``:``) syntax escaped."""
+    escaped = _SPECIAL.sub(r"\\\1", text)
+    # a list marker or heading underline at a line start would change the layout
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
