@@ -506,7 +506,7 @@ def _cross_checks(data: dict) -> list[tuple[tuple[Any, ...], str, dict]]:
                     (
                         ("controls", k, "param"),
                         "duplicate_control",
-                        {"param": param, "first": controls_seen[param]},
+                        {"param": param, "first": f"controls[{controls_seen[param]}]"},
                     )
                 )
             else:
