@@ -187,6 +187,9 @@ class FrontierPoint:
             "objective": self.objective,
             "people_served": self.people_served,
             "status": self.status,
+            "method": self.result.method,
+            "bound": self.result.bound,
+            "gap": self.result.gap,
         }
 
 
@@ -249,7 +252,18 @@ class Frontier:
     def frame(self) -> pd.DataFrame:
         """One row per point: point, epsilon, efficiency, equity, objective, people_served."""
         rows = [{"point": i} | p.to_dict() for i, p in enumerate(self.points)]
-        cols = ["point", "epsilon", "efficiency", "equity", "objective", "people_served", "status"]
+        cols = [
+            "point",
+            "epsilon",
+            "efficiency",
+            "equity",
+            "objective",
+            "people_served",
+            "status",
+            "method",
+            "bound",
+            "gap",
+        ]
         return pd.DataFrame(rows, columns=cols)
 
     def price_of_fairness(self, index: int | None = None) -> PriceOfFairness | None:
