@@ -5,6 +5,12 @@ with no integer solution it leaves the LP relaxation's fractional values in the 
 This module reads the solver's own status, solution state and best bound instead, so that a
 time-limited result is never called optimal and fractional leftovers are never shown.
 Each solve runs in its own temporary directory (CBC writes files there).
+
+HiGHS runs through ``FastHiGHS``, a subclass of PuLP's own adapter: PuLP's adapter adds
+columns and rows one call at a time, which at 3,000 districts costs more than the solve.
+Ours hands the whole model to highspy as arrays in three calls, keeps the solver's copy
+on the problem, and on the next solve of the same problem (a slider move) only refreshes
+bounds, costs and integrality. The model is still built and read through PuLP.
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pulp
 
 from govdecide.errors import input_error
+from govdecide.model import no_gc
 
 _BANNER_SILENCED = False
 
@@ -78,7 +87,12 @@ def available_solvers() -> list[str]:
 
 @dataclass(frozen=True)
 class SolveOutcome:
-    """What a solver run gave: a status code, whether values are usable, the bound."""
+    """What a solver run gave: a status code, whether values are usable, the bound.
+
+    ``solve_s`` is the whole call; ``solver_s`` the part spent inside the solver itself
+    (HiGHS ``run`` or CBC's own wall clock), so ``solve_s - solver_s`` is the adapter's
+    overhead (handing the model over and reading the solution back).
+    """
 
     status: str  # optimal | feasible | no_solution | infeasible | unbounded | error
     has_solution: bool
@@ -86,9 +100,12 @@ class SolveOutcome:
     bound: float | None  # best proven bound on the objective (same scale), when known
     solve_s: float
     solver: str
+    solver_s: float | None = None
+    mip_gap: float | None = None  # the solver's own relative gap, when a MIP
 
 
 _CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
+_CBC_WALL = re.compile(r"Wallclock seconds\):\s+([0-9.eE+-]+)")
 
 
 def _cbc_bound(log: str) -> float | None:
@@ -100,6 +117,307 @@ def _cbc_bound(log: str) -> float | None:
         return None
 
 
+def _cbc_wall(log: str) -> float | None:
+    """CBC's own wall-clock time from the end of its log, if printed."""
+    match = _CBC_WALL.findall(log)
+    try:
+        return float(match[-1]) if match else None
+    except ValueError:
+        return None
+
+
+class _Cache:
+    """The solver's copy of a PuLP problem and what is needed to update it in place."""
+
+    def __init__(self, highs: Any, columns: list, rows: list, integrality: np.ndarray) -> None:
+        self.highs = highs
+        self.columns = columns
+        self.col_of = {v.hash: i for i, v in enumerate(columns)}
+        self.rows = rows
+        self.integrality = integrality
+        self.options: dict[str, Any] = {}
+
+
+class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
+    """PuLP's HiGHS adapter with an array hand-over and in-place updates (see module doc).
+
+    Solving a problem again reuses the highspy model when the problem has the same
+    constraints (by identity) and no new variables: the row bounds of changed constraints
+    (``changeRHS`` marks them), all column bounds, the objective and integrality are
+    refreshed; constraint coefficients are taken as unchanged, which holds for
+    ``AllocationModel`` (it never edits a coefficient after building). Unless ``warm`` is
+    set the solver's basis is cleared first, so a re-solve takes exactly the path of a
+    fresh solve and gives the same allocation (determinism across slider moves).
+    """
+
+    def __init__(self, *, warm: bool = False, start: dict | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.warm = warm
+        self.start = start
+        self.pass_s = 0.0
+        self.run_s = 0.0
+        self.integer_columns = 0
+
+    # -- building and updating the solver's copy ------------------------------------------
+
+    def _build(self, lp: pulp.LpProblem) -> _Cache:
+        """Hand the whole problem to a new highspy model as arrays."""
+        import highspy
+
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        rows = list(lp._constraints.values())
+        columns = getattr(lp, "_govdecide_columns", None)
+        col_of = {v.hash: i for i, v in enumerate(columns)} if columns is not None else {}
+        hint = getattr(lp, "_govdecide_rows", None)
+        known = len(hint[0]) if hint is not None and _prefix(rows, hint[0]) else 0
+        if columns is None or not _covers(rows[known:], lp.objective, col_of):
+            columns = lp.variables()  # PuLP's own column list (sorted by name)
+            col_of = {v.hash: i for i, v in enumerate(columns)}
+            known = 0  # the hint numbers the model's own columns: not usable
+        n = len(columns)
+        lower = np.array([-np.inf if v.lowBound is None else v.lowBound for v in columns])
+        upper = np.array([np.inf if v.upBound is None else v.upBound for v in columns])
+        h.addCols(
+            n,
+            np.zeros(n),
+            lower,
+            upper,
+            0,
+            np.zeros(n, np.int32),
+            np.zeros(0, np.int32),
+            np.zeros(0),
+        )
+        starts, index, value = _matrix(rows, col_of, hint if known else None)
+        lo, up = _row_bounds(rows)
+        h.addRows(len(rows), lo, up, len(index), starts[:-1], index, value)
+        for con in rows:
+            con.modified = False
+        h.changeObjectiveSense(
+            highspy.ObjSense.kMaximize
+            if lp.sense == pulp.LpMaximize
+            else highspy.ObjSense.kMinimize
+        )
+        cache = _Cache(h, columns, rows, np.zeros(n, dtype=np.uint8))
+        cache.col_of = col_of
+        return cache
+
+    def _reusable(self, lp: pulp.LpProblem, cache: _Cache | None) -> bool:
+        """True when the cached solver model still has this problem's shape.
+
+        Same constraints (by identity, so none added or replaced) and an objective over
+        known columns; a constraint's coefficients are taken as unchanged (class doc).
+        """
+        if cache is None or len(lp._constraints) != len(cache.rows):
+            return False
+        if not all(a is b for a, b in zip(lp._constraints.values(), cache.rows, strict=True)):
+            return False
+        col_of = cache.col_of
+        return all(v.hash in col_of for v in (lp.objective or {}))
+
+    def _refresh(self, lp: pulp.LpProblem, cache: _Cache, fresh: bool) -> None:
+        """Bring bounds, costs and integrality of the solver's copy up to date."""
+        import highspy
+
+        h = cache.highs
+        columns = cache.columns
+        n = len(columns)
+        cost = np.zeros(n)
+        col_of = cache.col_of
+        for var, coef in (lp.objective or {}).items():
+            cost[col_of[var.hash]] = coef
+        idx = np.arange(n, dtype=np.int32)
+        h.changeColsCost(n, idx, cost)
+        if lp.objective is not None:
+            h.changeObjectiveOffset(float(lp.objective.constant))
+        if not fresh:
+            lower = np.array([-np.inf if v.lowBound is None else v.lowBound for v in columns])
+            upper = np.array([np.inf if v.upBound is None else v.upBound for v in columns])
+            h.changeColsBounds(n, idx, lower, upper)
+            changed = [r for r, con in enumerate(cache.rows) if con.modified]
+            if changed:
+                lo, up = _row_bounds([cache.rows[r] for r in changed])
+                h.changeRowsBounds(len(changed), np.asarray(changed, np.int32), lo, up)
+                for r in changed:
+                    cache.rows[r].modified = False
+        integrality = np.fromiter(
+            (1 if (self.mip and v.cat == pulp.LpInteger) else 0 for v in columns),
+            dtype=np.uint8,
+            count=n,
+        )
+        self.integer_columns = int(integrality.sum())
+        if fresh or not np.array_equal(integrality, cache.integrality):
+            h.changeColsIntegrality(n, idx, integrality)
+            cache.integrality = integrality
+        # HiGHS 1.x measures an LP's time_limit against the model's total run clock, which
+        # keeps counting across runs of a kept model (HiGHS issue #1477), so an LP gets
+        # what earlier runs used added; its MIP solver measures from its own start.
+        limit = np.inf if self.timeLimit is None else float(self.timeLimit)
+        if not integrality.any():
+            limit += h.getRunTime()
+        options = {
+            "time_limit": limit,
+            "mip_rel_gap": float(self.gapRel) if self.gapRel is not None else 1e-4,
+            "threads": int(self.threads) if self.threads is not None else 1,
+            **self.optionsDict,
+        }
+        for key, value in options.items():
+            if cache.options.get(key) != value:
+                h.setOptionValue(key, value)
+                cache.options[key] = value
+        if not self.warm:
+            h.clearSolver()
+        if self.start is not None:
+            start = np.array(
+                [self.start.get(v.name, v.varValue or 0.0) if self.start else 0.0 for v in columns]
+            )
+            sol = highspy.HighsSolution()
+            sol.col_value = start.tolist()
+            sol.value_valid = True
+            h.setSolution(sol)
+
+    # -- PuLP's entry point -------------------------------------------------------------
+
+    def actualSolve(self, lp: pulp.LpProblem) -> int:  # noqa: N802 - PuLP's name
+        """Build or update the solver model, run it, and read values back into PuLP."""
+        t0 = time.perf_counter()
+        cache: _Cache | None = getattr(lp, "_govdecide_highs", None)
+        with no_gc():
+            fresh = not self._reusable(lp, cache)
+            if fresh:
+                cache = self._build(lp)
+                lp._govdecide_highs = cache  # type: ignore[attr-defined]
+            assert cache is not None
+            self._refresh(lp, cache, fresh)
+        lp.solverModel = cache.highs
+        t1 = time.perf_counter()
+        cache.highs.run()
+        t2 = time.perf_counter()
+        with no_gc():
+            status, sol_status = self._read(lp, cache)
+        lp.assignStatus(status, sol_status)
+        self.run_s = t2 - t1
+        self.pass_s = (t1 - t0) + (time.perf_counter() - t2)
+        return status
+
+    def _read(self, lp: pulp.LpProblem, cache: _Cache) -> tuple[int, int]:
+        """Values, duals and PuLP's status pair from the solver (never fractional leftovers)."""
+        import highspy
+
+        h = cache.highs
+        status = h.getModelStatus()
+        info = h.getInfo()
+        ms = highspy.HighsModelStatus
+        has_primal = info.primal_solution_status == 2
+        if status == ms.kOptimal:
+            pair = (pulp.LpStatusOptimal, pulp.LpSolutionOptimal)
+        elif status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+            pair = (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible)
+        elif status == ms.kUnbounded:
+            pair = (pulp.LpStatusUnbounded, pulp.LpSolutionUnbounded)
+        elif status in (
+            ms.kTimeLimit,
+            ms.kIterationLimit,
+            ms.kInterrupt,
+            ms.kObjectiveBound,
+            ms.kObjectiveTarget,
+            ms.kSolutionLimit,
+        ):
+            pair = (
+                (pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible)
+                if has_primal
+                else (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
+            )
+        else:
+            pair = (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
+        if has_primal:
+            solution = h.getSolution()
+            col_value = solution.col_value
+            col_dual = solution.col_dual
+            for var, val, dj in zip(cache.columns, col_value, col_dual, strict=True):
+                var.varValue = val
+                var.dj = dj
+            row_value = solution.row_value
+            row_dual = solution.row_dual if solution.dual_valid else [None] * len(cache.rows)
+            for con, val, pi in zip(cache.rows, row_value, row_dual, strict=True):
+                slack = con.constant + val
+                con.slack = -slack if con.sense == pulp.LpConstraintLE else slack
+                con.pi = pi
+        else:
+            for var in cache.columns:
+                var.varValue = None
+            for con in cache.rows:
+                con.pi = None
+        return pair
+
+
+def _prefix(rows: list, hinted: list) -> bool:
+    """True when the problem's first rows are exactly the hinted ones (by identity)."""
+    return len(rows) >= len(hinted) and all(a is b for a, b in zip(rows, hinted))
+
+
+def _matrix(rows: list, col_of: dict, hint: tuple | None) -> tuple:
+    """The constraint matrix in compressed rows: the model's hint, then any other rows.
+
+    ``AllocationModel`` leaves its rows as arrays on the problem (``_govdecide_rows``);
+    the caller passes them (``hint``) when the problem's first rows are exactly those
+    constraints and the columns are the model's own. Rows after them are read from PuLP.
+    """
+    parts_starts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+    parts_index: list[np.ndarray] = []
+    parts_value: list[np.ndarray] = []
+    done = 0
+    if hint is not None:
+        parts_starts.append(hint[1][1:])
+        parts_index.append(hint[2])
+        parts_value.append(hint[3])
+        done = len(hint[0])
+    offset = int(parts_starts[-1][-1])
+    extra_starts = []
+    index: list[int] = []
+    value: list[float] = []
+    for con in rows[done:]:
+        for var, coef in con.items():
+            if coef != 0:
+                index.append(col_of[var.hash])
+                value.append(coef)
+        extra_starts.append(offset + len(index))
+    if extra_starts:
+        parts_starts.append(np.asarray(extra_starts, dtype=np.int64))
+        parts_index.append(np.asarray(index, dtype=np.int64))
+        parts_value.append(np.asarray(value, dtype=float))
+    starts = np.concatenate(parts_starts).astype(np.int32)
+    index_arr = (
+        np.concatenate(parts_index).astype(np.int32) if parts_index else np.zeros(0, np.int32)
+    )
+    value_arr = np.concatenate(parts_value).astype(float) if parts_value else np.zeros(0)
+    return starts, index_arr, value_arr
+
+
+def _covers(rows: list, objective: pulp.LpAffineExpression | None, col_of: dict) -> bool:
+    """True when every variable of the rows and the objective is a known column."""
+    for con in rows:
+        for var in con:
+            if var.hash not in col_of:
+                return False
+    return all(var.hash in col_of for var in (objective or {}))
+
+
+def _row_bounds(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of PuLP constraints as arrays (PuLP keeps -rhs as constant)."""
+    lo = np.full(len(rows), -np.inf)
+    up = np.full(len(rows), np.inf)
+    for r, con in enumerate(rows):
+        rhs = -con.constant
+        if con.sense == pulp.LpConstraintLE:
+            up[r] = rhs
+        elif con.sense == pulp.LpConstraintGE:
+            lo[r] = rhs
+        else:
+            lo[r] = up[r] = rhs
+    return lo, up
+
+
 def run(
     prob: pulp.LpProblem,
     solver: str,
@@ -108,66 +426,132 @@ def run(
     gap: float,
     mip: bool = True,
     warm_start: bool = False,
+    start: dict[str, float] | None = None,
 ) -> SolveOutcome:
-    """Solve ``prob`` (a maximization) and classify the outcome."""
+    """Solve ``prob`` and classify the outcome honestly.
+
+    ``mip=False`` solves the LP relaxation. ``warm_start`` lets HiGHS start from the
+    previous basis of the same problem (faster, but an LP with several optima may then
+    return another of them: only internal loops use it). ``start`` is a MIP start by
+    variable name (HiGHS; CBC takes the variables' current values with ``warm_start``).
+    """
     if solver not in ("highs", "cbc"):
         raise input_error("unknown_solver", "solver", got=solver)
+    if solver == "highs":
+        return _run_highs(prob, time_limit_s, gap, mip, warm_start, start)
+    return _run_cbc(prob, time_limit_s, gap, mip, warm_start)
+
+
+def _run_highs(
+    prob: pulp.LpProblem,
+    time_limit_s: float,
+    gap: float,
+    mip: bool,
+    warm: bool,
+    start: dict[str, float] | None,
+) -> SolveOutcome:
+    """HiGHS through FastHiGHS, reading its own status, solution state and bound."""
+    import highspy
+
+    _silence_highs_banner()
+    engine = FastHiGHS(
+        mip=mip,
+        msg=False,
+        timeLimit=time_limit_s,
+        gapRel=gap,
+        threads=1,
+        random_seed=0,
+        warm=warm,
+        start=start,
+    )
+    t0 = time.perf_counter()
+    try:
+        code = prob.solve(engine)
+    except (pulp.PulpSolverError, KeyError):
+        return SolveOutcome("error", False, None, None, time.perf_counter() - t0, "highs")
+    elapsed = time.perf_counter() - t0
+    h = prob.solverModel
+    info = h.getInfo()
+    sol = prob.sol_status
+    is_mip = mip and prob.isMIP()
+    objective = (
+        float(info.objective_function_value)
+        if sol in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        else None
+    )
+    bound: float | None = None
+    mip_gap: float | None = None
+    if is_mip:
+        raw = info.mip_dual_bound
+        bound = float(raw) if abs(raw) < 1e30 else None
+        mip_gap = float(info.mip_gap) if abs(info.mip_gap) < 1e30 else None
+    elif code == pulp.LpStatusOptimal and sol == pulp.LpSolutionOptimal:
+        bound = objective
+    del highspy
+    return _classify(code, sol, objective, bound, elapsed, "highs", engine.run_s, mip_gap)
+
+
+def _run_cbc(
+    prob: pulp.LpProblem, time_limit_s: float, gap: float, mip: bool, warm: bool
+) -> SolveOutcome:
+    """CBC through PuLP's COIN_CMD (files in a temporary directory), bound from its log."""
+    path = cbc_path()
+    if path is None:
+        raise input_error("solver_unavailable", "solver", got="cbc")
     with tempfile.TemporaryDirectory(prefix="govdecide-") as tmp:
-        if solver == "highs":
-            _silence_highs_banner()
-            engine = pulp.HiGHS(
-                mip=mip,
-                msg=False,
-                timeLimit=time_limit_s,
-                gapRel=gap,
-                threads=1,
-                random_seed=0,
-            )
-        else:
-            path = cbc_path()
-            if path is None:
-                raise input_error("solver_unavailable", "solver", got="cbc")
-            engine = pulp.COIN_CMD(
-                mip=mip,
-                msg=False,
-                timeLimit=time_limit_s,
-                gapRel=gap,
-                threads=1,
-                path=path,
-                logPath=os.path.join(tmp, "cbc.log"),
-                warmStart=warm_start,
-            )
-            engine.tmpDir = tmp
-        start = time.perf_counter()
+        engine = pulp.COIN_CMD(
+            mip=mip,
+            msg=False,
+            timeLimit=time_limit_s,
+            gapRel=gap,
+            threads=1,
+            path=path,
+            logPath=os.path.join(tmp, "cbc.log"),
+            warmStart=warm,
+        )
+        engine.tmpDir = tmp
+        t0 = time.perf_counter()
         try:
             code = prob.solve(engine)
         except pulp.PulpSolverError:
-            return SolveOutcome("error", False, None, None, time.perf_counter() - start, solver)
-        elapsed = time.perf_counter() - start
-        sol = prob.sol_status
-        objective = pulp.value(prob.objective)
-        bound: float | None = None
-        if solver == "highs" and getattr(prob, "solverModel", None) is not None:
-            info = prob.solverModel.getInfo()
-            if sol == pulp.LpSolutionIntegerFeasible and info.primal_solution_status != 2:
-                sol = pulp.LpSolutionNoSolutionFound  # stopped with no feasible point
-            if prob.isMIP() and mip:
-                raw = info.mip_dual_bound
-                bound = -raw if abs(raw) < 1e30 else None  # PuLP hands HiGHS -objective
-            elif code == pulp.LpStatusOptimal:
-                bound = objective
-        elif solver == "cbc":
-            log_file = Path(tmp, "cbc.log")
-            log = log_file.read_text(errors="replace") if log_file.exists() else ""
-            bound = _cbc_bound(log) if (prob.isMIP() and mip) else None
-            if bound is None and sol == pulp.LpSolutionOptimal:
-                bound = objective
+            return SolveOutcome("error", False, None, None, time.perf_counter() - t0, "cbc")
+        elapsed = time.perf_counter() - t0
+        log_file = Path(tmp, "cbc.log")
+        log = log_file.read_text(errors="replace") if log_file.exists() else ""
+    sol = prob.sol_status
+    objective = (
+        pulp.value(prob.objective)
+        if sol in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        else None
+    )
+    is_mip = mip and prob.isMIP()
+    bound = _cbc_bound(log) if is_mip else None
+    if bound is None and sol == pulp.LpSolutionOptimal and code == pulp.LpStatusOptimal:
+        bound = objective
+    return _classify(code, sol, objective, bound, elapsed, "cbc", _cbc_wall(log), None)
+
+
+def _classify(
+    code: int,
+    sol: int,
+    objective: float | None,
+    bound: float | None,
+    elapsed: float,
+    solver: str,
+    solver_s: float | None,
+    mip_gap: float | None,
+) -> SolveOutcome:
+    """PuLP's status pair as ours: a time-limited MIP is 'feasible', never 'optimal'."""
+
+    def out(status: str, has: bool, obj: float | None, bnd: float | None) -> SolveOutcome:
+        return SolveOutcome(status, has, obj, bnd, elapsed, solver, solver_s, mip_gap)
+
     if code == pulp.LpStatusInfeasible or sol == pulp.LpSolutionInfeasible:
-        return SolveOutcome("infeasible", False, None, None, elapsed, solver)
+        return out("infeasible", False, None, None)
     if code == pulp.LpStatusUnbounded or sol == pulp.LpSolutionUnbounded:
-        return SolveOutcome("unbounded", False, None, None, elapsed, solver)
+        return out("unbounded", False, None, None)
     if sol == pulp.LpSolutionOptimal and code == pulp.LpStatusOptimal:
-        return SolveOutcome("optimal", True, objective, bound, elapsed, solver)
+        return out("optimal", True, objective, bound)
     if sol == pulp.LpSolutionIntegerFeasible:
-        return SolveOutcome("feasible", True, objective, bound, elapsed, solver)
-    return SolveOutcome("no_solution", False, None, bound, elapsed, solver)
+        return out("feasible", True, objective, bound)
+    return out("no_solution", False, None, bound)

@@ -1,0 +1,1 @@
+"""Benchmarks of the govdecide engine (not tests: they time things and print tables)."""
