@@ -125,7 +125,12 @@ def district_program_bars(
         alt.Chart(frame, title=_title(title, subtitle))
         .mark_bar()
         .encode(
-            y=alt.Y("district_name:N", sort=order, title=t("app.chart.district", lang)),
+            y=alt.Y(
+                "district_name:N",
+                sort=order,
+                title=t("app.chart.district", lang),
+                axis=alt.Axis(labelOverlap=False, labelLimit=200),
+            ),
             x=alt.X(f"sum({measure}):Q", title=axis, stack="zero"),
             color=alt.Color(
                 "program_name:N",
@@ -140,7 +145,7 @@ def district_program_bars(
                 alt.Tooltip("value_text:N", title=axis),
             ],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=alt.Step(22))
     )
 
 
@@ -182,7 +187,12 @@ def coverage_dumbbell(
     long["when"] = long["when"].map({"coverage_before": before, "coverage_after": after})
     check_rows(long)
     axis = t("app.chart.coverage_axis", lang)
-    y = alt.Y("district_name:N", sort=order, title=t("app.chart.district", lang))
+    y = alt.Y(
+        "district_name:N",
+        sort=order,
+        title=t("app.chart.district", lang),
+        axis=alt.Axis(labelOverlap=False, labelLimit=200),
+    )
     base = alt.Chart(frame)
     rule = base.mark_rule(color="#999999", strokeWidth=2).encode(
         y=y,
@@ -208,7 +218,9 @@ def coverage_dumbbell(
             ],
         )
     )
-    return alt.layer(rule, dots, title=_title(t("app.chart.coverage_title", lang), subtitle))
+    return alt.layer(
+        rule, dots, title=_title(t("app.chart.coverage_title", lang), subtitle)
+    ).properties(height=alt.Step(22))
 
 
 def _value_tooltips(

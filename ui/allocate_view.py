@@ -79,7 +79,7 @@ def status_box(result: Result, lang: str, exact: bool) -> None:
     if result.status == "optimal":
         extra = ""
         if result.gap is not None:
-            extra = " " + t("app.alloc.proven_within", lang, gap=fmt_pct(result.gap, lang, 2))
+            extra = " " + t("app.alloc.proven_within", lang, gap=gap_text(result.gap, lang))
         st.success(text + extra, icon=":material/verified:")
     elif result.status == "feasible":
         st.info(text, icon=":material/timer:")
@@ -89,6 +89,13 @@ def status_box(result: Result, lang: str, exact: bool) -> None:
         st.warning(text, icon=":material/error:")
     if exact:
         st.caption(t("app.alloc.from_exact", lang))
+
+
+def gap_text(gap: float, lang: str) -> str:
+    """A proven gap for people: '0.8%', or 'less than 0.01%' when tinier than that."""
+    if gap < 1e-4:
+        return t("app.alloc.gap_tiny", lang)
+    return fmt_pct(gap, lang, 2 if gap < 0.01 else 1)
 
 
 def headline(
@@ -142,13 +149,15 @@ def headline(
     step = budget_step(scenario, result.budget)
     gain = resolved_gain(result, next_result)
     if gain is not None:
-        value = t("app.sum.next_people_short", lang, delta=signed(gain, lang))
+        label = t("app.kpi.marginal_people", lang, step=fmt_num(step, lang))
+        value = signed(gain, lang)
         basis = t("app.sum.basis_resolve", lang, step=fmt_num(step, lang))
     else:
+        label = t("app.kpi.marginal", lang, step=fmt_num(step, lang))
         mv = marginal_value(result, effective_weights(scenario, settings), step)
         value, basis = marginal_text(mv, lang), basis_text(mv, lang)
     c6.metric(
-        t("app.kpi.marginal", lang, step=fmt_num(step, lang)),
+        label,
         value,
         help=t("app.kpi.marginal_help", lang, basis=basis, currency=currency),
         border=True,

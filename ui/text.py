@@ -16,4 +16,12 @@ def md_escape(text: str) -> str:
     """``text`` with Markdown, LaTeX (``$``), HTML and directive (``:``) syntax escaped."""
     escaped = _SPECIAL.sub(r"\\\1", text)
     # a list marker or heading underline at a line start would change the layout
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _LINE_START.sub(_escape_marker, escaped)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    """``- x`` -> ``\\- x`` and ``1. x`` -> ``1\\. x`` (a backslash before a digit is literal)."""
+    indent, marker = match.group(1), match.group(2)
+    if marker.endswith("."):
+        return indent + marker[:-1] + "\\."
+    return indent + "\\" + marker
