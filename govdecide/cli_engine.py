@@ -26,6 +26,7 @@ from govdecide.cli import (
     add_solve_options,
     settings_from_args,
 )
+from govdecide.diagnosis import diagnosis_text
 from govdecide.engine import solve
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
@@ -147,6 +148,7 @@ def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[st
     data["names"] = names
     if result.diagnosis is not None and data.get("diagnosis") is not None:
         data["diagnosis"]["sentences"] = result.diagnosis_sentences(lang, names)
+        data["diagnosis"]["text"] = diagnosis_text(result.diagnosis, lang, names)
     return _clean(data)
 
 
@@ -201,15 +203,12 @@ def binding_text(b: Binding, lang: str, names: dict[str, str]) -> str:
 
 
 def _status_and_diagnosis(result: Result, lang: str, names: dict[str, str]) -> str:
-    """The status line and, when infeasible, the ways out, for a person."""
+    """The status line and, when infeasible, the ways out in one sentence, for a person."""
     lines = [t("cli.status", lang, status=result.status_text(lang))]
-    sentences = result.diagnosis_sentences(lang, names)
     if result.status == "infeasible":
-        if sentences:
-            lines.append(t("cli.diagnosis_intro", lang))
-            joiner = t("diag.or", lang)
-            for i, sentence in enumerate(sentences):
-                lines.append(f"  {sentence}" if i == 0 else f"  {joiner} {sentence}")
+        text = diagnosis_text(result.diagnosis, lang, names)
+        if text:
+            lines.append(t("cli.diagnosis_intro", lang, text=text))
         else:
             lines.append(t("cli.diagnosis_none", lang))
     return "\n".join(lines) + "\n"
