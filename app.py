@@ -23,6 +23,10 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.decide", "pages/allocate.py", "app.page.allocate", ":material/tune:"),
     ("app.section.decide", "pages/explore.py", "app.page.explore", ":material/map:"),
     # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
+    ("app.section.analyse", "pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
+    ("app.section.analyse", "pages/budget.py", "an.page.budget", ":material/savings:"),
+    ("app.section.analyse", "pages/robustness.py", "an.page.robustness", ":material/shuffle:"),
+    ("app.section.analyse", "pages/compare.py", "an.page.compare", ":material/compare_arrows:"),
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
     ("app.section.help", "pages/about.py", "app.page.about", ":material/info:"),
 ]

@@ -700,11 +700,13 @@ class Robustness:
     solved: int  # runs with an allocation
     statuses: dict[str, int]
     seconds: float
+    all_within_one: float = float("nan")  # share of runs with every pair within 1 unit
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
             "spread": self.spread,
+            "all_within_one": self.all_within_one,
             "runs": self.runs,
             "seed": self.seed,
             "solved": self.solved,
@@ -798,9 +800,11 @@ def robustness(
             }
         )
         e_range, z_range = (min(effs), max(effs)), (min(eqs), max(eqs))
+        stable = float(within.all(axis=0).mean())
     else:
         pairs = districts = pd.DataFrame()
         e_range = z_range = (math.nan, math.nan)
+        stable = math.nan
     return Robustness(
         spread,
         runs,
@@ -813,6 +817,7 @@ def robustness(
         solved,
         statuses,
         time.perf_counter() - start,
+        stable,
     )
 
 
