@@ -35,20 +35,29 @@ def render_sidebar(lang: str) -> None:
     """Draw the picker, the language switch and the scenario's description and sources."""
     known = entries()
     keys = list(known)
+    current = current_scenario_key()
     with st.sidebar:
+        lang_widget = f"lang_switch:{lang}"
         st.segmented_control(
             t("app.sidebar.language", lang),
             options=list(LANGS),
+            default=lang,
             format_func=lambda code: LANG_NAMES.get(code, code),
-            key=LANG_KEY,
+            key=lang_widget,
             required=True,
+            on_change=_copy_choice,
+            args=(lang_widget, LANG_KEY),
         )
+        picker = f"scenario_picker:{lang}:{current}"
         st.selectbox(
             t("app.sidebar.scenario", lang),
             options=keys,
+            index=keys.index(current) if current in keys else 0,
             format_func=lambda key: label_of(known[key], lang) if key in known else key,
-            key=SCENARIO_KEY,
+            key=picker,
             help=t("app.sidebar.scenario_help", lang),
+            on_change=_copy_choice,
+            args=(picker, SCENARIO_KEY),
         )
         try:
             with st.spinner(t("app.sidebar.loading", lang)):
@@ -59,6 +68,17 @@ def render_sidebar(lang: str) -> None:
                 st.caption(md_escape(message))
             return
         about_scenario(scenario, current_entry(), lang)
+
+
+def _copy_choice(widget_key: str, choice_key: str) -> None:
+    """Widget callback: copy the widget's new value to the session's choice key.
+
+    Widget keys include the language and the current value, so a new label never meets
+    stale widget state; the choice itself lives under a plain key (see ui.state).
+    """
+    value = st.session_state.get(widget_key)
+    if value is not None:
+        st.session_state[choice_key] = value
 
 
 def about_scenario(scenario: Scenario, entry: Entry, lang: str) -> None:

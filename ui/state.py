@@ -29,8 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_SCENARIO = "riverton"
 
-SCENARIO_KEY = "scenario"  # the picker's widget key and the URL parameter
-LANG_KEY = "lang"  # the language switch's widget key and the URL parameter
+# The session's choices, under these keys in st.session_state and in the URL. They are not
+# widget keys: a widget's identity changes with its label (i.e. with the language), which
+# would drop its state, so the sidebar widgets copy their value here in a callback.
+SCENARIO_KEY = "scenario"
+LANG_KEY = "lang"
 _UPLOADS = "_govdecide_uploaded"
 _PENDING = "_govdecide_pending_scenario"
 _INITIAL_QUERY = "_govdecide_initial_query"
