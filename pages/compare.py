@@ -79,7 +79,7 @@ with st.form("an_save", clear_on_submit=True, border=True):
         max_chars=60,
         placeholder=t("an.cmp.default_name", lang, n=len(snaps) + 1),
     )
-    saved = st.form_submit_button(t("an.cmp.save", lang), type="primary")
+    saved = st.form_submit_button(t("an.cmp.save", lang), type="primary", key="an_cmp_save")
 if saved:
     name = name.strip() or t("an.cmp.default_name", lang, n=len(snaps) + 1)
     try:

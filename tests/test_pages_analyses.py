@@ -1,0 +1,147 @@
+"""The analysis pages, run headless with Streamlit's AppTest, on the teaching city.
+
+Each page's headline sentence must be the library's, to the character: the tests compute
+the same analysis directly with the settings the page builds from the Allocate sliders
+(their defaults: the scenario's own settings) and compare.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from govdecide import Allocator, load_scenario
+from govdecide import analyses as an
+from govdecide.i18n import t
+from govdecide.scenario import display_names
+from ui import controls
+from ui.solving import INTERACTIVE_TIME_LIMIT_S
+from ui.text import md_escape
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+RIVERTON = ROOT / "scenarios" / "riverton.yaml"
+TIMEOUT = 120
+CONTROLS_STORE = "_govdecide_controls"  # ui.controls keeps slider values here per scenario
+
+
+@pytest.fixture(scope="module")
+def riverton():
+    return load_scenario(RIVERTON)
+
+
+def page_settings(scenario, time_limit_s: float = 10.0, **changes: float):
+    """The settings an analysis page uses: every slider at its default, the page's limit."""
+    specs = controls.control_specs(scenario, "en")
+    values = {s.param: s.default for s in specs} | changes
+    return controls.settings_from_values(values).with_(time_limit_s=time_limit_s)
+
+
+def open_page(page: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [m.value for m in (*at.markdown, *at.info, *at.success, *at.warning, *at.caption)]
+
+
+def test_tradeoffs_page_shows_the_price_of_fairness(riverton):
+    """The info box is the library's price-of-fairness sentence for the default settings;
+    choosing the first point shows its allocation under "Allocation at point 1"."""
+    fr = an.frontier(riverton, page_settings(riverton), points=20)
+    at = open_page("pages/tradeoffs.py")
+    assert at.title[0].value == "What fairness costs: Riverton"
+    assert at.info[0].value == fr.price_of_fairness().sentence("en")
+    slider = at.select_slider(key="an_point")
+    slider.set_value(0).run()
+    assert not at.exception
+    assert "Allocation at point 1" in [s.value for s in at.subheader]
+    assert len(at.dataframe) >= 2  # allocation and indicators
+
+
+def test_tradeoffs_equity_rule(riverton):
+    """A floor the budget cannot reach (100%) is said to be infeasible; a spread cap of
+    5 points solves, and the page says whether the reported coverage meets it."""
+    at = open_page("pages/tradeoffs.py")
+    at.slider(key="an_rule_v2").set_value(100)
+    at.button(key="an_rule_go").click().run()
+    assert t("an.rule.infeasible", "en") in [w.value for w in at.warning]
+    at.radio(key="an_rule").set_value("spread").run()
+    at.slider(key="an_rule_v1").set_value(5.0)
+    at.button(key="an_rule_go").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert t("an.rule.met", "en") in shown or t("an.rule.not_met", "en") in shown
+
+
+def test_tradeoffs_page_in_chinese():
+    """Titles and sentences come out in Chinese."""
+    at = open_page("pages/tradeoffs.py", "zh")
+    assert at.title[0].value.startswith("公平的代价")
+    assert "代价" in at.info[0].value
+
+
+def test_budget_page_and_smallest_budget(riverton):
+    """The "another 10%" sentence is the library's; asking for 90% coverage in every
+    district gives the library's smallest budget, in the same words."""
+    settings = page_settings(riverton)
+    base = riverton.policy.budget
+    curve = an.budget_curve(riverton, settings, budgets=an.budget_grid(base, 11, 0.5, 1.5))
+    at = open_page("pages/budget.py")
+    assert at.info[0].value == curve.more_budget_sentence(0.1, "en")
+    at.number_input(key="an_min_cov").set_value(90.0)
+    at.button(key="an_min_go").click().run()
+    assert not at.exception
+    answer = an.min_budget(riverton, settings, 0.9)
+    assert answer.budget is not None
+    assert at.success[0].value == answer.sentence("en")
+
+
+def test_robustness_page_runs_and_repeats(riverton):
+    """Three runs at ±10% with seed 5: the summary is the library's, and pressing Run again
+    with the same seed gives the same summary."""
+    at = open_page("pages/robustness.py")
+    at.number_input(key="an_rob_runs").set_value(3)
+    at.number_input(key="an_rob_seed").set_value(5)
+    at.button(key="an_rob_go").click().run()
+    assert not at.exception
+    rob = an.robustness(riverton, page_settings(riverton), spread=0.1, runs=3, seed=5)
+    first = [m.value for m in at.markdown if m.value.startswith("3 of 3 runs")]
+    assert first and first[0].startswith(f"{rob.solved} of 3 runs found an allocation.")
+    at.button(key="an_rob_go").click().run()
+    again = [m.value for m in at.markdown if m.value.startswith("3 of 3 runs")]
+    assert again == first
+
+
+def test_compare_page_saves_and_compares(riverton):
+    """Save the default settings as "Base", then a budget of 30,000 as "Lean": the page
+    states the library's who-gains-who-loses sentence and offers the JSON download."""
+    at = open_page("pages/compare.py")
+    assert t("an.cmp.none", "en") in [i.value for i in at.info]
+    at.text_input[0].input("Base")
+    at.button(key="an_cmp_save").click().run()
+    assert not at.exception
+    assert t("an.cmp.need_two", "en") in [i.value for i in at.info]
+    store = at.session_state[CONTROLS_STORE]
+    store.setdefault("riverton", {})["policy.budget"] = 30000.0
+    at.session_state[CONTROLS_STORE] = store
+    at.text_input[0].input("Lean")
+    at.button(key="an_cmp_save").click().run()
+    assert not at.exception
+    allocator = Allocator(riverton)
+    base_s = page_settings(riverton, INTERACTIVE_TIME_LIMIT_S)
+    lean_s = page_settings(riverton, INTERACTIVE_TIME_LIMIT_S, **{"policy.budget": 30000.0})
+    base = an.snapshot("Base", base_s, allocator.solve(base_s))
+    lean = an.snapshot("Lean", lean_s, allocator.solve(lean_s))
+    names = display_names(riverton, "en")
+    sentence = an.compare_sentence(an.compare(base, lean), "Base", "Lean", names, "en")
+    assert md_escape(sentence) in [i.value for i in at.info]
+    assert "loses" in sentence or "falls" in sentence
+    assert len(at.get("download_button")) == 1
