@@ -16,7 +16,7 @@ import streamlit as st
 
 from govdecide.i18n import t
 from ui.sidebar import render_sidebar, sync_url
-from ui.state import current_lang, init_session
+from ui.state import current_lang, init_session, leave_pages_directory_mode
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
@@ -54,6 +54,7 @@ def main() -> None:
     st.set_page_config(
         page_title="govdecide", page_icon=":material/account_balance:", layout="wide"
     )
+    leave_pages_directory_mode(rerun=False)  # this script is running: navigation follows
     init_session()
     lang = current_lang()
     page = st.navigation(navigation(lang))

@@ -256,7 +256,7 @@ def tile_map(
     n = len(frame)
     cols = int(frame["col"].max()) + 1 if n else 1
     rows = int(frame["row"].max()) + 1 if n else 1
-    size = max(6, min(70, int(760 / max(cols, 1))))
+    size = max(6, min(110, int(760 / max(cols, 1))))
     scale = (
         alt.Scale(scheme="blueorange", domainMid=0)
         if diverging
@@ -279,9 +279,14 @@ def tile_map(
     )
     chart: alt.Chart | alt.LayerChart = tiles
     if n <= 60:
-        labels = base.mark_text(fontSize=10, lineBreak=" ", limit=size - 4).encode(
+        # dark text on the light (high) end of viridis, white on the dark end
+        values = frame["value"].dropna()
+        mid = float(values.min() + 0.6 * (values.max() - values.min())) if len(values) else 0.0
+        labels = base.mark_text(fontSize=11, limit=size - 6).encode(
             text="label:N",
-            color=alt.value("white"),
+            color=alt.condition(
+                f"datum.value > {mid!r}", alt.value("black"), alt.value("white")
+            ),
         )
         chart = alt.layer(tiles, labels, title=_title(title))
     return chart.properties(width=size * cols, height=size * rows)

@@ -19,7 +19,12 @@ if scenario.description is not None:
 map_section(scenario, entry, lang)
 
 st.subheader(t("app.explore.districts", lang))
-st.dataframe(districts_table(scenario, lang), hide_index=True, width="stretch")
+districts = districts_table(scenario, lang)
+grouped = {
+    col: st.column_config.NumberColumn(format="localized")
+    for col in (t("app.explore.population", lang), t("app.explore.density", lang))
+}
+st.dataframe(districts, hide_index=True, width="stretch", column_config=grouped)
 
 st.subheader(t("app.explore.programs", lang))
 st.caption(t("app.explore.programs_note", lang))

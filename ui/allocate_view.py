@@ -30,7 +30,7 @@ from govdecide.summary import (
 from ui import controls, solving
 from ui.maps import district_map
 from ui.state import Entry, set_page_query, sync_query_params
-from ui.text import md_escape
+from ui.text import label_escape, md_escape
 
 NEXT_BUDGET_MAX_DISTRICTS = 200  # re-solve for "what more money buys" only when quick
 
@@ -48,7 +48,7 @@ def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> 
             st.session_state[key] = values[spec.param]
         fmt = "%.0f" if spec.digits == 0 else f"%.{spec.digits}f"
         value = st.slider(
-            md_escape(spec.label),
+            label_escape(spec.label),
             min_value=spec.min,
             max_value=spec.max,
             step=spec.step,

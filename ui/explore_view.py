@@ -54,6 +54,15 @@ def indicator_values(scenario: Scenario, key: str) -> pd.Series:
     return pd.Series(out, dtype=float)
 
 
+def value_format(scenario: Scenario, key: str, values: pd.Series) -> str:
+    """A d3 format for an indicator: shares as %, large counts grouped, small ones short."""
+    meta = scenario.indicator(key)
+    if meta is not None and localize(meta.unit, "en").strip().lower() == "share":
+        return ".1%"
+    top = float(values.abs().max()) if len(values) else 0.0
+    return ",.0f" if top >= 100 else ",.2~f"
+
+
 def map_section(scenario: Scenario, entry: Entry, lang: str) -> None:
     """The map coloured by a chosen indicator, with population on hover."""
     options = indicator_options(scenario)
@@ -64,14 +73,16 @@ def map_section(scenario: Scenario, entry: Entry, lang: str) -> None:
         key=f"explore_indicator:{entry.key}",
     )
     label = indicator_label(scenario, key, lang)
+    values = indicator_values(scenario, key)
     population = {d.id: fmt_num(d.population, lang) for d in scenario.districts}
     chart = district_map(
         scenario,
         entry,
-        indicator_values(scenario, key),
+        values,
         lang,
         title=t("app.chart.indicator_title", lang, indicator=label),
         value_title=label,
+        value_format=value_format(scenario, key, values),
         extra={t("app.explore.population", lang): population},
     )
     if chart is None:
@@ -96,9 +107,10 @@ def districts_table(scenario: Scenario, lang: str) -> pd.DataFrame:
             t("app.explore.area", lang): d.area_km2,
         }
         for key in keys:
-            row[indicator_label(scenario, key, lang)] = indicator_values(scenario, key)[d.id] if (
-                key == "density"
-            ) else d.indicators.get(key)
+            if key == "density":
+                row[indicator_label(scenario, key, lang)] = round(d.population / d.area_km2)
+            else:
+                row[indicator_label(scenario, key, lang)] = d.indicators.get(key)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -25,3 +25,20 @@ def _escape_marker(match: re.Match[str]) -> str:
     if marker.endswith("."):
         return indent + marker[:-1] + "\\."
     return indent + "\\" + marker
+
+
+_DIRECTIVE = re.compile(r":[A-Za-z0-9_/+-]+(:|\[)")
+
+
+def label_escape(text: str) -> str:
+    """Escape a widget label only where Markdown would change it.
+
+    Widget labels also become the element's ``aria-label`` verbatim, so escaping every
+    special character would make screen readers read backslashes ("R\\$ thousand"). A
+    single ``$`` or a plain colon renders literally; only a ``$`` pair (LaTeX), directive
+    syntax (``:red[...]``, ``:smile:``) and emphasis or link characters are escaped.
+    """
+    out = re.sub(r"([\\`*_\[\]<>|~#])", r"\\\1", text)
+    if out.count("$") >= 2:
+        out = out.replace("$", "\\$")
+    return _DIRECTIVE.sub(lambda m: "\\" + m.group(0), out)

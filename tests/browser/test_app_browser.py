@@ -1,0 +1,134 @@
+"""The app in a real browser: slider, language switch, shared link, maps; screenshots.
+
+The headline figure after a slider move is checked against a direct engine solve of the
+same settings (formatted with the same ``fmt_num``), so the browser shows the engine's
+number, not just "some other number". Screenshots go to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from govdecide import Allocator, load_scenario
+from govdecide.i18n import fmt_num
+from tests.browser.conftest import ROOT, SCREENSHOTS, wait_for_app_run
+from ui import controls, solving
+
+TALL = {"width": 1400, "height": 2200}
+
+
+def _metric(page: object, index: int) -> str:
+    """The text of the index-th headline figure."""
+    return (
+        page.locator("[data-testid='stMetric']")  # type: ignore[attr-defined]
+        .nth(index)
+        .locator("[data-testid='stMetricValue']")
+        .inner_text()
+        .strip()
+    )
+
+
+def _engine_people(**changes: float) -> str:
+    """People newly served by the engine for Riverton's sliders with ``changes``."""
+    scenario = load_scenario(ROOT / "scenarios" / "riverton.yaml")
+    specs = controls.control_specs(scenario, "en")
+    values = {s.param: s.default for s in specs} | changes
+    settings = controls.settings_from_values(values).with_(
+        time_limit_s=solving.INTERACTIVE_TIME_LIMIT_S
+    )
+    return fmt_num(Allocator(scenario).solve(settings).people_newly_served, "en")
+
+
+def _shot(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))  # type: ignore[attr-defined]
+
+
+def test_slider_language_and_shared_link(app_url, page, browser):
+    page.goto(app_url)
+    wait_for_app_run(page)
+    assert page.get_by_role("heading", name="Allocate — Riverton").is_visible()
+    first = _metric(page, 0)
+    assert first == _engine_people()
+
+    # move the budget slider 10 steps of 1,000 to the right: 40,000 -> 50,000
+    budget = page.get_by_role("slider").first
+    assert budget.input_value() == "40000"
+    budget.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    wait_for_app_run(page, settle_ms=800)
+    assert budget.input_value() == "50000"
+    page.wait_for_function(
+        "v => document.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() != v",
+        arg=first,
+    )
+    moved = _metric(page, 0)
+    assert moved == _engine_people(**{"policy.budget": 50000.0})
+    assert moved != first
+    assert re.search(r"[?&]budget=50000(&|$)", page.url)
+
+    # switch to Chinese: labels change, figures stay
+    page.locator("[data-testid='stSidebar']").get_by_text("中文", exact=True).click()
+    wait_for_app_run(page, settle_ms=800)
+    assert page.get_by_role("heading", name="分配 — 河湾市").is_visible()
+    assert page.get_by_text("新增服务人数").first.is_visible()
+    assert _metric(page, 0) == moved
+    assert "lang=zh" in page.url
+    shared = page.url
+
+    # a copied link opens the same view in a new session
+    other = browser.new_context(viewport=TALL, locale="en-US")
+    try:
+        fresh = other.new_page()
+        fresh.goto(shared)
+        wait_for_app_run(fresh, settle_ms=1500)
+        assert fresh.get_by_role("heading", name="分配 — 河湾市").is_visible()
+        assert fresh.get_by_role("slider").first.input_value() == "50000"
+        assert _metric(fresh, 0) == moved
+        _shot(fresh, "allocate_zh.png")
+    finally:
+        other.close()
+
+
+def test_screenshots_of_the_main_pages(app_url, browser):
+    context = browser.new_context(viewport=TALL, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(app_url + "/?scenario=riverton&lang=en")
+        wait_for_app_run(page, settle_ms=1500)
+        assert page.locator("[data-testid='stMetric']").count() == 6
+        _shot(page, "allocate.png")
+
+        page.get_by_role("tab", name="Coverage").click()
+        page.wait_for_timeout(800)
+        _shot(page, "allocate_coverage.png")
+
+        page.goto(app_url + "/explore?scenario=riverton&lang=en")
+        wait_for_app_run(page, settle_ms=1500)
+        assert page.get_by_role("heading", name="Explore — Riverton").is_visible()
+        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+        _shot(page, "explore_riverton.png")
+
+        page.goto(app_url + "/explore?scenario=london&lang=en")
+        wait_for_app_run(page, settle_ms=2000)
+        assert page.get_by_role("heading", name="Explore — London").is_visible()
+        chart = page.locator("[data-testid='stVegaLiteChart']").first
+        chart.wait_for(state="visible")
+        # the borough shapes are drawn (Vega renders to a canvas or svg)
+        assert chart.locator("canvas, svg").count() >= 1
+        _shot(page, "explore_london.png")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_infeasible_budget_shows_the_way_out(app_url, page, lang):
+    """Budget 0 with 20 school places promised to Eastfield: the diagnosis, no trace."""
+    page.goto(app_url + f"/?scenario=riverton&lang={lang}&budget=0")
+    wait_for_app_run(page, settle_ms=1000)
+    assert page.get_by_text("Infeasible: no allocation meets all the limits at once").is_visible()
+    assert page.get_by_text("raise the budget from 0 to 2,400").is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
