@@ -77,7 +77,8 @@ with st.form("an_save", clear_on_submit=True, border=True):
     name = st.text_input(
         t("an.cmp.name", lang),
         max_chars=60,
-        placeholder=t("an.cmp.default_name", lang, n=len(snaps) + 1),
+        placeholder=t("an.cmp.name_hint", lang),
+        key="an_cmp_name",
     )
     saved = st.form_submit_button(t("an.cmp.save", lang), type="primary", key="an_cmp_save")
 if saved:
