@@ -26,7 +26,11 @@ from govdecide.data import SOLVERS, Settings
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, normalize_lang, t
 
-COMMAND_MODULES: tuple[str, ...] = ("govdecide.cli_engine", "govdecide.cli_analyses")
+COMMAND_MODULES: tuple[str, ...] = (
+    "govdecide.cli_engine",
+    "govdecide.cli_analyses",
+    "govdecide.cli_io",
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1

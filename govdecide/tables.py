@@ -240,12 +240,15 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
     raise ScenarioError([_problem("undecodable", file)])
 
 
+def too_large(file: str) -> ScenarioError:
+    """The error for a table above :data:`MAX_TABLE_BYTES` (callers check sizes early)."""
+    return ScenarioError([_problem("too_large", file, limit_mb=MAX_TABLE_BYTES // (1024 * 1024))])
+
+
 def _check_size(data: bytes, file: str) -> None:
     """Refuse files above :data:`MAX_TABLE_BYTES` and empty files, before any parsing."""
     if len(data) > MAX_TABLE_BYTES:
-        raise ScenarioError(
-            [_problem("too_large", file, limit_mb=MAX_TABLE_BYTES // (1024 * 1024))]
-        )
+        raise too_large(file)
     if not data.strip():
         raise ScenarioError([_problem("empty", file)])
 
