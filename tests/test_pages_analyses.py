@@ -27,6 +27,27 @@ TIMEOUT = 120
 CONTROLS_STORE = "_govdecide_controls"  # ui.controls keeps slider values here per scenario
 
 
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Run pages through app.py's st.navigation on every AppTest run, as a live server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before each run, so Streamlit
+    starts every run in the old pages-directory mode (``pages/`` exists); the app then
+    leaves that mode with an ``st.rerun()`` (``ui.state.leave_pages_directory_mode``),
+    which drops a button's click. A live server leaves the mode once per process, so
+    clicks work there (see the browser tests); here the mode is left as AppTest starts.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
+
+
 @pytest.fixture(scope="module")
 def riverton():
     return load_scenario(RIVERTON)
