@@ -55,57 +55,70 @@ class Sweep:
     """Solves one scenario many times, reusing the built model between solves.
 
     The model is rebuilt only when what shapes it changes (program weights, integrality,
-    the equity rule); budget, staff, equity weight, the equity floor z >= epsilon and the
-    efficiency floor E >= e are set in place (a variable bound and a right-hand side).
-    ``builds`` counts the models built, so a test can check the reuse. A lock makes one
-    sweep safe to share between threads.
+    the equity rule); budget, staff, equity weight and the equity floor z >= epsilon (a
+    bound on z) are set in place. ``builds`` counts the models built, so a test can check
+    the reuse. A solve with an efficiency floor E >= e needs one more row, which the
+    engine's structured method cannot take, so it goes to a second model kept for such
+    solves (``aux_builds`` counts those). A lock makes one sweep safe to share between
+    threads.
     """
 
     def __init__(self, scenario: Scenario, rule: EquityRule | None = None) -> None:
         self.scenario = scenario
         self.rule = rule or EquityRule()
         self.builds = 0
+        self.aux_builds = 0
         self._models: dict[tuple, AllocationModel] = {}
         self._floor: float | None = None
         self._efficiency_floor: float | None = None
         self._fresh = False
         self._lock = threading.Lock()
 
-    def _build(self, data: ProblemData) -> AllocationModel:
-        """A new model with the efficiency-floor row (slack until set) and the equity rule."""
+    @property
+    def models_built(self) -> int:
+        """All models this sweep built (main and efficiency-floor ones)."""
+        return self.builds + self.aux_builds
+
+    def _build(self, data: ProblemData, efficiency_row: bool) -> AllocationModel:
+        """A new model with the equity rule and, if asked, the efficiency-floor row."""
         model = AllocationModel(data)
-        weight = data.programs["weight"]
-        terms = [
-            (model.c[(d, p)], float(weight[p]) * model.need[(d, p)])
-            for d, p in model.with_need
-            if weight[p] > 0
-        ]
-        total = sum(v for _, v in terms)
-        expr = pulp.LpAffineExpression([(c, v / total) for c, v in terms])
-        row = pulp.LpConstraint(expr, pulp.LpConstraintGE, None, 0.0)
-        model.prob.addConstraint(row, EFFICIENCY_FLOOR)
-        model.constraints[EFFICIENCY_FLOOR] = row
+        if efficiency_row:
+            weight = data.programs["weight"]
+            terms = [
+                (model.c[(d, p)], float(weight[p]) * model.need[(d, p)])
+                for d, p in model.with_need
+                if weight[p] > 0
+            ]
+            total = sum(v for _, v in terms)
+            expr = pulp.LpAffineExpression([(c, v / total) for c, v in terms])
+            row = pulp.LpConstraint(expr, pulp.LpConstraintGE, None, 0.0)
+            model.prob.addConstraint(row, EFFICIENCY_FLOOR)
+            model.constraints[EFFICIENCY_FLOOR] = row
+            self.aux_builds += 1
+        else:
+            self.builds += 1
         self.rule.apply(model)
-        self.builds += 1
         return model
 
     def _model_for(self, data: ProblemData) -> tuple[AllocationModel, float]:
         """The model for these data with policy and floors set (the engine's ``model_for``)."""
         start = time.perf_counter()
+        efficiency_row = self._efficiency_floor is not None
         key = (
             tuple(data.programs["weight"].tolist()),
             tuple(data.programs["integer"].tolist()),
+            efficiency_row,
         )
         model = None if self._fresh else self._models.get(key)
         if model is None:
-            model = self._build(data)
+            model = self._build(data, efficiency_row)
             if not self._fresh:
                 self._models[key] = model
         model.set_policy(data.budget, data.staff, data.equity_weight)
         model.data = data
         model.set_equity_floor(self._floor)
-        e_floor = 0.0 if self._efficiency_floor is None else self._efficiency_floor
-        model.constraints[EFFICIENCY_FLOOR].changeRHS(e_floor)
+        if efficiency_row:
+            model.constraints[EFFICIENCY_FLOOR].changeRHS(self._efficiency_floor)
         return model, time.perf_counter() - start
 
     def solve_data(
@@ -361,7 +374,9 @@ def frontier(
     _tick(progress, 3, total)
     if not (left.has_solution and top.has_solution):
         status = left.status if not left.has_solution else top.status
-        return Frontier((), current, lam, status, sweep.builds, solves, time.perf_counter() - start)
+        return Frontier(
+            (), current, lam, status, sweep.models_built, solves, time.perf_counter() - start
+        )
     found = [_point(None, left, lam)]
     # the fairest allocation among the most efficient ones: max z subject to E >= E_left
     e_left = float(left.efficiency)  # type: ignore[arg-type]
@@ -391,7 +406,7 @@ def frontier(
         current,
         lam,
         status,
-        sweep.builds,
+        sweep.models_built,
         solves,
         time.perf_counter() - start,
     )
@@ -544,7 +559,7 @@ def budget_curve(
         if ok:
             prev = point
         _tick(progress, i + 1, len(grid))
-    return BudgetCurve(tuple(out), base, sweep.builds, time.perf_counter() - start)
+    return BudgetCurve(tuple(out), base, sweep.models_built, time.perf_counter() - start)
 
 
 @dataclass(frozen=True)

@@ -184,17 +184,33 @@ def test_frontier_monotone_and_end_points_match_engine(seed):
 
 
 def test_frontier_reuses_one_built_model():
-    """A whole sweep (current, lambda 0 and 1, the fair left end and the floors) builds the
-    model once: only bounds, right-hand sides and the objective change between solves."""
+    """A whole sweep (current, lambda 0 and 1, six floors) builds the model once: only
+    bounds and the objective change between solves. The fair left end (max z subject to
+    E >= E_max) needs a row the structured method cannot take, so it has a second model
+    of its own, also built once. New program weights reshape the model: one more build.
+    """
     scenario = unbounded_two()
     sweep = an.Sweep(scenario)
     fr = an.frontier(scenario, Settings(), points=7, sweep=sweep)
     assert fr.solves == 3 + 1 + 6  # anchors, fair left end, six floors
-    assert sweep.builds == 1 and fr.builds == 1
+    assert sweep.builds == 1 and sweep.aux_builds == 1 and fr.builds == 2
+    an.frontier(scenario, Settings(budget=9), points=7, sweep=sweep)
     an.budget_curve(scenario, Settings(), points=5, sweep=sweep)
-    assert sweep.builds == 1
+    assert (sweep.builds, sweep.aux_builds) == (1, 1)
     an.frontier(scenario, Settings(weights={"p1": 2.0}), points=3, sweep=sweep)
-    assert sweep.builds == 2  # new weights reshape the model: one more build, not one per solve
+    assert (sweep.builds, sweep.aux_builds) == (2, 2)
+
+
+def test_main_model_has_no_extra_rows():
+    """The reused model carries only the engine's own rows (so the engine's structured
+    method may take it); the efficiency floor lives in the second model only."""
+    scenario = unbounded_two()
+    sweep = an.Sweep(scenario)
+    an.frontier(scenario, Settings(), points=3, sweep=sweep)
+    main, aux = (m for k, m in sorted(sweep._models.items(), key=lambda kv: kv[0][2]))
+    assert an.EFFICIENCY_FLOOR not in main.constraints
+    assert main.prob.numConstraints() == len(main.constraints)
+    assert an.EFFICIENCY_FLOOR in aux.constraints
 
 
 def test_frontier_progress_and_infeasible():
@@ -223,7 +239,7 @@ def test_budget_curve_by_hand():
     assert eff == pytest.approx([0.0, 0.1, 0.2, 0.625])
     assert curve.points[0].marginal_people is None
     assert [p.marginal_people for p in curve.points[1:]] == pytest.approx([10, 10, 5.3125])
-    assert curve.builds == 1
+    assert curve.builds == 1  # one model for the whole curve
     frame = curve.frame()
     assert list(frame["budget"]) == [0, 2, 4, 20]
     json.dumps(curve.to_dict())

@@ -60,7 +60,7 @@ def test_frontier_json(scenario_file, capsys):
     assert pts[-1]["efficiency"] == pytest.approx(0.35)
     assert pts[-1]["equity"] == pytest.approx(0.3)
     assert pts[-1]["objective"] == pytest.approx(0.5 * 0.35 + 0.5 * 0.3)
-    assert data["models_built"] == 1
+    assert data["models_built"] == 2  # the reused model and the fair-left-end one
     assert data["price_of_fairness"]["sentence"].startswith(
         "Raising the worst-served district from 25.0% to 30.0%"
     )
