@@ -87,6 +87,10 @@ def solve_data(
     """
     t0 = time.perf_counter() if t0 is None else t0
     model, build_s = model_for(data)
+    from govdecide import structured
+
+    if structured.choose(data, model) == "structured":
+        return structured.solve_structured(data, model, build_s, t0)
     return solve_plain(data, model, build_s, t0)
 
 

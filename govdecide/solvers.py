@@ -55,7 +55,7 @@ def _quiet_stdout() -> Iterator[None]:
             os.close(saved)
 
 
-def _silence_highs_banner() -> None:
+def silence_highs_banner() -> None:
     """HiGHS prints its banner once per process, before options apply: absorb it here."""
     global _BANNER_SILENCED
     if not _BANNER_SILENCED:
@@ -64,6 +64,7 @@ def _silence_highs_banner() -> None:
         with _quiet_stdout():
             highspy.Highs()
         _BANNER_SILENCED = True
+
 
 
 def cbc_path() -> str | None:
@@ -453,7 +454,7 @@ def _run_highs(
     """HiGHS through FastHiGHS, reading its own status, solution state and bound."""
     import highspy
 
-    _silence_highs_banner()
+    silence_highs_banner()
     engine = FastHiGHS(
         mip=mip,
         msg=False,
@@ -481,7 +482,8 @@ def _run_highs(
     )
     bound: float | None = None
     mip_gap: float | None = None
-    if is_mip:
+    ran = h.getModelStatus() not in _NOT_RUN
+    if is_mip and ran:
         raw = info.mip_dual_bound
         bound = float(raw) if abs(raw) < 1e30 else None
         mip_gap = float(info.mip_gap) if abs(info.mip_gap) < 1e30 else None
@@ -489,6 +491,24 @@ def _run_highs(
         bound = objective
     del highspy
     return _classify(code, sol, objective, bound, elapsed, "highs", engine.run_s, mip_gap)
+
+
+def _not_run() -> tuple:
+    """HiGHS model statuses after which no bound or value may be read."""
+    import highspy
+
+    ms = highspy.HighsModelStatus
+    return (
+        ms.kNotset,
+        ms.kLoadError,
+        ms.kModelError,
+        ms.kPresolveError,
+        ms.kSolveError,
+        ms.kPostsolveError,
+    )
+
+
+_NOT_RUN = _not_run()
 
 
 def _run_cbc(
