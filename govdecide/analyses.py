@@ -605,9 +605,12 @@ class MinBudget:
 
 
 def _snap(value: float) -> float:
-    """A spend that is a whole number up to solver round-off, made whole."""
+    """A spend cleaned of solver round-off: whole when within 1e-6 of a whole number,
+    else rounded up to 6 decimals (27976.04000000002 -> 27976.04)."""
     near = round(value)
-    return float(near) if abs(value - near) <= 1e-6 * max(1.0, abs(value)) else float(value)
+    if abs(value - near) <= 1e-6 * max(1.0, abs(value)):
+        return float(near)
+    return math.ceil(value * 1e6 - 1e-3) / 1e6
 
 
 def min_budget(
