@@ -107,7 +107,7 @@ def name_list(names: Sequence[str], lang: str, limit: int = MAX_NAMES) -> str:
     shown = list(names[:limit])
     text = t("app.sum.list_sep", lang).join(shown)
     if len(names) > limit:
-        text += t("app.sum.and_more", lang, n=len(names) - limit)
+        text += t("app.sum.and_more", lang, n=fmt_num(len(names) - limit, lang))
     return text
 
 
@@ -228,7 +228,7 @@ def summarize(
             t(
                 "app.sum.low_half",
                 lang,
-                k=len(low),
+                k=fmt_num(len(low), lang),
                 names=name_list([names.get(x, x) for x in low], lang),
                 share=fmt_pct(share, lang, 0),
                 pop_share=fmt_pct(float(pop[low].sum() / pop.sum()), lang, 0),

@@ -288,3 +288,23 @@ def test_exact_solve_runs_in_a_thread_and_is_shared(riverton):
     assert job.done and job.error is None
     assert job.result is not None and job.result.status == "optimal"
     assert solving.finished_exact("test-fingerprint", settings) is job.result
+
+
+def test_reset_returns_to_the_scenario_settings():
+    at = _app(budget="50000")
+    assert at.slider(key="ctl:riverton:policy.budget").value == 50000
+    at.button(key="reset:riverton").click().run()
+    assert not at.exception
+    assert at.slider(key="ctl:riverton:policy.budget").value == 40000
+    assert "budget" not in dict(at.query_params)
+
+
+def test_scenario_text_cannot_inject_markdown_or_latex():
+    """'R$ 1 and R$ 2' would become LaTeX between the dollars; [x](y) a link."""
+    from ui.text import label_escape, md_escape
+
+    assert md_escape("R$ 1 and R$ 2 [x](y)") == "R\\$ 1 and R\\$ 2 \\[x\\](y)"
+    assert md_escape("- item\n1. first") == "\\- item\n1\\. first"
+    assert label_escape("Budget (R$ thousand)") == "Budget (R$ thousand)"  # one $ is literal
+    assert label_escape("a $x$ b") == "a \\$x\\$ b"
+    assert label_escape("*bold*") == "\\*bold\\*"

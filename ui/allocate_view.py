@@ -65,12 +65,25 @@ def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> 
         with st.expander(t("app.alloc.weights", lang), expanded=False):
             for spec in weights:
                 draw(spec)
-    if st.button(t("app.alloc.reset", lang), key=f"reset:{entry.key}", type="tertiary"):
-        for spec in specs:
-            st.session_state.pop(controls.widget_key(entry.key, spec), None)
-        store.clear()
-        st.rerun(scope="fragment")
+    st.button(
+        t("app.alloc.reset", lang),
+        key=f"reset:{entry.key}",
+        type="tertiary",
+        on_click=_reset,
+        args=(entry.key, specs),
+    )
     return values
+
+
+def _reset(scenario_key: str, specs: list[controls.ControlSpec]) -> None:
+    """Button callback: every slider back to the scenario's own setting.
+
+    It must be a callback: widget state set during the script run would be overwritten by
+    the browser's copy of the old values on the rerun that follows.
+    """
+    for spec in specs:
+        st.session_state[controls.widget_key(scenario_key, spec)] = spec.default
+    controls.stored_values(scenario_key).clear()
 
 
 def status_box(result: Result, lang: str, exact: bool) -> None:

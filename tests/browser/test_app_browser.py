@@ -132,3 +132,15 @@ def test_infeasible_budget_shows_the_way_out(app_url, page, lang):
     assert page.get_by_text("Infeasible: no allocation meets all the limits at once").is_visible()
     assert page.get_by_text("raise the budget from 0 to 2,400").is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_language_defaults_from_the_browser_locale(app_url, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(app_url + "/explore")
+        wait_for_app_run(page, settle_ms=1000)
+        assert page.get_by_role("heading", name="了解地区 — 河湾市").is_visible()
+        assert "lang=zh" in page.url
+    finally:
+        context.close()
