@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from typing import Any
 
@@ -179,13 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         time_limit = min(time_limit, 10.0)
     repeats = {n: (args.repeats or (9 if n <= 20 else 3)) for n in sizes}
     solvers = args.solvers or available_solvers()
+    load_before = os.getloadavg()
     rows = bench(sizes, solvers, repeats, time_limit, args.lp_time_limit, args.gap)
+    load_after = os.getloadavg()
     body = "\n".join(
         [
             "## Engine: LP and plain MILP (issue 2)",
             "",
             f"Run {stamp()} with `{command_line('benchmarks.bench_engine')}`.",
-            f"Machine: {machine()}.",
+            f"Machine: {machine()}. Load average (1 min) {load_before[0]:.1f} before and "
+            f"{load_after[0]:.1f} after the run: other work shared the 2 cores.",
             generator_line(),
             f"MILP: facilities integer, the scenario's equity weight (0.3), the plain MILP "
             f"method, time limit {time_limit:g} s, gap asked {args.gap:g}. LP: every program "

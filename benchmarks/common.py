@@ -46,6 +46,9 @@ def machine() -> str:
     import highspy
     import pulp
 
+    from govdecide.solvers import silence_highs_banner
+
+    silence_highs_banner()
     try:
         highs_version = highspy.Highs().version()
     except Exception:  # noqa: BLE001 - a version string is a nicety
@@ -54,10 +57,8 @@ def machine() -> str:
         cbc = subprocess.run(
             ["cbc", "-quit"], capture_output=True, text=True, timeout=10, check=False
         ).stdout
-        cbc_version = next(
-            (ln.split(":", 1)[1].strip() for ln in cbc.splitlines() if ln.startswith("Version")),
-            "?",
-        )
+        first = cbc.splitlines()[0] if cbc else ""
+        cbc_version = first.split(" — ")[0].removeprefix("CBC ").strip() or "?"
     except (OSError, subprocess.SubprocessError):
         cbc_version = "not installed"
     return (

@@ -111,6 +111,21 @@ class Result:
             return t("status.feasible", lang, gap=fmt_pct(self.gap, lang, 2))
         return t(f"status.{self.status}", lang)
 
+    def method_text(self, lang: str = "en") -> str:
+        """How the allocation was computed, in words (lp, milp or structured)."""
+        return t(f"method.{self.method}", lang)
+
+    def marginal_basis_text(self, lang: str = "en") -> str:
+        """What the budget's marginal value is based on, in words.
+
+        An LP's own budget dual is exact at the margin; a MILP's is the LP relaxation's; the
+        structured method's is the budget's Lagrange multiplier. Callers should say which.
+        """
+        basis = self.budget_marginal_basis
+        if basis == "lp_relaxation" and self.method == "lp":
+            basis = "lp"
+        return t(f"basis.{basis}", lang)
+
     def diagnosis_sentences(
         self, lang: str = "en", names: dict[str, str] | None = None
     ) -> list[str]:
@@ -145,6 +160,7 @@ class Result:
             "people_newly_served": self.people_newly_served,
             "budget_marginal_value": self.budget_marginal_value,
             "budget_marginal_basis": self.budget_marginal_basis,
+            "method_text": self.method_text("en"),
             "binding": [b.to_dict() for b in self.binding],
             "allocation": rows,
             "diagnosis": None

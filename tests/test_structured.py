@@ -164,6 +164,8 @@ def test_riverton_structured_matches_milp():
     assert out["bound"] >= out["objective"]
     assert out["gap"] is not None and out["gap"] <= 1e-4
     assert out["budget_marginal_basis"] == "lagrangian"
+    assert "Lagrange multiplier" in a.marginal_basis_text("en")
+    assert "relaxation" in b.marginal_basis_text("en")
 
 
 def test_auto_choice():
