@@ -1054,3 +1054,268 @@ def import_table(
     """Read a table's bytes and build its scenario in one call (the command line's path)."""
     table = read_table(data, file, sheet=sheet)
     return build_scenario(table, template, mapping=mapping, name=name)
+
+
+# ---------------------------------------------------------------------------------------
+# Editing a scenario as tables (the app's data editor) and back
+
+
+def _text_parts(text: Any) -> dict[str, str]:
+    """A scenario text as {language: text} ('' when absent); a plain string counts as en."""
+    if text is None:
+        return {}
+    if isinstance(text, str):
+        return {"en": text}
+    return dict(text)
+
+
+def _text_from(original: Any, en: Any, zh: Any) -> Any:
+    """A scenario text from edited en/zh cells, keeping the original's shape and its other
+    languages: an unchanged plain string stays a plain string."""
+    en_text = "" if _blank_cell(en) else str(en)
+    zh_text = "" if _blank_cell(zh) else str(zh)
+    if isinstance(original, str) and not zh_text and en_text == original:
+        return original
+    parts = _text_parts(original)  # keeps the original's order of languages
+    for lang, text in (("en", en_text), ("zh", zh_text)):
+        if text:
+            parts[lang] = text
+        else:
+            parts.pop(lang, None)
+    if not parts:
+        return None
+    if set(parts) == {"en"} and not isinstance(original, dict):
+        return parts["en"]
+    return parts
+
+
+def _blank_cell(value: Any) -> bool:
+    """True for an empty editor cell: None, NaN, pandas NA or white space."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(value != value)  # NaN and pandas.NA
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(value: Any) -> Any:
+    """An editor cell as a plain Python value for validation (None when blank).
+
+    numpy numbers become float (whole numbers int, so the YAML reads naturally); text that
+    reads as a number stays text, so validation reports it instead of guessing.
+    """
+    if _blank_cell(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalar
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _plain_bool(value: Any, default: bool = False) -> Any:
+    """A check box cell as bool (blank = the default)."""
+    value = _plain(value)
+    if value is None:
+        return default
+    return value
+
+
+IND_COL = "ind:"
+BASE_COL = "base:"
+DISTRICT_COLUMNS = ("id", "name_en", "name_zh", "population", "area_km2")
+PROGRAM_COLUMNS = (
+    "id",
+    "name_en",
+    "name_zh",
+    "unit_cost",
+    "capacity",
+    "staff_per_unit",
+    "integer",
+    "need_indicator",
+    "per_capita",
+    "scale",
+    "min_units",
+    "max_units",
+    "weight",
+    "spend_min",
+    "spend_max",
+)
+POLICY_COLUMNS = ("budget", "staff", "equity_weight")
+
+
+def scenario_frames(scenario: Scenario) -> dict[str, Any]:
+    """The editable parts of a scenario as three DataFrames: districts, programs, policy.
+
+    Districts get one ``ind:<id>`` column per indicator and one ``base:<program>`` column
+    per program (units already in place). What the tables do not show (tiles, map ids,
+    units, descriptions, per-district bounds, solver options, sliders) is kept from the
+    scenario by id when the tables are read back (:func:`scenario_from_frames`).
+    """
+    import pandas as pd
+
+    indicator_ids = list(dict.fromkeys(i for d in scenario.districts for i in d.indicators))
+    indicator_ids += [i.id for i in scenario.indicators if i.id not in indicator_ids]
+    program_ids = [p.id for p in scenario.programs]
+    rows = []
+    for d in scenario.districts:
+        names = _text_parts(d.name)
+        row: dict[str, Any] = {
+            "id": d.id,
+            "name_en": names.get("en", ""),
+            "name_zh": names.get("zh", ""),
+            "population": d.population,
+            "area_km2": d.area_km2,
+        }
+        for ind in indicator_ids:
+            row[IND_COL + ind] = d.indicators.get(ind)
+        for pid in program_ids:
+            row[BASE_COL + pid] = d.baseline.get(pid)  # blank = none given (0 units)
+        rows.append(row)
+    columns = [
+        *DISTRICT_COLUMNS,
+        *(IND_COL + i for i in indicator_ids),
+        *(BASE_COL + p for p in program_ids),
+    ]
+    districts = pd.DataFrame(rows, columns=columns)
+    for column in columns[3:]:
+        districts[column] = districts[column].astype(float)
+    prog_rows = []
+    for p in scenario.programs:
+        names = _text_parts(p.name)
+        prog_rows.append(
+            {
+                "id": p.id,
+                "name_en": names.get("en", ""),
+                "name_zh": names.get("zh", ""),
+                "unit_cost": p.unit_cost,
+                "capacity": p.capacity,
+                "staff_per_unit": p.staff_per_unit,
+                "integer": p.integer,
+                "need_indicator": p.need.indicator,
+                "per_capita": p.need.per_capita,
+                "scale": p.need.scale,
+                "min_units": p.min_units,
+                "max_units": p.max_units,
+                "weight": p.weight,
+                "spend_min": p.spend_min,
+                "spend_max": p.spend_max,
+            }
+        )
+    programs = pd.DataFrame(prog_rows, columns=list(PROGRAM_COLUMNS))
+    for column in (
+        "unit_cost",
+        "capacity",
+        "staff_per_unit",
+        "scale",
+        "min_units",
+        "max_units",
+        "weight",
+        "spend_min",
+        "spend_max",
+    ):
+        programs[column] = programs[column].astype(float)
+    pol = scenario.policy
+    policy = pd.DataFrame(
+        [{"budget": pol.budget, "staff": pol.staff, "equity_weight": pol.equity_weight}],
+        columns=list(POLICY_COLUMNS),
+    ).astype(float)
+    return {"districts": districts, "programs": programs, "policy": policy}
+
+
+def scenario_from_frames(
+    scenario: Scenario, frames: Mapping[str, Any], file: str = "<edited tables>"
+) -> Scenario:
+    """The scenario with the edited tables applied, validated like any loaded file.
+
+    Rows are matched to the original by id, so what the tables do not show is kept for
+    districts and programs that still exist. Blank cells mean "not given" (an indicator a
+    district lacks, no maximum); a required cell left blank is reported by the validator.
+    Problems are raised as :class:`ScenarioError` with paths like ``districts[3].population``.
+    """
+    base = scenario_to_data(scenario)
+    old_districts = {d["id"]: d for d in base["districts"]}
+    old_programs = {p["id"]: p for p in base["programs"]}
+    districts = []
+    frame = frames["districts"]
+    for _, row in frame.iterrows():
+        ident = _plain(row.get("id"))
+        ident = str(ident).strip() if ident is not None else None
+        old = old_districts.get(ident or "", {})
+        item: dict[str, Any] = {
+            k: v for k, v in old.items() if k not in ("indicators", "baseline", "area_km2")
+        }
+        item["id"] = ident
+        name = _text_from(old.get("name"), row.get("name_en"), row.get("name_zh"))
+        item["name"] = name
+        item["population"] = _plain(row.get("population"))
+        area = _plain(row.get("area_km2"))
+        if area is not None:
+            item["area_km2"] = area
+        indicators = {}
+        baseline = {}
+        for column in frame.columns:
+            value = _plain(row.get(column))
+            if column.startswith(IND_COL) and value is not None:
+                indicators[column[len(IND_COL) :]] = value
+            elif column.startswith(BASE_COL) and value is not None:
+                baseline[column[len(BASE_COL) :]] = value
+        if indicators:
+            item["indicators"] = indicators
+        if baseline:
+            item["baseline"] = baseline
+        districts.append(
+            {k: v for k, v in item.items() if v is not None or k in ("id", "name", "population")}
+        )
+    programs = []
+    for _, row in frames["programs"].iterrows():
+        ident = _plain(row.get("id"))
+        ident = str(ident).strip() if ident is not None else None
+        old = old_programs.get(ident or "", {})
+        item = {k: v for k, v in old.items() if k not in PROGRAM_COLUMNS and k != "need"}
+        item["id"] = ident
+        item["name"] = _text_from(old.get("name"), row.get("name_en"), row.get("name_zh"))
+        for column in (
+            "unit_cost",
+            "capacity",
+            "staff_per_unit",
+            "min_units",
+            "max_units",
+            "weight",
+            "spend_min",
+            "spend_max",
+        ):
+            value = _plain(row.get(column))
+            if value is not None:
+                item[column] = value
+            elif column in ("unit_cost", "capacity"):
+                item[column] = None  # required: the validator says so
+        item["integer"] = _plain_bool(row.get("integer"))
+        need: dict[str, Any] = {"indicator": _plain(row.get("need_indicator"))}
+        if _plain_bool(row.get("per_capita")):
+            need["per_capita"] = True
+        scale = _plain(row.get("scale"))
+        if scale is not None:
+            need["scale"] = scale
+        item["need"] = need
+        programs.append(item)
+    policy_row = frames["policy"].iloc[0] if len(frames["policy"]) else {}
+    policy = {k: v for k, v in base["policy"].items() if k not in POLICY_COLUMNS}
+    for column in POLICY_COLUMNS:
+        value = _plain(policy_row.get(column)) if len(frames["policy"]) else None
+        if value is not None:
+            policy[column] = value
+        elif column == "budget":
+            policy[column] = None
+    data = dict(base)
+    data["districts"] = districts
+    data["programs"] = programs
+    data["policy"] = policy
+    return scenario_from_data(data, file=file)
