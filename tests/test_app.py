@@ -308,3 +308,39 @@ def test_scenario_text_cannot_inject_markdown_or_latex():
     assert label_escape("Budget (R$ thousand)") == "Budget (R$ thousand)"  # one $ is literal
     assert label_escape("a $x$ b") == "a \\$x\\$ b"
     assert label_escape("*bold*") == "\\*bold\\*"
+
+
+def test_a_time_limited_answer_says_how_close_it_is_and_offers_an_exact_solve(
+    monkeypatch, riverton, allocator
+):
+    """Quick solves are made to report 'stopped at the time limit, gap 0.8%' (a stand-in
+    for a hard model; the allocation itself is the engine's). The page says so in words,
+    offers the exact solve, and shows the exact result once the background job is done."""
+    from collections import OrderedDict
+    from dataclasses import replace
+
+    real = solving.solve
+
+    def time_limited(fingerprint, scenario, settings):
+        result = real(fingerprint, scenario, settings)
+        if settings.time_limit_s == solving.INTERACTIVE_TIME_LIMIT_S:
+            return replace(result, status="feasible", gap=0.008)
+        return result
+
+    monkeypatch.setattr(solving, "solve", time_limited)
+    monkeypatch.setattr(solving, "_FINISHED", OrderedDict())  # no exact result yet
+    at = _app()
+    assert not at.exception
+    assert at.info[0].value == (
+        "Stopped at the time limit: a good allocation, within 0.80% of the best possible"
+    )
+    at.button(key="exact_start").click().run()
+    jobs = at.session_state["_govdecide_exact_jobs"]
+    (job,) = jobs.values()
+    job.thread.join(timeout=120)
+    assert job.done and job.result is not None and job.result.status == "optimal"
+    at = at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Optimal")
+    assert any(c.value == "From the exact solve." for c in at.caption)
+    assert _headline(at) == _expected_headline(job.result)

@@ -275,9 +275,13 @@ def exact_panel(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
         if job is not None and job.error:
             st.warning(t("app.alloc.exact_failed", lang))
         label = t("app.alloc.exact_button", lang, minutes=int(solving.EXACT_TIME_LIMIT_S // 60))
-        if st.button(label, key="exact_start", icon=":material/hourglass_top:"):
-            solving.start_exact(entry.fingerprint, scenario, settings)
-            st.rerun(scope="fragment")
+        st.button(
+            label,
+            key="exact_start",
+            icon=":material/hourglass_top:",
+            on_click=solving.start_exact,
+            args=(entry.fingerprint, scenario, settings),
+        )
         st.caption(t("app.alloc.exact_note", lang))
         return
     if not job.done:

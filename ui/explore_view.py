@@ -37,8 +37,14 @@ def indicator_label(scenario: Scenario, key: str, lang: str) -> str:
     if meta is None:
         return key
     name = localize(meta.name, lang) or key
-    unit = localize(meta.unit, lang)
+    unit = unit_text(meta.unit, lang)
     return f"{name} ({unit})" if unit else name
+
+
+def unit_text(unit: object, lang: str) -> str:
+    """An indicator's unit in ``lang``; the format's plain keyword ``share`` translated."""
+    text = localize(unit, lang)  # type: ignore[arg-type]
+    return t("app.explore.unit_share", lang) if text.strip().lower() == "share" else text
 
 
 def indicator_values(scenario: Scenario, key: str) -> pd.Series:
@@ -100,12 +106,14 @@ def districts_table(scenario: Scenario, lang: str) -> pd.DataFrame:
     """Districts with population, area and every indicator, columns named with units."""
     rows = []
     keys = indicator_options(scenario)[1:]
+    has_area = any(d.area_km2 for d in scenario.districts)
     for d in scenario.districts:
         row: dict[str, object] = {
             t("app.col.district", lang): localize(d.name, lang),
             t("app.explore.population", lang): d.population,
-            t("app.explore.area", lang): d.area_km2,
         }
+        if has_area:
+            row[t("app.explore.area", lang)] = d.area_km2
         for key in keys:
             if key == "density":
                 row[indicator_label(scenario, key, lang)] = round(d.population / d.area_km2)
@@ -119,7 +127,7 @@ def need_rule(program: Program, scenario: Scenario, lang: str) -> str:
     """A program's need rule in words: 'population x Share aged 65+ x 0.0001'."""
     rule = program.need
     if rule.indicator == "population":
-        text = t("app.explore.population", lang)
+        text = t("app.explore.need_population", lang)
     else:
         meta = scenario.indicator(rule.indicator)
         name = (localize(meta.name, lang) if meta and meta.name else None) or rule.indicator
@@ -170,7 +178,7 @@ def sources_table(scenario: Scenario, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 t("app.explore.indicator", lang): localize(ind.name, lang) or ind.id,
-                t("app.explore.unit", lang): localize(ind.unit, lang),
+                t("app.explore.unit", lang): unit_text(ind.unit, lang),
                 t("app.explore.source", lang): localize(ind.source, lang)
                 or t("app.about.no_source", lang),
                 t("app.explore.illustrative_col", lang): t(
