@@ -344,3 +344,25 @@ def test_a_time_limited_answer_says_how_close_it_is_and_offers_an_exact_solve(
     assert at.success[0].value.startswith("Optimal")
     assert any(c.value == "From the exact solve." for c in at.caption)
     assert _headline(at) == _expected_headline(job.result)
+
+
+def test_exact_solves_are_capped_per_server(monkeypatch, riverton):
+    """With the cap reached, a new request is turned away and nothing starts."""
+    monkeypatch.setattr(solving, "_RUNNING", {1, 2})
+    monkeypatch.setattr(solving, "MAX_RUNNING_EXACT", 2)
+
+    def ask() -> None:
+        import streamlit as st
+
+        from govdecide import load_scenario
+        from ui import solving as s
+        from ui.state import ROOT
+
+        scenario = load_scenario(ROOT / "scenarios" / "riverton.yaml")
+        job = s.start_exact("capped", scenario, s.Settings(budget=1000.0))
+        st.write("none" if job is None else "started")
+        st.write("busy" if s.server_was_busy() else "free")
+
+    at = AppTest.from_function(ask, default_timeout=TIMEOUT).run()
+    assert [m.value for m in at.markdown] == ["none", "busy"]
+    assert solving._RUNNING == {1, 2}

@@ -274,6 +274,11 @@ def exact_panel(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
     if job is None or (job.done and job.result is None):
         if job is not None and job.error:
             st.warning(t("app.alloc.exact_failed", lang))
+        if solving.server_was_busy():
+            st.warning(
+                t("app.alloc.exact_busy", lang, n=solving.MAX_RUNNING_EXACT),
+                icon=":material/hourglass_disabled:",
+            )
         label = t("app.alloc.exact_button", lang, minutes=int(solving.EXACT_TIME_LIMIT_S // 60))
         st.button(
             label,

@@ -68,8 +68,13 @@ def district_map(
 ) -> alt.Chart | None:
     """A map coloured by ``values`` (indexed by district id), or None when there is none.
 
+    None also for more districts than a chart may hold (:data:`charts.MAX_ROWS`); the
+    pages then say that there is no map rather than drawing part of one.
+
     ``extra`` maps a tooltip title to {district id: text}, shown on hover.
     """
+    if len(scenario.districts) > charts.MAX_ROWS:
+        return None  # one mark per district would break the chart row limit
     names = {d.id: localize(d.name, lang) for d in scenario.districts}
     ids = [d.id for d in scenario.districts]
     frame = pd.DataFrame(

@@ -27,7 +27,9 @@ from govdecide.scenario import Scenario
 INTERACTIVE_TIME_LIMIT_S = 2.0
 EXACT_TIME_LIMIT_S = 300.0
 EXACT_GAP = 1e-6
+MAX_RUNNING_EXACT = 2  # per server: exact solves share the machine with everyone's sliders
 _JOBS = "_govdecide_exact_jobs"
+_BUSY = "_govdecide_exact_busy"
 
 SettingsKey = tuple[object, ...]
 
@@ -93,6 +95,7 @@ def solve(fingerprint: str, scenario: Scenario, settings: Settings) -> Result:
 _FINISHED: OrderedDict[tuple[str, SettingsKey], Result] = OrderedDict()
 _FINISHED_LOCK = threading.Lock()
 _FINISHED_MAX = 64
+_RUNNING: set[int] = set()  # ids of ExactJob objects whose thread is running
 
 
 @dataclass
@@ -143,22 +146,46 @@ def _run_job(job: ExactJob, scenario: Scenario, settings: Settings) -> None:
                 _FINISHED.popitem(last=False)
     finally:
         job.finished = time.monotonic()
+        with _FINISHED_LOCK:
+            _RUNNING.discard(id(job))
 
 
-def start_exact(fingerprint: str, scenario: Scenario, settings: Settings) -> ExactJob:
-    """Start (or return the running) exact solve of these settings for this session."""
+def running_exact() -> int:
+    """How many exact solves are running on this server now."""
+    with _FINISHED_LOCK:
+        return len(_RUNNING)
+
+
+def start_exact(fingerprint: str, scenario: Scenario, settings: Settings) -> ExactJob | None:
+    """Start (or return the running) exact solve of these settings for this session.
+
+    Returns None when the server already runs :data:`MAX_RUNNING_EXACT` exact solves:
+    each takes a processor for up to :data:`EXACT_TIME_LIMIT_S`, and the sliders of every
+    other user need one too.
+    """
     jobs: dict[tuple[str, SettingsKey], ExactJob] = st.session_state.setdefault(_JOBS, {})
     key = settings_key(settings)
     job = jobs.get((fingerprint, key))
     if job is not None and (not job.done or job.result is not None):
         return job
     job = ExactJob(fingerprint, key, EXACT_TIME_LIMIT_S)
+    with _FINISHED_LOCK:
+        if len(_RUNNING) >= MAX_RUNNING_EXACT:
+            st.session_state[_BUSY] = True
+            return None
+        _RUNNING.add(id(job))
+    st.session_state.pop(_BUSY, None)
     job.thread = threading.Thread(
         target=_run_job, args=(job, scenario, settings), name="govdecide-exact", daemon=True
     )
     jobs[(fingerprint, key)] = job
     job.thread.start()
     return job
+
+
+def server_was_busy() -> bool:
+    """True when this session's last exact-solve request was turned away (server busy)."""
+    return bool(st.session_state.pop(_BUSY, False))
 
 
 def exact_job(fingerprint: str, settings: Settings) -> ExactJob | None:
