@@ -358,8 +358,9 @@ def frontier(
     different z; the left end is the fairest of them (maximize z subject to E >= the
     lambda = 0 solve's E). The right end maximizes E subject to z >= the highest z.
     Between them, floors epsilon are spread evenly and each solve maximizes E subject to
-    z >= epsilon, all on the same built model. Points another point beats on both E and z
-    are dropped, so the result is monotone: E falls as z rises.
+    z >= epsilon, all on the same built model. The current setting's allocation is a
+    candidate too (a lambda-weighted optimum lies on the frontier). Points another point
+    beats on both E and z are dropped, so the result is monotone: E falls as z rises.
     """
     settings = settings or Settings()
     points = max(2, int(points))
@@ -398,6 +399,8 @@ def frontier(
                 found.append(_point(eps, res, lam))
         _tick(progress, k + 4, total)
     found.append(_point(None, top, lam))
+    if current.has_solution:
+        found.append(_point(None, current, lam))  # on the frontier unless another beats it
     statuses = {p.status for p in found}
     status = "optimal" if statuses == {"optimal"} else "feasible"
     _tick(progress, total, total)

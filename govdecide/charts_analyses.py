@@ -30,11 +30,14 @@ def frontier_chart(
     current: Mapping[str, float] | None,
     lang: str,
     selected: int | None = None,
+    pick: str | None = None,
 ) -> alt.Chart:
     """E against z along the frontier, the current setting as a black diamond.
 
     ``frame`` is :meth:`govdecide.analyses.Frontier.frame` (point, efficiency, equity...);
     ``current`` has the current solve's efficiency and equity; ``selected`` rings a point.
+    ``pick`` names a click selection on the points (field ``point``), so that an app can
+    show the clicked point's allocation.
     """
     data = check_rows(frame[["point", "efficiency", "equity", "people_served"]].copy())
     data["label"] = [t("an.chart.point_n", lang, n=int(p) + 1) for p in data["point"]]
@@ -51,6 +54,8 @@ def frontier_chart(
     base = alt.Chart(data).encode(x=x, y=y)
     line = base.mark_line(color=AFTER_COLOUR, interpolate="step-before", strokeDash=[4, 3])
     dots = base.mark_circle(size=90, color=AFTER_COLOUR, opacity=1).encode(tooltip=tips)
+    if pick:
+        dots = dots.add_params(alt.selection_point(name=pick, fields=["point"], on="click"))
     layers: list[alt.Chart] = [line, dots]
     if selected is not None and 0 <= selected < len(data):
         ring = alt.Chart(data.iloc[[selected]]).mark_point(

@@ -19,6 +19,17 @@ from ui.state import current_lang
 from ui.text import md_escape
 
 TIME_LIMIT_S = 10.0
+_SEEN = "_an_pick_seen"
+
+
+def clicked_point(state: object, n_points: int) -> int | None:
+    """The frontier point clicked in the chart (its selection state), if any."""
+    try:
+        rows = state["selection"]["pick"]  # type: ignore[index]
+        value = int(rows[0]["point"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return value if 0 <= value < n_points else None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -108,10 +119,17 @@ elif pof is not None:
     st.info(pof.sentence(lang), icon=":material/balance:")
 
 default = fr.nearest(cur.equity) if cur.has_solution else 0
+slider_key = f"an_point:{entry.key}:{len(fr.points)}"
+chart_key = f"an_chart:{entry.key}:{len(fr.points)}"
+picked = clicked_point(st.session_state.get(chart_key), len(fr.points))
+if picked is not None and st.session_state.get(_SEEN) != (chart_key, picked):
+    st.session_state[_SEEN] = (chart_key, picked)  # a new click moves the slider once
+    st.session_state[slider_key] = picked
+if slider_key not in st.session_state:
+    st.session_state[slider_key] = default
 choice = st.select_slider(
     t("an.trade.choose", lang),
     options=list(range(len(fr.points))),
-    value=default,
     format_func=lambda i: t(
         "an.trade.option",
         lang,
@@ -119,10 +137,17 @@ choice = st.select_slider(
         z=fmt_pct(fr.points[i].equity, lang),
         e=fmt_pct(fr.points[i].efficiency, lang, 2),
     ),
-    key="an_point",
+    key=slider_key,
 )
 current = {"efficiency": cur.efficiency, "equity": cur.equity} if cur.has_solution else None
-st.altair_chart(frontier_chart(fr.frame(), current, lang, selected=choice), width="stretch")
+st.altair_chart(
+    frontier_chart(fr.frame(), current, lang, selected=choice, pick="pick"),
+    width="stretch",
+    on_select="rerun",
+    selection_mode="pick",
+    key=chart_key,
+)
+st.caption(t("an.trade.click", lang))
 st.caption(t("an.page.time_note", lang, seconds=fmt_num(TIME_LIMIT_S, lang)))
 
 point = fr.points[choice]

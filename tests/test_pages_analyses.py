@@ -80,7 +80,7 @@ def test_tradeoffs_page_shows_the_price_of_fairness(riverton):
     at = open_page("pages/tradeoffs.py")
     assert at.title[0].value == "What fairness costs: Riverton"
     assert at.info[0].value == fr.price_of_fairness().sentence("en")
-    slider = at.select_slider(key="an_point")
+    slider = at.select_slider[0]
     slider.set_value(0).run()
     assert not at.exception
     assert "Allocation at point 1" in [s.value for s in at.subheader]

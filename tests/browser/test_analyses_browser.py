@@ -81,3 +81,35 @@ def test_compare_page(page, app_url):
     page.get_by_text("give every district the same coverage").wait_for()
     assert page.get_by_role("button", name="Download the saved options (JSON)").count() == 1
     _no_exception(page)
+
+
+def test_tradeoffs_click_a_point(page, app_url):
+    """Clicking the leftmost dot of the frontier (the most efficient point) shows point 1.
+
+    The dot is found in a screenshot of the chart: the leftmost pixel in the dots' colour
+    (#0072B2) is the left edge of the first dot; the click lands a few pixels inside it.
+    """
+    import io
+
+    from PIL import Image
+
+    _open(page, app_url, "tradeoffs")
+    page.get_by_text("Allocation at point").wait_for()
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = chart.bounding_box()
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    scale = image.width / box["width"]
+    hits = [
+        (x, y)
+        for x in range(image.width)
+        for y in range(int(image.height * 0.1), int(image.height * 0.85))
+        if all(abs(a - b) <= 12 for a, b in zip(image.getpixel((x, y)), (0, 114, 178)))
+    ]
+    assert hits, "no frontier dot found in the chart"
+    x, y = min(hits)
+    page.mouse.click(box["x"] + (x + 5 * scale) / scale, box["y"] + y / scale)
+    _settle(page)
+    page.get_by_text("Allocation at point 1", exact=True).wait_for()
+    _no_exception(page)
