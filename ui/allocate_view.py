@@ -46,7 +46,7 @@ def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> 
         key = controls.widget_key(entry.key, spec)
         if key not in st.session_state:
             st.session_state[key] = values[spec.param]
-        fmt = "%.0f" if spec.digits == 0 else f"%.{spec.digits}f"
+        fmt = "localized" if spec.digits == 0 else f"%.{spec.digits}f"
         value = st.slider(
             label_escape(spec.label),
             min_value=spec.min,
@@ -105,9 +105,9 @@ def status_box(result: Result, lang: str, exact: bool) -> None:
 
 
 def gap_text(gap: float, lang: str) -> str:
-    """A proven gap for people: '0.8%', or 'less than 0.01%' when tinier than that."""
+    """A proven gap for people: '0.8%'; a tinier gap is stated as the true '0.01%'."""
     if gap < 1e-4:
-        return t("app.alloc.gap_tiny", lang)
+        return fmt_pct(1e-4, lang, 2)
     return fmt_pct(gap, lang, 2 if gap < 0.01 else 1)
 
 
