@@ -721,13 +721,15 @@ class Robustness:
     solved: int  # runs with an allocation
     statuses: dict[str, int]
     seconds: float
-    all_within_one: float = float("nan")  # share of runs with every pair within 1 unit
+    all_within_one: float = float("nan")  # share of runs with every counted pair within 1
+    counted: tuple[str, ...] = ()  # programs the district summaries count (whole-unit ones)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
             "spread": self.spread,
             "all_within_one": self.all_within_one,
+            "counted_programs": list(self.counted),
             "runs": self.runs,
             "seed": self.seed,
             "solved": self.solved,
@@ -754,8 +756,10 @@ def robustness(
 
     Per (district, program): the base allocation's units, the range and mean over the runs,
     and the share of runs in which the units stay within 1 of the base. Per district: the
-    share of runs in which every program stays within 1 unit, and the range of weighted
-    coverage. Each run builds its own model, because need enters the coefficients.
+    share of runs in which every whole-unit program (a facility; all programs when none is
+    whole-unit) stays within 1 unit, the units of those programs, and the range of weighted
+    coverage. A continuous line's "unit" is often small, so its range is read per pair.
+    Each run builds its own model, because need enters the coefficients.
     """
     if not (math.isfinite(spread) and 0 <= spread < 1):
         raise ValueError("spread is a share in [0, 1)")
@@ -773,6 +777,8 @@ def robustness(
         )  # fmt: skip
     rng = np.random.default_rng(seed)
     keys = list(data.pairs.index)
+    whole = [str(p) for p, v in data.programs["integer"].items() if v]
+    counted = tuple(whole or [str(p) for p in data.programs.index])
     base_x = base.allocation.set_index(["district", "program"])["new_units"].reindex(keys)
     units = []
     coverage = []
@@ -805,7 +811,10 @@ def robustness(
             }
         )
         district_ids = list(data.districts.index)
-        pos = {d: [i for i, k in enumerate(keys) if k[0] == d] for d in district_ids}
+        pos = {
+            d: [i for i, k in enumerate(keys) if k[0] == d and k[1] in counted]
+            for d in district_ids
+        }
         cov = pd.concat(coverage, axis=1).reindex(district_ids).to_numpy()
         base_cov = base.districts.set_index("district")["coverage_after"].reindex(district_ids)
         districts = pd.DataFrame(
@@ -821,7 +830,8 @@ def robustness(
             }
         )
         e_range, z_range = (min(effs), max(effs)), (min(eqs), max(eqs))
-        stable = float(within.all(axis=0).mean())
+        rows = [i for i, k in enumerate(keys) if k[1] in counted]
+        stable = float(within[rows].all(axis=0).mean())
     else:
         pairs = districts = pd.DataFrame()
         e_range = z_range = (math.nan, math.nan)
@@ -839,6 +849,7 @@ def robustness(
         statuses,
         time.perf_counter() - start,
         stable,
+        counted,
     )
 
 

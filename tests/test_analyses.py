@@ -337,9 +337,18 @@ def test_robustness_reproducible_from_seed():
     assert r1.districts.equals(r2.districts)
     assert r1.efficiency == r2.efficiency and r1.statuses == r2.statuses
     assert r1.solved == 6
+    # district summaries count the whole-unit programs (clinic, beds), not the grant line
+    assert r1.counted == ("clinic", "beds")
+    assert 0 <= r1.all_within_one <= r1.districts["within_one"].min()
     assert (r1.pairs["min_units"] <= r1.pairs["max_units"]).all()
     assert r1.pairs["within_one"].between(0, 1).all()
     json.dumps(r1.to_dict(), default=float)
+
+
+def test_robustness_counts_every_program_when_none_is_whole():
+    """With only continuous programs, the district summary counts all of them."""
+    r = an.robustness(random_scenario(10, integer=False), Settings(), spread=0.1, runs=2, seed=1)
+    assert r.counted == ("clinic", "beds", "grant")
 
 
 def test_robustness_without_spread_keeps_the_base():
