@@ -28,6 +28,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.analyse", "pages/robustness.py", "an.page.robustness", ":material/shuffle:"),
     ("app.section.analyse", "pages/compare.py", "an.page.compare", ":material/compare_arrows:"),
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
+    ("app.section.data", "pages/data.py", "io.page.data", ":material/upload_file:"),
+    ("app.section.data", "pages/export.py", "io.page.export", ":material/download:"),
     ("app.section.help", "pages/about.py", "app.page.about", ":material/info:"),
 ]
 
