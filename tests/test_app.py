@@ -194,7 +194,9 @@ def test_explore_page_shows_map_tables_and_sources():
     picker = at.selectbox(key="explore_indicator:riverton")
     picker.set_value("elderly_share").run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 1
+    charts_drawn = at.get("vega_lite_chart")
+    assert len(charts_drawn) == 1
+    assert "Share aged 65+ (share) by district" in charts_drawn[0].proto.spec
 
 
 def test_explore_and_about_in_chinese():
@@ -366,3 +368,27 @@ def test_exact_solves_are_capped_per_server(monkeypatch, riverton):
     at = AppTest.from_function(ask, default_timeout=TIMEOUT).run()
     assert [m.value for m in at.markdown] == ["none", "busy"]
     assert solving._RUNNING == {1, 2}
+
+
+@pytest.mark.parametrize("scenario", ["riverton", "london"])
+@pytest.mark.parametrize(
+    ("tab", "title"),
+    [
+        ("Spending", "New spending per district, by program"),
+        ("New units", "New units per district, by program"),
+        ("Coverage", "Coverage before and after, per district"),
+        ("Map of gains", "Coverage gain per district"),
+    ],
+)
+def test_each_chart_tab_draws_its_chart(scenario, tab, title):
+    """Only the open tab is drawn: exactly one chart, whichever tab is open."""
+    if not (ROOT / "scenarios" / f"{scenario}.yaml").exists():
+        pytest.skip(f"{scenario}.yaml missing")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["scenario"] = scenario
+    at.session_state["alloc_tabs:en"] = tab
+    at.run()
+    assert not at.exception
+    charts_drawn = at.get("vega_lite_chart")
+    assert len(charts_drawn) == 1
+    assert title in charts_drawn[0].proto.spec

@@ -201,31 +201,37 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
     names = display_names(scenario, lang)
     currency = localize(scenario.currency, lang)
     order = [p.id for p in scenario.programs]
+    # Only the open tab is drawn (a tab switch reruns this fragment from the cache), so
+    # a slider move sends one chart to the browser instead of four.
     tabs = st.tabs(
         [
             t("app.alloc.tab_spend", lang),
             t("app.alloc.tab_units", lang),
             t("app.alloc.tab_coverage", lang),
             t("app.alloc.tab_map", lang),
-        ]
+        ],
+        key=f"alloc_tabs:{lang}",
+        on_change="rerun",
     )
-    with tabs[0]:
-        st.altair_chart(
+    if tabs[0].open:
+        tabs[0].altair_chart(
             charts.district_program_bars(
                 result.allocation, "spend", names, lang, currency=currency, program_order=order
             ),
             width="stretch",
         )
-    with tabs[1]:
-        st.altair_chart(
+    if tabs[1].open:
+        tabs[1].altair_chart(
             charts.district_program_bars(
                 result.allocation, "new_units", names, lang, program_order=order
             ),
             width="stretch",
         )
-    with tabs[2]:
-        st.altair_chart(charts.coverage_dumbbell(result.districts, names, lang), width="stretch")
-    with tabs[3]:
+    if tabs[2].open:
+        tabs[2].altair_chart(
+            charts.coverage_dumbbell(result.districts, names, lang), width="stretch"
+        )
+    if tabs[3].open:
         d = result.districts.set_index("district")
         gain = (d["coverage_after"] - d["coverage_before"]) * 100
         extra = {
@@ -245,9 +251,9 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
             extra=extra,
         )
         if chart is None:
-            st.info(t("app.explore.no_map", lang))
+            tabs[3].info(t("app.explore.no_map", lang))
         else:
-            st.altair_chart(chart, width="content")
+            tabs[3].altair_chart(chart, width="content")
 
 
 def allocation_table(scenario: Scenario, result: Result, lang: str) -> None:

@@ -103,8 +103,13 @@ def test_screenshots_of_the_main_pages(app_url, browser):
         _shot(page, "allocate.png")
 
         page.get_by_role("tab", name="Coverage").click()
-        page.wait_for_timeout(800)
+        wait_for_app_run(page, settle_ms=1000)
+        assert page.get_by_text("Coverage before and after, per district").is_visible()
         _shot(page, "allocate_coverage.png")
+
+        page.get_by_role("tab", name="Map of gains").click()
+        wait_for_app_run(page, settle_ms=1000)
+        assert page.get_by_text("Coverage gain per district").first.is_visible()
 
         page.goto(app_url + "/explore?scenario=riverton&lang=en")
         wait_for_app_run(page, settle_ms=1500)
