@@ -19,6 +19,7 @@ from ui.state import current_lang
 from ui.text import md_escape
 
 TIME_LIMIT_S = 10.0
+AUTO_MAX_DISTRICTS = 300  # larger scenarios compute the curve on request
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -88,6 +89,12 @@ with right:
 if high <= low:
     high = low + 0.1
 grid = tuple(an.budget_grid(base, n_points, low, high))
+go = f"an_curve_go:{entry.fingerprint}:{key}:{grid}"
+if len(scenario.districts) > AUTO_MAX_DISTRICTS and not st.session_state.get(go):
+    st.info(t("an.page.large", lang, n=fmt_num(len(scenario.districts), lang), solves=len(grid)))
+    if not st.button(t("an.page.compute", lang), key="an_curve_button"):
+        st.stop()
+    st.session_state[go] = True
 with st.spinner(t("an.page.computing", lang), show_time=True):
     curve = _curve(entry.fingerprint, key, grid, scenario)
 

@@ -19,6 +19,7 @@ from ui.state import current_lang
 from ui.text import md_escape
 
 TIME_LIMIT_S = 10.0
+AUTO_MAX_DISTRICTS = 300  # larger scenarios compute the frontier on request
 _SEEN = "_an_pick_seen"
 
 
@@ -96,6 +97,12 @@ st.title(t("an.trade.title", lang, name=md_escape(localize(scenario.name, lang))
 st.caption(t("an.trade.intro", lang))
 
 points = st.slider(t("an.trade.points", lang), min_value=3, max_value=40, value=20, key="an_points")
+go = f"an_frontier_go:{entry.fingerprint}:{key}:{points}"
+if len(scenario.districts) > AUTO_MAX_DISTRICTS and not st.session_state.get(go):
+    st.info(t("an.page.large", lang, n=fmt_num(len(scenario.districts), lang), solves=points + 3))
+    if not st.button(t("an.page.compute", lang), key="an_frontier_button"):
+        st.stop()
+    st.session_state[go] = True
 try:
     with st.spinner(t("an.page.computing", lang), show_time=True):
         fr = _frontier(entry.fingerprint, key, points, scenario)

@@ -60,9 +60,11 @@ def page_settings(scenario, time_limit_s: float = 10.0, **changes: float):
     return controls.settings_from_values(values).with_(time_limit_s=time_limit_s)
 
 
-def open_page(page: str, lang: str = "en") -> AppTest:
+def open_page(page: str, lang: str = "en", scenario: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
+    if scenario is not None:
+        at.query_params["scenario"] = scenario
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -166,3 +168,13 @@ def test_compare_page_saves_and_compares(riverton):
     assert md_escape(sentence) in [i.value for i in at.info]
     assert "loses" in sentence or "falls" in sentence
     assert len(at.get("download_button")) == 1
+
+
+def test_large_scenario_waits_for_a_click():
+    """On the 3,000-district region the frontier and the curve start only on request."""
+    at = open_page("pages/tradeoffs.py", scenario="large_region")
+    assert any("3,000 districts" in i.value for i in at.info)
+    assert at.button(key="an_frontier_button")
+    at.switch_page("pages/budget.py").run()
+    assert not at.exception
+    assert any("3,000 districts" in i.value for i in at.info)
