@@ -34,6 +34,7 @@ from govdecide.result import Binding, Result
 from govdecide.scenario import Scenario, display_names, load_scenario
 
 EXIT_NO_SOLUTION = 3
+MAX_ROWS = 100  # rows of a table shown to a person unless --all-rows
 FORMATS = ("table", "json", "csv")
 
 
@@ -215,18 +216,23 @@ def _status_and_diagnosis(result: Result, lang: str, names: dict[str, str]) -> s
 
 
 def _marginal_text(result: Result, lang: str, currency: str) -> str:
-    """The marginal value of one more budget unit, with the basis it was computed on."""
+    """The marginal value of the budget, with the basis it was computed on.
+
+    The dual is in objective points per budget unit, often a tiny number; the value of 1%
+    more budget, in percentage points of the objective, is what a person can weigh.
+    """
     if result.budget_marginal_value is None:
         return t("cli.marginal_unknown", lang)
     basis = "lp" if result.method == "lp" else "relaxed"
     value = result.budget_marginal_value
-    per_unit = f"{value:.3g}"
+    chunk = result.budget * 0.01
     return t(
         f"cli.marginal_{basis}",
         lang,
-        value=per_unit,
-        per_1000=f"{value * 1000:.3g}",
+        value=f"{value:.3g}",
         currency=currency,
+        chunk=fmt_num(chunk, lang, 0 if chunk >= 100 else 2),
+        points=f"{value * chunk * 100:.3g}",
     )
 
 
@@ -292,6 +298,9 @@ def result_table(
 
     alloc = result.allocation
     shown = alloc if all_rows else alloc[alloc["new_units"] > 1e-6]
+    hidden = 0
+    if not all_rows and len(shown) > MAX_ROWS:
+        hidden, shown = len(shown) - MAX_ROWS, shown.head(MAX_ROWS)
     lines += ["", t("cli.new_units_title", lang)]
     if shown.empty:
         lines.append("  " + t("cli.no_new_units", lang))
@@ -321,8 +330,16 @@ def result_table(
             )
         ]
         lines += _table(header, rows, {2, 3, 4, 5, 6})
+        if hidden:
+            lines.append(t("cli.more_rows", lang, n=fmt_num(hidden, lang)))
 
-    lines += ["", t("cli.districts_title", lang)]
+    districts = result.districts
+    title = t("cli.districts_title", lang)
+    if not all_rows and len(districts) > MAX_ROWS:
+        # a person cannot read 3,000 districts: show the worst served, say so
+        districts = districts.sort_values("coverage_after", kind="stable").head(MAX_ROWS)
+        title = t("cli.districts_worst", lang, n=MAX_ROWS, total=fmt_num(len(result.districts)))
+    lines += ["", title]
     drows = [
         [
             names.get(r.district, r.district),
@@ -332,7 +349,7 @@ def result_table(
             fmt_num(r.newly_served, lang),
             fmt_num(r.spend, lang, 0 if float(r.spend).is_integer() else 1),
         ]
-        for r in result.districts.itertuples(index=False)
+        for r in districts.itertuples(index=False)
     ]
     header = [
         t(f"cli.col.{c}", lang)
@@ -349,7 +366,11 @@ def result_table(
 
     lines += ["", t("cli.binding_title", lang)]
     if result.binding:
-        lines += ["  - " + binding_text(b, lang, names) for b in result.binding]
+        binding = result.binding if all_rows else result.binding[:MAX_ROWS]
+        lines += ["  - " + binding_text(b, lang, names) for b in binding]
+        if len(binding) < len(result.binding):
+            more = fmt_num(len(result.binding) - len(binding), lang)
+            lines.append(t("cli.more_binding", lang, n=more))
     else:
         lines.append("  " + t("cli.binding_none", lang))
     return "\n".join(lines) + "\n"

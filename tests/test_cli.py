@@ -316,3 +316,40 @@ def test_subprocess_end_to_end(town, tmp_path):
     assert infeasible.returncode == 2 and "Raise the budget" in infeasible.stdout
     helped = run("--help")
     assert helped.returncode == 0 and "validate" in helped.stdout and "solve" in helped.stdout
+
+
+def test_marginal_value_in_words(town, capsys):
+    """Paper: in the LP relaxation one more k$ buys 0.1 clinic = 100 people, so the dual is
+    100 / 3,000,000 = 3.33e-05 per k$; 1% more budget is 3 k$, worth 1e-4 of the
+    objective = 0.01 percentage points."""
+    assert main(["solve", str(town)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Marginal value of the budget: each extra k$ raises the objective by about 3.33e-05, "
+        "so 1% more budget (3.00 k$) adds about 0.01 percentage points" in out
+    )
+
+
+def test_large_tables_are_cut_for_people(tmp_path, capsys):
+    """150 districts, one continuous grant each with need but budget for only the first
+    few: the district table shows the 100 worst covered and says so; --all-rows shows
+    all 150; CSV always has every row."""
+    districts = "\n".join(
+        f"  - {{id: d{i:03d}, name: D{i:03d}, population: {1000 + i}}}" for i in range(150)
+    )
+    path = tmp_path / "wide.yaml"
+    path.write_text(
+        "format: govdecide/v1\nname: Wide\ndistricts:\n" + districts + "\nprograms:\n"
+        "  - {id: grant, name: Grant, unit_cost: 1, capacity: 10,"
+        " need: {indicator: population}}\npolicy: {budget: 50}\n",
+        encoding="utf-8",
+    )
+    assert main(["solve", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Districts: the 100 with the lowest weighted coverage after, of 150" in out
+    assert main(["solve", str(path), "--all-rows"]) == 0
+    out = capsys.readouterr().out
+    assert "lowest weighted coverage" not in out
+    assert all(f"D{i:03d}" in out for i in range(150))
+    assert main(["solve", str(path), "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 151
