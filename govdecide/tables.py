@@ -1271,9 +1271,7 @@ def scenario_from_frames(
             item["indicators"] = indicators
         if baseline:
             item["baseline"] = baseline
-        districts.append(
-            {k: v for k, v in item.items() if v is not None or k in ("id", "name", "population")}
-        )
+        districts.append({k: v for k, v in item.items() if v is not None})
     programs = []
     for _, row in frames["programs"].iterrows():
         ident = _plain(row.get("id"))
@@ -1295,8 +1293,6 @@ def scenario_from_frames(
             value = _plain(row.get(column))
             if value is not None:
                 item[column] = value
-            elif column in ("unit_cost", "capacity"):
-                item[column] = None  # required: the validator says so
         item["integer"] = _plain_bool(row.get("integer"))
         need: dict[str, Any] = {"indicator": _plain(row.get("need_indicator"))}
         if _plain_bool(row.get("per_capita")):
@@ -1304,18 +1300,61 @@ def scenario_from_frames(
         scale = _plain(row.get("scale"))
         if scale is not None:
             need["scale"] = scale
-        item["need"] = need
-        programs.append(item)
+        item["need"] = {k: v for k, v in need.items() if v is not None}
+        programs.append({k: v for k, v in item.items() if v is not None})
     policy_row = frames["policy"].iloc[0] if len(frames["policy"]) else {}
     policy = {k: v for k, v in base["policy"].items() if k not in POLICY_COLUMNS}
     for column in POLICY_COLUMNS:
         value = _plain(policy_row.get(column)) if len(frames["policy"]) else None
         if value is not None:
             policy[column] = value
-        elif column == "budget":
-            policy[column] = None
     data = dict(base)
     data["districts"] = districts
     data["programs"] = programs
     data["policy"] = policy
-    return scenario_from_data(data, file=file)
+    try:
+        return scenario_from_data(data, file=file)
+    except ScenarioError as exc:
+        raise ScenarioError([_edit_problem(p) for p in exc.problems]) from None
+
+
+@dataclass(frozen=True)
+class EditProblem(Problem):
+    """A problem of an edit table, located by table and row as the user sees them."""
+
+    table: str = ""
+    row: int = 0
+
+    def message(self, lang: str = "en") -> str:
+        """'Districts table, row 2: population: is required but missing'."""
+        inner = Problem(self.path, self.code, self.params).message(lang)
+        where = (
+            t(f"io.edit.table_{self.table}", lang) + ", " + t("io.tbl.at_row", lang, row=self.row)
+        )
+        return f"{where}: {inner}"
+
+
+def _edit_problem(problem: Problem) -> Problem:
+    """``districts[1].population`` -> districts table, row 2, ``population``."""
+    m = re.match(r"^(districts|programs)\[(\d+)\](?:\.(.*))?$", problem.path)
+    if m:
+        return EditProblem(
+            m.group(3) or "",
+            problem.code,
+            problem.params,
+            None,
+            problem.file,
+            table=m.group(1),
+            row=int(m.group(2)) + 1,
+        )
+    if problem.path.startswith("policy"):
+        return EditProblem(
+            problem.path.partition(".")[2],
+            problem.code,
+            problem.params,
+            None,
+            problem.file,
+            table="policy",
+            row=1,
+        )
+    return problem

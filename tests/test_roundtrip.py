@@ -195,8 +195,8 @@ def test_edits_are_applied_and_validated():
             riverton, frames | {"districts": districts, "policy": policy}, file="edited"
         )
     text = "\n".join(exc.value.messages("en"))
-    assert "districts[1].population" in text
-    assert "policy.budget" in text
+    assert "Districts table, row 2: population: is required but missing" in text
+    assert "Policy table, row 1: budget: must be at least 0, got -1" in text
 
 
 @pytest.mark.xfail(
