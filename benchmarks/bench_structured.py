@@ -1,9 +1,9 @@
 """Structured method vs plain MILP (issue 6 item 5), side by side in one run.
 
 Seeded generated regions of 20, 300 and 3,000 districts, equity weights 0, 0.3 and 1, HiGHS,
-the same time limit for both methods. The plain MILP asks for the default gap (0.01%) and
-so shows its best effort within the limit; the structured method asks for the size's target
-gap and stops as soon as it has proven it. Every bound is a proven bound.
+the same settings for both methods: gap 0.01% asked, the same time limit. Each shows its
+best effort within the limit; for the structured method the result's trace also gives the
+time at which it had first proven the size's target gap. Every bound is a proven bound.
 
 Targets: 20 districts proven optimal (gap <= 0.01%) in <= 0.5 s; 300 within 0.5% of a
 proven bound in <= 5 s; 3,000 within 1% in <= 30 s; at every size an objective at least as
@@ -38,11 +38,24 @@ from govdecide.scenario import scenario_from_data
 TARGETS = {20: (1e-4, 0.5), 300: (0.005, 5.0), 3000: (0.01, 30.0)}
 
 
-def run(scenario: Any, method: str, lam: float, gap: float, limit: float) -> dict[str, Any]:
+def time_to_gap(result: Any, seconds: float, target: float) -> float | None:
+    """When the run first had a proven gap within ``target`` (None: never)."""
+    for at, objective, bound in result.trace:
+        if bound - objective <= target * abs(bound):
+            return at
+    if result.gap is not None and result.gap <= target:
+        return seconds
+    return None
+
+
+def run(
+    scenario: Any, method: str, lam: float, gap: float, limit: float, target: float
+) -> dict[str, Any]:
     """One solve from the Scenario object: time (engine end to end) and what came back."""
     settings = Settings(method=method, equity_weight=lam, gap=gap, time_limit_s=limit)
     result, seconds = timed(lambda: solve(scenario, settings))
     return {
+        "to_target": time_to_gap(result, seconds, target),
         "time": seconds,
         "status": result.status,
         "method_used": result.method,
@@ -60,10 +73,10 @@ def bench(sizes: list[int], weights: list[float], limit: float, repeats: int) ->
         target_gap, target_time = TARGETS.get(n, (0.01, 30.0))
         for lam in weights:
             pair = {}
-            for method, gap in (("milp", 1e-4), ("structured", target_gap)):
+            for method, gap in (("milp", 1e-4), ("structured", 1e-4)):
                 runs = []
                 for _ in range(repeats if n <= 20 else 1):
-                    out = run(scenario, method, lam, gap, limit)
+                    out = run(scenario, method, lam, gap, limit, target_gap)
                     runs.append(out)
                     print(
                         f"  {n} lambda={lam} {method}: {out['status']} {out['time']:.2f}s "
@@ -73,6 +86,8 @@ def bench(sizes: list[int], weights: list[float], limit: float, repeats: int) ->
                     )
                 row = dict(runs[-1])
                 row["time"] = median([r["time"] for r in runs])
+                reached = [r["to_target"] for r in runs]
+                row["to_target"] = None if None in reached else median(reached)
                 row.update(
                     n=n,
                     lam=lam,
@@ -100,15 +115,15 @@ def _num(v: float | None, digits: int = 5) -> str:
 def table(rows: list[dict]) -> str:
     """The rows as a markdown table, a verdict on the targets for the structured rows."""
     head = (
-        "| districts | equity weight | method | gap asked | runs | time s | status | objective "
-        "| proven bound | gap | target | met |\n"
+        "| districts | equity weight | method | runs | time s | target gap proven at s | status "
+        "| objective | proven bound | gap | target | met |\n"
         "|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|---|\n"
     )
     lines = []
     for r in rows:
         if r["method"] == "structured":
-            time_ok = r["time"] <= r["target_time"]
-            gap_ok = r["gap"] is not None and r["gap"] <= r["target_gap"]
+            time_ok = r["to_target"] is not None and r["to_target"] <= r["target_time"]
+            gap_ok = r["to_target"] is not None
             obj_ok = r.get("vs_milp")
             target = f"gap <= {pct(r['target_gap'], 2)} in <= {r['target_time']:g} s; obj >= MILP"
             met = ("yes" if time_ok and gap_ok else "no") + (" / yes" if obj_ok else " / no")
@@ -119,9 +134,10 @@ def table(rows: list[dict]) -> str:
             if r["method_used"] == r["method"]
             else (f"{r['method']} (ran {r['method_used']})")
         )
+        reached = "–" if r["to_target"] is None else secs(r["to_target"])
         lines.append(
-            f"| {r['n']:,} | {r['lam']:g} | {used} | {pct(r['gap_asked'], 2)} | {r['runs']} "
-            f"| {secs(r['time'])} | {r['status']} | {_num(r['objective'])} | {_num(r['bound'])} "
+            f"| {r['n']:,} | {r['lam']:g} | {used} | {r['runs']} | {secs(r['time'])} "
+            f"| {reached} | {r['status']} | {_num(r['objective'])} | {_num(r['bound'])} "
             f"| {pct(r['gap'], 3)} | {target} | {met} |"
         )
     return head + "\n".join(lines)
@@ -152,10 +168,11 @@ def main(argv: list[str] | None = None) -> int:
             f"Machine: {machine()}. Load average (1 min) {load_before[0]:.1f} before and "
             f"{load_after[0]:.1f} after the run: other work shared the 2 cores.",
             generator_line(),
-            f"HiGHS for both methods, time limit {limit:g} s per solve (both), time = Scenario "
-            "to Result. The plain MILP asks for a 0.01% gap (its best effort in the limit); the "
-            "structured method asks for the size's target gap. 'met' = target gap within the "
-            "target time / objective at least the plain MILP's. Medians over the runs shown.",
+            f"HiGHS for both methods, the same settings: gap 0.01% asked, time limit {limit:g} s "
+            "per solve; time = Scenario to Result. 'target gap proven at' = when the run first "
+            "had proven the size's target gap (structured: from its trace; MILP: its end, if "
+            "reached). 'met' = target gap proven within the target time / final objective at "
+            "least the plain MILP's. Medians over the runs shown.",
             "",
             table(rows),
         ]

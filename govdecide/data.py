@@ -143,20 +143,47 @@ class ProblemData:
         )
 
 
-def _need(scenario: Scenario) -> dict[tuple[str, str], float]:
-    """need_dp from each program's need rule (MODEL.md, SCENARIO_FORMAT.md)."""
-    out: dict[tuple[str, str], float] = {}
-    for p in scenario.programs:
+def _need(scenario: Scenario) -> np.ndarray:
+    """need_dp from each program's need rule (MODEL.md, SCENARIO_FORMAT.md), a (D, P) array.
+
+    Computed a program (column) at a time from the districts' indicator columns, so a
+    3,000-district region costs a few array operations, not a Python step per pair.
+    """
+    districts = scenario.districts
+    population = np.array([d.population for d in districts], dtype=float)
+    columns: dict[str, np.ndarray] = {}
+    out = np.empty((len(districts), len(scenario.programs)))
+    for j, p in enumerate(scenario.programs):
         rule = p.need
-        for d in scenario.districts:
-            if rule.indicator == "population":
-                value = d.population
-            else:
-                value = d.indicators[rule.indicator]
-                if rule.per_capita:
-                    value *= d.population
-            out[(d.id, p.id)] = value * rule.scale
+        if rule.indicator == "population":
+            value = population
+        else:
+            if rule.indicator not in columns:
+                columns[rule.indicator] = np.array(
+                    [d.indicators[rule.indicator] for d in districts], dtype=float
+                )
+            value = columns[rule.indicator]
+            if rule.per_capita:
+                value = value * population
+        out[:, j] = value * rule.scale
     return out
+
+
+def _bounds(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """lo_dp and hi_dp (inf where unbounded): program defaults, then district overrides."""
+    n_d, n_p = len(scenario.districts), len(scenario.programs)
+    lo = np.empty((n_d, n_p))
+    hi = np.empty((n_d, n_p))
+    row = {d.id: i for i, d in enumerate(scenario.districts)}
+    for j, p in enumerate(scenario.programs):
+        lo[:, j] = p.min_units
+        hi[:, j] = math.inf if p.max_units is None else p.max_units
+        for district_id in p.district_bounds:
+            if district_id in row:
+                low, high = p.bounds_for(district_id)
+                lo[row[district_id], j] = low
+                hi[row[district_id], j] = math.inf if high is None else high
+    return lo, hi
 
 
 def _check_settings(scenario: Scenario, s: Settings) -> None:
@@ -215,21 +242,22 @@ def problem_data(scenario: Scenario, settings: Settings | None = None) -> Proble
         index=pd.Index([p.id for p in scenario.programs], name="program"),
     )
     need = _need(scenario)
+    lo, hi = _bounds(scenario)
+    base = np.array(
+        [[float(d.baseline.get(p.id, 0.0)) for p in scenario.programs] for d in scenario.districts],
+        dtype=float,
+    ).reshape(need.shape)
+    cap = np.array([p.capacity for p in scenario.programs], dtype=float)
+    values = np.column_stack(
+        [
+            need.reshape(-1),
+            base.reshape(-1),
+            lo.reshape(-1),
+            hi.reshape(-1),
+            np.broadcast_to(cap, need.shape).reshape(-1),
+        ]
+    )
     n_p = len(scenario.programs)
-    values = np.empty((len(scenario.districts) * n_p, 5))
-    row = 0
-    for d in scenario.districts:
-        baseline = d.baseline
-        for p in scenario.programs:
-            lo, hi = p.bounds_for(d.id)
-            values[row] = (
-                need[(d.id, p.id)],
-                float(baseline.get(p.id, 0.0)),
-                lo,
-                math.inf if hi is None else hi,
-                p.capacity,
-            )
-            row += 1
     pairs = pd.DataFrame(
         {
             "need": values[:, 0],

@@ -97,6 +97,9 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     efficiency_before: float | None = None
     equity_before: float | None = None
+    # structured method: (seconds since the start, best objective, proven bound) each time
+    # either improved, so a benchmark can read the time to reach a gap
+    trace: tuple[tuple[float, float, float], ...] = ()
 
     @property
     def has_solution(self) -> bool:
@@ -167,6 +170,7 @@ class Result:
             if self.diagnosis is None
             else self.diagnosis.to_dict() | {"sentences": self.diagnosis_sentences("en")},
             "timings_s": self.timings,
+            "trace": [list(p) for p in self.trace],
         }
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -371,16 +371,11 @@ class Lagrangian:
     def value(self, t: float, m: np.ndarray) -> tuple[float, np.ndarray, Solved]:
         """U_F(t) at coordinates m (a valid upper bound for any m >= 0) and its subgradient."""
         self.evaluations += 1
-        data = self.data
         solved = self.sub.solve(t, self.prices(m))
         if not solved.feasible:
             return _NEG, np.zeros_like(m), solved
         real = np.maximum(m, 0.0) / self.scale
-        rhs = [data.budget] + ([data.staff] if self.has_staff else [])
-        rhs += [float(data.arrays.spend_max[p]) for p in self.caps]
-        used = [float(solved.spend.sum())] + ([solved.staff] if self.has_staff else [])
-        used += [float(solved.spend[p]) for p in self.caps]
-        rhs_a, used_a = np.asarray(rhs), np.asarray(used)
+        used_a, rhs_a = self._rows(solved)
         value = solved.value + float(real @ rhs_a)
         grad = (rhs_a - used_a) / self.scale
         return value, grad, solved
@@ -452,48 +447,142 @@ class Lagrangian:
                 break
         return best_v, best_m
 
-    def feasible_at(self, t: float, m: np.ndarray, deadline: float) -> Solved | None:
-        """Raise all prices together from m until the districts' answers fit every limit."""
+    def _rows(self, solved: Solved) -> tuple[np.ndarray, np.ndarray]:
+        """Use and limit of every relaxed row (budget, staff, caps) for an answer."""
         data = self.data
+        rhs = [data.budget] + ([data.staff] if self.has_staff else [])
+        rhs += [float(data.arrays.spend_max[p]) for p in self.caps]
+        used = [float(solved.spend.sum())] + ([solved.staff] if self.has_staff else [])
+        used += [float(solved.spend[p]) for p in self.caps]
+        return np.asarray(used), np.asarray(rhs)
 
-        def fits(solved: Solved) -> bool:
-            if not solved.feasible:
-                return False
-            budget_ok = solved.spend.sum() <= data.budget * (1 + 1e-12) + 1e-9
-            staff_ok = data.staff is None or solved.staff <= data.staff * (1 + 1e-12) + 1e-9
-            caps = data.arrays.spend_max
-            cap_ok = bool(np.all(np.isnan(caps) | (solved.spend <= caps * (1 + 1e-12) + 1e-9)))
-            return budget_ok and staff_ok and cap_ok
+    def feasible_at(self, t: float, m: np.ndarray, deadline: float) -> Solved | None:
+        """Raise the prices of the limits the districts' answers exceed until all fit.
 
-        direction = np.ones_like(m)
-        base = self.sub.solve(t, self.prices(m))
-        if fits(base):
-            return base
-        step = 0.01
+        Each round doubles the price of every exceeded limit (budget, staff or a cap) and
+        leaves the others; once the answers fit, a bisection between the last prices that
+        did not fit and those that do lowers them again, so less of the budget is left idle.
+        Every answer keeps each district's coverage >= t, so a fitting one is feasible.
+        """
+
+        def excess(solved: Solved) -> np.ndarray:
+            used, rhs = self._rows(solved)
+            return (used - rhs) / np.maximum(np.abs(rhs), 1.0)
+
+        current = np.maximum(m, 0.0)
+        last_bad = None
         found = None
-        for _ in range(60):  # double until the answers fit (the cheapest ways to reach t)
-            trial = self.sub.solve(t, self.prices(m + step * direction))
+        for _ in range(40):
+            trial = self.sub.solve(t, self.prices(current))
             if not trial.feasible:
-                return None
-            if fits(trial):
+                return None  # some district cannot reach t at all
+            over = excess(trial) > 1e-12
+            if not over.any():
                 found = trial
                 break
-            step *= 2
+            last_bad = current.copy()
+            current = current + np.where(over, np.maximum(current, 0.01), 0.0)
+            if time.perf_counter() > deadline:
+                return None
         if found is None:
-            return None
-        lo, hi = (0.0 if step == 0.01 else step / 2), step
-        for _ in range(10):  # bisection: the least price rise that fits (to ~1e-3)
+            return self._cross(t)
+        if last_bad is None:
+            return found
+        low, high = last_bad, current
+        for _ in range(8):
             if time.perf_counter() > deadline:
                 break
-            mid = 0.5 * (lo + hi)
-            trial = self.sub.solve(t, self.prices(m + mid * direction))
-            if fits(trial):
-                hi, found = mid, trial
+            mid = 0.5 * (low + high)
+            trial = self.sub.solve(t, self.prices(mid))
+            if trial.feasible and not (excess(trial) > 1e-12).any():
+                high, found = mid, trial
             else:
-                lo = mid
-            if hi - lo <= 1e-3 * max(hi, 1e-9):
+                low = mid
+        cheaper = self.sub.solve(t, self.prices(low))
+        return self._switch(cheaper, found) if cheaper.feasible else found
+
+    def _totals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per district: E_d (its share of E) and the rows it uses (budget, staff, caps)."""
+        arr = self.data.arrays
+        e_d = (self.sub.s.a * _coverage(self.data, x)).sum(axis=1)
+        cost = x * arr.cost[None, :]
+        cols = [cost.sum(axis=1)]
+        if self.has_staff:
+            cols.append((x * arr.staff[None, :]).sum(axis=1))
+        cols.extend(cost[:, p] for p in self.caps)
+        return e_d, np.column_stack(cols)
+
+    def _limits(self) -> np.ndarray:
+        """The relaxed rows' limits, in the order of ``_totals``."""
+        data = self.data
+        rhs = [data.budget] + ([data.staff] if self.has_staff else [])
+        rhs += [float(data.arrays.spend_max[p]) for p in self.caps]
+        return np.asarray(rhs)
+
+    def _solved(self, x: np.ndarray) -> Solved:
+        """An allocation as a Solved record (its value is not needed)."""
+        arr = self.data.arrays
+        spend = (x * arr.cost[None, :]).sum(axis=0)
+        return Solved(True, math.nan, x, spend, float((x * arr.staff[None, :]).sum()))
+
+    def _switch(self, better: Solved, fitting: Solved) -> Solved:
+        """From a fitting answer, adopt a better-valued one district by district while all fits.
+
+        Both answers keep every district's coverage >= t, so any mix of them does too; the
+        districts are taken in order of E gained per share of the limits used.
+        """
+        diff = np.flatnonzero(np.any(better.x != fitting.x, axis=1))
+        if diff.size == 0:
+            return fitting
+        e_a, use_a = self._totals(better.x)
+        e_b, use_b = self._totals(fitting.x)
+        limits = self._limits()
+        gain = (e_a - e_b)[diff]
+        extra = (use_a - use_b)[diff]
+        weight = (np.maximum(extra, 0.0) / np.maximum(np.abs(limits), 1.0)).sum(axis=1)
+        order = np.argsort(-(gain / np.maximum(weight, 1e-12)), kind="stable")
+        x = fitting.x.copy()
+        used = use_b.sum(axis=0)
+        for k in order.tolist():
+            if gain[k] <= 0:
+                continue
+            trial = used + extra[k]
+            if np.all(trial <= limits * (1 + 1e-12) + 1e-9):
+                used = trial
+                x[diff[k]] = better.x[diff[k]]
+        return self._solved(x)
+
+    def _cross(self, t: float) -> Solved | None:
+        """When no common price rise fits: mix the cheapest-in-budget and the
+        cheapest-in-staff ways to reach t, district by district, until both fit."""
+        if not self.has_staff:
+            return None
+        arr = self.data.arrays
+        zero = np.zeros(len(arr.programs))
+        by_cost = self.sub.solve(t, Prices(1.0, 1e-9, zero))
+        by_staff = self.sub.solve(t, Prices(1e-9, 1.0, zero))
+        if not (by_cost.feasible and by_staff.feasible):
+            return None
+        _, use_c = self._totals(by_cost.x)
+        _, use_s = self._totals(by_staff.x)
+        limits = self._limits()
+        diff = np.flatnonzero(np.any(by_cost.x != by_staff.x, axis=1))
+        delta = (use_s - use_c)[diff]  # switching a district to its staff-light choice
+        saving = -delta[:, 1]
+        dearer = np.maximum(delta[:, 0], 1e-12)
+        order = np.argsort(-(saving / dearer), kind="stable")
+        x = by_cost.x.copy()
+        used = use_c.sum(axis=0)
+        for k in order.tolist():
+            if np.all(used <= limits * (1 + 1e-12) + 1e-9):
                 break
-        return found
+            if saving[k] <= 0:
+                continue
+            used = used + delta[k]
+            x[diff[k]] = by_staff.x[diff[k]]
+        if np.all(used <= limits * (1 + 1e-12) + 1e-9):
+            return self._solved(x)
+        return None
 
 
 def _max_level(lag: Lagrangian, t_lo: float) -> float:
@@ -577,12 +666,26 @@ def solve_structured(
 
         return empty_result(data, "infeasible", "structured", data.solver, timings, diagnose(data))
     m0 = np.full(lag.scale.size, 0.05)  # scaled multipliers; the cutting planes move them
+    # a small model's Lagrangian gap is relatively wide and its MILP quick: search briefly
+    # and let the MILP (step 4) finish from the allocation found
+    small = len(data.arrays.districts) < MIN_DISTRICTS_AUTO
+    grid_points, iterations, stall = (3, 15, 2) if small else (6, 40, STALL)
+    trace: list[tuple[float, float, float]] = []
+
+    def note(bound_value: float) -> None:
+        """Record (seconds so far, best objective, proven bound) when either moved."""
+        if best_x is None or not math.isfinite(bound_value):
+            return
+        point = (time.perf_counter() - t0, best_obj, bound_value)
+        if not trace or trace[-1][1:] != point[1:]:
+            trace.append(point)
+
     best_x: np.ndarray | None = None
     best_obj = -math.inf
     levels: dict[float, Level] = {}
 
     def evaluate_level(t: float, m_start: np.ndarray) -> Level:
-        value, m = lag.minimize(t, m_start, deadline, rel_tol=tol / 4)
+        value, m = lag.minimize(t, m_start, deadline, rel_tol=tol / 4, iterations=iterations)
         level = Level(t, value, lag.prices(m) if math.isfinite(value) else None)
         levels[t] = level
         return level
@@ -609,7 +712,7 @@ def solve_structured(
                 best, where = value, (t, right)
         return best, where
 
-    grid = [t_lo] if lam == 0 else list(np.linspace(t_lo, t_hi, 6))
+    grid = [t_lo] if lam == 0 else list(np.linspace(t_lo, t_hi, grid_points))
     for t in grid:
         if time.perf_counter() > deadline:
             break
@@ -617,11 +720,12 @@ def solve_structured(
         m_start = lag.coords(nearest.prices) if nearest and nearest.prices else m0
         allocate(evaluate_level(float(t), m_start))
     bound, where = bound_now() if levels else (math.inf, None)
+    note(bound)
     history = [bound]
     while where is not None and time.perf_counter() < deadline:
         if bound - best_obj <= tol * abs(bound):
             break
-        if len(history) > STALL and history[-STALL - 1] - bound < 0.05 * (bound - best_obj):
+        if len(history) > stall and history[-stall - 1] - bound < 0.05 * (bound - best_obj):
             break  # the bound has stopped moving: leave the rest to the MILP (step 4)
         left, right = where
         if not levels[left].tried:
@@ -636,6 +740,7 @@ def solve_structured(
             allocate(evaluate_level(mid, m0))
         bound, where = bound_now()
         history.append(bound)
+        note(bound)
     timings["search_s"] = time.perf_counter() - t_search
     marginal = _budget_multiplier(levels, lam, t_hi)
     timings["lagrangian_evaluations"] = float(lag.evaluations)
@@ -649,6 +754,7 @@ def solve_structured(
             if obj >= best_obj - 1e-12:
                 best_obj, best_x = obj, polished
         timings["polish_s"] = time.perf_counter() - t_pol
+        note(bound)
 
     # 4. if not proven yet and time remains: the MILP from this allocation
     milp_used = False
@@ -668,6 +774,7 @@ def solve_structured(
             obj = figures(data, x)["objective"]
             if obj > best_obj:
                 best_obj, best_x, milp_used = obj, x, True
+        note(bound)
 
     if best_x is None:
         timings["total_s"] = time.perf_counter() - t0
@@ -704,6 +811,7 @@ def solve_structured(
         timings=timings,
         budget_marginal_basis="lagrangian",
     )
+    result = replace(result, trace=tuple(trace))
     timings["evaluate_s"] = time.perf_counter() - t_e
     timings["total_s"] = time.perf_counter() - t0
     return result
