@@ -646,8 +646,12 @@ def _yaml_hint(problem: str, exc: yaml.YAMLError) -> str:
         return "yaml_tab"
     if "quoted scalar" in context or "quoted scalar" in problem:
         return "yaml_quote"
-    if "flow" in context or "flow" in problem:
+    if "flow" in context or "flow" in problem or "found ']'" in problem or "found '}'" in problem:
         return "yaml_bracket"
+    if "undefined alias" in problem:
+        return "yaml_alias"
+    if "sequence entries are not allowed" in problem:
+        return "yaml_list_item"
     if (
         "block" in problem
         or "mapping values" in problem

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import localize
@@ -232,3 +234,66 @@ def test_map_paths_inside_the_folder_only():
     for bad in ("/etc/passwd", "C:/x.json", "maps/../../x.json"):
         msgs = problems_of(FULL.replace("maps/town.topojson", bad))
         assert len(msgs) == 1 and msgs[0].startswith("t.yaml: map.topojson: must be a path")
+
+
+# random damage: whatever happens to the text, the loader answers with a Scenario or a
+# ScenarioError whose every problem has a message in both languages, never another error
+_LINES = FULL.splitlines()
+_JUNK = [
+    "",
+    "-1",
+    ".nan",
+    ".inf",
+    "x",
+    "[1, 2, 3]",
+    "{a: 1}",
+    "null",
+    "true",
+    "1e6",
+    "'12'",
+    "- a",
+    "&a 1",
+    "*a",
+    ": :",
+    "\t",
+    "北区",
+    "9" * 40,
+    "{",
+    "]",
+]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, len(_LINES) - 1),
+            st.sampled_from(["delete", "value", "dup", "indent"]),
+            st.sampled_from(_JUNK),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_damaged_files_never_raise_anything_else(edits):
+    """Delete lines, replace values with junk, duplicate lines, shift indentation."""
+    lines = list(_LINES)
+    for index, action, junk in edits:
+        index %= len(lines)
+        line = lines[index]
+        if action == "delete":
+            del lines[index]
+        elif action == "value" and ":" in line:
+            lines[index] = line.split(":", 1)[0] + ": " + junk
+        elif action == "dup":
+            lines.insert(index, line)
+        else:
+            lines[index] = " " + line
+        if not lines:
+            lines = ["{}"]
+    try:
+        parse_scenario("\n".join(lines) + "\n", "damaged.yaml")
+    except ScenarioError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.message("en") and problem.message("zh")
