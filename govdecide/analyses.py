@@ -574,9 +574,18 @@ class MinBudget:
     budget: float | None
     result: Result | None = field(repr=False, compare=False)
     max_coverage: float | None = None  # the best z any budget reaches (when infeasible)
+    lower: float | None = None  # proven lower bound on the smallest budget
 
     def sentence(self, lang: str = "en") -> str:
-        """The answer in one sentence, in ``lang``."""
+        """The answer in one sentence, in ``lang`` (an upper bound when not proven)."""
+        if self.budget is not None and self.status != "optimal":
+            return t(
+                "an.minb.upper",
+                lang,
+                coverage=fmt_pct(self.coverage, lang),
+                budget=fmt_num(self.budget, lang, 0 if float(self.budget).is_integer() else 2),
+                lower=fmt_num(self.lower, lang),
+            )
         if self.budget is not None:
             return t(
                 "an.minb.answer",
@@ -601,6 +610,7 @@ class MinBudget:
             "status": self.status,
             "budget": self.budget,
             "max_coverage": self.max_coverage,
+            "lower_bound": self.lower,
             "efficiency": None if r is None else r.efficiency,
             "equity": None if r is None else r.equity,
             "allocation": [] if r is None else r.allocation.to_dict(orient="records"),
@@ -656,7 +666,10 @@ def min_budget(
     if not result.has_solution:  # a rounding hair: give the floor the same hair
         result = sweep.solve(settings.with_(budget=budget), floor=coverage - 1e-7)
     status = outcome.status if result.has_solution else result.status
-    return MinBudget(coverage, status, budget, result if result.has_solution else None)
+    lower = budget
+    if outcome.status != "optimal":
+        lower = None if outcome.bound is None else max(0.0, -outcome.bound * unit)
+    return MinBudget(coverage, status, budget, result if result.has_solution else None, None, lower)
 
 
 def reaches(

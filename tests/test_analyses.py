@@ -275,6 +275,7 @@ def test_min_budget_by_hand_is_exact():
     assert m.sentence("en") == (
         "The smallest budget at which every district reaches 32.0% weighted coverage is 11."
     )
+    assert m.lower == 11  # proven: the bound equals the answer
     json.dumps(m.to_dict())
 
 
@@ -298,6 +299,13 @@ def test_min_budget_unreachable_reports_the_best():
     assert m.budget is None and m.status == "infeasible"
     assert m.max_coverage == pytest.approx(0.5)
     assert "50.0%" in m.sentence("en") and "50.0%" in m.sentence("zh")
+
+
+def test_min_budget_stopped_early_says_so():
+    """An answer the solver could not prove smallest is given as a range, not as 'the'."""
+    m = an.MinBudget(0.5, "feasible", 120.0, None, None, 100.0)
+    assert "between 100 and 120" in m.sentence("en")
+    assert "100" in m.sentence("zh") and "120" in m.sentence("zh")
 
 
 def test_min_budget_zero_when_already_reached():
