@@ -38,6 +38,7 @@ from ui.state import (
     label_of,
     load_entry,
     register_scenario,
+    scenario_fingerprint,
 )
 from ui.text import label_escape, md_escape
 
@@ -96,9 +97,20 @@ def show_flash() -> None:
         st.markdown("\n".join(f"- {md_escape(m)}" for m in messages[1:]))
 
 
+def free_key(key: str, scenario: Scenario) -> str:
+    """``key``, or ``key-2``, ``key-3``... when another scenario of this session has it
+    (two different files called data.csv must not replace each other in the picker)."""
+    known = entries()
+    fingerprint = "upload:" + scenario_fingerprint(scenario)
+    candidate, n = key, 2
+    while candidate in known and known[candidate].fingerprint != fingerprint:
+        candidate, n = f"{key}-{n}", n + 1
+    return candidate
+
+
 def add_to_picker(digest: str, key: str, scenario: Scenario, lang: str, notes: list[str]) -> None:
     """Register a scenario once per upload, say so after the rerun, and rerun."""
-    got = register_scenario(key, scenario)
+    got = register_scenario(free_key(key, scenario), scenario)
     st.session_state.setdefault(_DONE, {})[digest] = got
     flash(
         "success",
@@ -258,6 +270,13 @@ def _column_config(frames: dict[str, pd.DataFrame], scenario: Scenario, lang: st
     return config
 
 
+def _has_edits(state: object) -> bool:
+    """True when a data editor's state holds any edited, added or deleted row."""
+    if not isinstance(state, dict):
+        return False
+    return any(state.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
+
+
 def edit_section(lang: str) -> None:
     """Districts, programs and policy of the current scenario in keyed data editors.
 
@@ -297,11 +316,15 @@ def edit_section(lang: str) -> None:
         column_config={c: t(f"io.edit.col.{c}", lang) for c in frames["policy"].columns},
     )
     edited_frames = {"districts": districts, "programs": programs, "policy": policy}
-    try:
-        edited = scenario_from_frames(scenario, edited_frames, file=t("io.edit.file", lang))
-    except ScenarioError as exc:
-        show_problems(exc, lang, "io.data.edit_bad")
-        return
+    editor_keys = [f"io_edit_{part}_{key}" for part in ("districts", "programs", "policy")]
+    if not any(_has_edits(st.session_state.get(k)) for k in editor_keys):
+        edited = scenario  # nothing typed yet: skip re-validating a large scenario
+    else:
+        try:
+            edited = scenario_from_frames(scenario, edited_frames, file=t("io.edit.file", lang))
+        except ScenarioError as exc:
+            show_problems(exc, lang, "io.data.edit_bad")
+            return
     changed = edited != scenario
     stem = entry.key if not changed else f"{entry.key}-edited"
     left, right = st.columns(2)

@@ -190,3 +190,18 @@ def test_edit_policy_is_validated_then_used():
 def test_pages_in_chinese(page):
     at = open_page(page, "zh")
     assert at.title[0].value in ("我的数据", "下载与报告：河湾市")
+
+
+def test_two_different_files_with_one_name_both_stay():
+    """Two different scenarios both uploaded as 'town.yaml' get the keys town and town-2."""
+    scenario = load_scenario(RIVERTON)
+    first = scenario_to_yaml(scenario.model_copy(update={"name": "Town A"})).encode()
+    second = scenario_to_yaml(scenario.model_copy(update={"name": "Town B"})).encode()
+    at = open_page("pages/data.py")
+    uploader(at, "io_upload_yaml").upload("town.yaml", first, "text/yaml").run()
+    uploader(at, "io_upload_yaml").upload("town.yaml", second, "text/yaml").run()
+    assert not at.exception
+    uploads = at.session_state[UPLOADS]
+    assert set(uploads) == {"town", "town-2"}
+    assert uploads["town-2"].scenario.name == "Town B"
+    assert at.session_state["scenario"] == "town-2"
