@@ -889,7 +889,15 @@ def settings_from_dict(data: Mapping[str, Any]) -> Settings:
     return Settings(**d)
 
 
-SNAPSHOT_COLUMNS = ["district", "new_units", "spend", "coverage_before", "coverage_after"]
+SNAPSHOT_COLUMNS = [
+    "district",
+    "population",
+    "need",
+    "new_units",
+    "spend",
+    "coverage_before",
+    "coverage_after",
+]
 
 
 @dataclass(frozen=True)
@@ -920,7 +928,8 @@ class Snapshot:
     def from_dict(cls, data: Mapping[str, Any]) -> Snapshot:
         """A snapshot read back from :meth:`to_dict` output (a downloaded file)."""
         fields = dict(data)
-        fields["districts"] = pd.DataFrame(fields.get("districts") or [], columns=SNAPSHOT_COLUMNS)
+        rows = fields.get("districts") or []
+        fields["districts"] = pd.DataFrame(rows).reindex(columns=SNAPSHOT_COLUMNS)
         fields["allocation"] = pd.DataFrame(fields.get("allocation") or [])
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in fields.items() if k in known})

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from govdecide import analyses as an
+from govdecide import equity
 from govdecide.charts_analyses import difference_chart
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
@@ -58,6 +59,23 @@ def side_by_side(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Da
         for suffix, label in (("a", "A"), ("b", "B"), ("diff", t("an.cmp.diff", lang))):
             out[t(key, lang, x=label)] = frame[f"{col}_{suffix}"].to_numpy()
     return out
+
+
+def indicator_frame(a: an.Snapshot, b: an.Snapshot, lang: str) -> pd.DataFrame | None:
+    """Equity indicators of A and B (population-weighted), or None for old files."""
+    tables = [equity.indicators_table(s.districts) for s in (a, b)]
+    if any(tab.empty for tab in tables):
+        return None
+    ta, tb = (tab.set_index("indicator") for tab in tables)
+    return pd.DataFrame(
+        {
+            t("an.trade.ind_name", lang): [equity.indicator_name(n, lang) for n in ta.index],
+            t("an.trade.ind_before", lang): ta["before"].to_numpy(),
+            a.name: ta["after"].to_numpy(),
+            b.name if b.name != a.name else f"{b.name} (B)": tb["after"].to_numpy(),
+            t("an.trade.ind_meaning", lang): [equity.explain(n, lang) for n in ta.index],
+        }
+    )
 
 
 lang = current_lang()
@@ -160,3 +178,7 @@ st.info(md_escape(an.compare_sentence(frame, a.name, b.name, names, lang)))
 st.altair_chart(difference_chart(frame, names, a.name, b.name, lang), width="stretch")
 st.subheader(t("an.cmp.table", lang))
 st.dataframe(side_by_side(frame, names, lang), hide_index=True, width="stretch")
+indicators = indicator_frame(a, b, lang)
+if indicators is not None:
+    st.subheader(t("an.trade.indicators", lang))
+    st.dataframe(indicators, hide_index=True, width="stretch")

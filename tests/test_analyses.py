@@ -383,6 +383,7 @@ def test_snapshot_round_trip_and_compare():
     assert [s.name for s in back] == ["Plan A", "Plan B"]
     assert back[1].settings["budget"] == 12
     assert back[0].districts["coverage_after"].tolist() == pytest.approx([0.5, 0.25])
+    assert back[0].districts["population"].tolist() == [100, 100]  # for the indicators
     assert an.settings_from_dict(back[1].settings) == sb
     frame = an.compare(a, b).set_index("district")
     assert frame.at["b", "units_diff"] == 2

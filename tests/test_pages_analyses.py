@@ -168,6 +168,7 @@ def test_compare_page_saves_and_compares(riverton):
     assert md_escape(sentence) in [i.value for i in at.info]
     assert "loses" in sentence or "falls" in sentence
     assert len(at.get("download_button")) == 1
+    assert t("an.trade.indicators", "en") in [h.value for h in at.subheader]
 
 
 def test_large_scenario_waits_for_a_click():
