@@ -187,8 +187,12 @@ def summarize(
     lang: str = "en",
     settings: Settings | None = None,
     next_result: Result | None = None,
+    marginal: bool = True,
 ) -> list[str]:
     """The plain-language summary of a result, one sentence per item, in ``lang``.
+
+    ``marginal=False`` leaves out what more money buys (the app draws it last, after the
+    re-solve with more budget; see :func:`marginal_sentences`).
 
     ``next_result`` is the same solve with :func:`budget_step` more budget; when both it
     and ``result`` are proven optimal, what more money buys is said in people from the two
@@ -249,8 +253,8 @@ def summarize(
                 )
             )
     out.extend(binding_sentences(result, names, lang, currency))
-    step = budget_step(scenario, result.budget)
-    out.extend(_marginal_sentences(scenario, result, lang, settings, next_result, step))
+    if marginal:
+        out.extend(marginal_sentences(scenario, result, lang, settings, next_result))
     return out
 
 
@@ -271,15 +275,17 @@ def resolved_gain(result: Result, next_result: Result | None) -> float | None:
     return next_result.people_newly_served - result.people_newly_served
 
 
-def _marginal_sentences(
+def marginal_sentences(
     scenario: Scenario,
     result: Result,
     lang: str,
-    settings: Settings | None,
-    next_result: Result | None,
-    step: float,
+    settings: Settings | None = None,
+    next_result: Result | None = None,
 ) -> list[str]:
     """What more money buys: re-solved in people when possible, else the shadow price."""
+    if not result.has_solution:
+        return []
+    step = budget_step(scenario, result.budget)
     currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
     step_text = fmt_num(step, lang)
     gain = resolved_gain(result, next_result)

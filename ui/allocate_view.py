@@ -9,6 +9,7 @@ shows its progress and reruns the page once when it is done.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from govdecide import charts
 from govdecide.data import Settings
@@ -21,6 +22,7 @@ from govdecide.summary import (
     budget_step,
     district_table,
     effective_weights,
+    marginal_sentences,
     marginal_text,
     marginal_value,
     resolved_gain,
@@ -116,9 +118,14 @@ def headline(
     result: Result,
     lang: str,
     settings: Settings,
-    next_result: Result | None,
-) -> None:
-    """The headline figures, each with its meaning on hover."""
+    next_result: Result | None = None,
+    wait_for_next: bool = False,
+) -> DeltaGenerator:
+    """The headline figures, each with its meaning on hover; returns the last tile's slot.
+
+    With ``wait_for_next`` the last tile (what more budget buys) shows "…" until the page
+    fills it with :func:`marginal_tile`, after the re-solve with more budget.
+    """
     currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
     c1, c2, c3 = st.columns(3)
     c1.metric(
@@ -159,6 +166,28 @@ def headline(
         help=staff_help,
         border=True,
     )
+    slot = c6.empty()
+    if next_result is not None or not wait_for_next:
+        marginal_tile(slot, scenario, result, lang, settings, next_result)
+    else:
+        slot.metric(
+            t("app.kpi.marginal", lang, step=fmt_num(budget_step(scenario, result.budget), lang)),
+            "…",
+            border=True,
+        )
+    return slot
+
+
+def marginal_tile(
+    slot: DeltaGenerator,
+    scenario: Scenario,
+    result: Result,
+    lang: str,
+    settings: Settings,
+    next_result: Result | None,
+) -> None:
+    """What more budget buys: re-solved people when available, else the shadow price."""
+    currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
     step = budget_step(scenario, result.budget)
     gain = resolved_gain(result, next_result)
     if gain is not None:
@@ -169,7 +198,7 @@ def headline(
         label = t("app.kpi.marginal", lang, step=fmt_num(step, lang))
         mv = marginal_value(result, effective_weights(scenario, settings), step)
         value, basis = marginal_text(mv, lang), basis_text(mv, lang)
-    c6.metric(
+    slot.metric(
         label,
         value,
         help=t("app.kpi.marginal_help", lang, basis=basis, currency=currency),
@@ -359,23 +388,37 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
         if result.status == "no_solution":
             exact_panel(entry, scenario, settings, lang)
         return
-    next_result = None
-    if result.status == "optimal" and len(scenario.districts) <= NEXT_BUDGET_MAX_DISTRICTS:
-        step = budget_step(scenario, result.budget)
-        try:
-            next_result = solving.solve(
-                entry.fingerprint,
-                scenario,
-                solving.interactive(settings.with_(budget=result.budget + step)),
-            )
-        except ScenarioError:
-            next_result = None
-    headline(scenario, result, lang, settings, next_result)
+    resolve = result.status == "optimal" and len(scenario.districts) <= NEXT_BUDGET_MAX_DISTRICTS
+    # Everything that depends on this solve is drawn first; the re-solve with more budget
+    # (for "what more money buys") comes last, so the new allocation shows at once.
+    marginal_slot = headline(scenario, result, lang, settings, wait_for_next=resolve)
     if result.status == "feasible" and not exact:
         exact_panel(entry, scenario, settings, lang)
     st.subheader(t("app.alloc.summary", lang))
-    sentences = summarize(scenario, result, lang, settings, next_result)
+    sentences = summarize(scenario, result, lang, settings, marginal=False)
     st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences))
+    marginal_slot_text = st.empty()
+    marginal_slot_text.caption("…")
     charts_tabs(scenario, entry, result, lang)
     st.subheader(t("app.alloc.table", lang))
     allocation_table(scenario, result, lang)
+    next_result = next_budget_result(entry, scenario, settings, result) if resolve else None
+    if resolve:
+        marginal_tile(marginal_slot, scenario, result, lang, settings, next_result)
+    more = marginal_sentences(scenario, result, lang, settings, next_result)
+    marginal_slot_text.markdown("\n".join(f"- {md_escape(s)}" for s in more) or " ")
+
+
+def next_budget_result(
+    entry: Entry, scenario: Scenario, settings: Settings, result: Result
+) -> Result | None:
+    """The same solve with one budget step more (None when the settings are rejected)."""
+    step = budget_step(scenario, result.budget)
+    try:
+        return solving.solve(
+            entry.fingerprint,
+            scenario,
+            solving.interactive(settings.with_(budget=result.budget + step)),
+        )
+    except ScenarioError:
+        return None
