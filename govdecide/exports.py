@@ -80,7 +80,11 @@ def allocation_table(result: Result, scenario: Scenario, lang: str = "en") -> pd
 
 
 def district_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
-    """One row per district: population, spend, staff, people served, coverage before/after."""
+    """One row per district: population, spend, staff, people served, coverage before/after.
+
+    New units are left out here: units of different programs (stations, beds, places) do
+    not add up to a meaningful number; the allocation table has them per program.
+    """
     names = display_names(scenario, lang)
     d = result.districts
     return pd.DataFrame(
@@ -88,7 +92,6 @@ def district_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.D
             t("io.col.district_id", lang): d["district"].astype(str),
             t("io.col.district", lang): d["district"].map(lambda x: names.get(x, x)),
             t("io.col.population", lang): d["population"].map(_clean),
-            t("io.col.new_units", lang): d["new_units"].map(_clean),
             t("io.col.spend", lang): d["spend"].map(_clean),
             t("io.col.staff", lang): d["staff"].map(_clean),
             t("io.col.need", lang): d["need"].map(_clean),

@@ -80,7 +80,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.6rem}
 .fig{border:1px solid #ddd;border-radius:6px;padding:.5rem .7rem}
 .fig .v{font-size:1.3rem;font-weight:600}.fig .l{font-size:.85rem;color:#444}
-figure{margin:1rem 0}svg{max-width:100%;height:auto}
+figure{margin:1rem 0}figure svg{width:100%;max-width:44rem;height:auto}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}figure{break-inside:avoid}}
 """
 
@@ -288,7 +288,6 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
         [
             (esc(names.get(r["district"], r["district"])), False),
             (esc(_num(r["population"], lang)), True),
-            (esc(_num(r["new_units"], lang, _digits(r["new_units"]))), True),
             (esc(_num(r["spend"], lang, _digits(r["spend"]))), True),
             (esc(_num(r["newly_served"], lang)), True),
             (esc(fmt_pct(r["coverage_before"], lang)), True),
@@ -304,7 +303,6 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
             [
                 t("io.col.district", lang),
                 t("io.col.population", lang),
-                t("io.col.new_units", lang),
                 t("io.col.spend", lang),
                 t("io.col.newly_served", lang),
                 t("io.rep.coverage_before", lang),

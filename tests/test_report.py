@@ -174,3 +174,28 @@ def test_inline_svg_strips_namespaces_and_refuses_scripts():
     assert inline_svg(svg) == '<svg width="1"><g/></svg>'
     assert inline_svg("<svg><script>alert(1)</script></svg>") == ""
     assert inline_svg('<svg><rect onload="x()"/></svg>') == ""
+
+
+class _Rows(HTMLParser):
+    """Cells per table row, per table, to check every row matches its header."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append(0)
+        elif tag in ("td", "th"):
+            self.tables[-1][-1] += 1
+
+
+def test_every_table_row_matches_its_header(hostile_report):
+    page, _ = hostile_report
+    parser = _Rows()
+    parser.feed(page)
+    assert len(parser.tables) >= 4  # settings, equity, districts, new units
+    for rows in parser.tables:
+        assert len(set(rows)) == 1, rows
