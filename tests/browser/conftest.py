@@ -3,8 +3,9 @@
 The server fixture waits the way Streamlit's own end-to-end tests do: the health endpoint
 ``/_stcore/health`` answers ``ok``, then each page waits until the app element reports
 ``data-test-script-state="notRunning"`` (the script has finished). Chromium is launched
-from ``/usr/bin/chromium`` (no browser download). Without it the tests skip, except under
-CI (``CI`` set), where a missing browser must fail loudly instead of passing silently.
+from ``/usr/bin/chromium`` (no browser download; ``GOVDECIDE_CHROMIUM=/path`` points
+elsewhere). Without it the tests skip, except under CI (``CI`` set), where a missing
+browser must fail loudly instead of passing silently.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ START_TIMEOUT_S = 90
 
 
 def _chromium() -> str | None:
-    """The chromium binary, if this machine has one."""
+    """The chromium binary, if this machine has one (``GOVDECIDE_CHROMIUM`` overrides)."""
+    override = os.environ.get("GOVDECIDE_CHROMIUM")
+    if override:
+        return override if os.path.exists(override) else None
     if os.path.exists(CHROMIUM):
         return CHROMIUM
     return shutil.which("chromium")
