@@ -127,7 +127,10 @@ def control_specs(scenario: Scenario, lang: str) -> list[ControlSpec]:
         if label is not None:
             words = localize(label, lang)
         lo, hi = float(lo), float(hi)
-        default = min(max(_current(scenario, param), lo), hi)
+        if param == "policy.staff" and scenario.policy.staff is None:
+            default = hi  # no staff limit in the scenario: start at the most permissive
+        else:
+            default = min(max(_current(scenario, param), lo), hi)
         specs.append(
             ControlSpec(param, query_name(param), lo, hi, float(step), default, words, help_text)
         )
