@@ -179,8 +179,16 @@ class Note:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        """The note as a sentence in ``lang``."""
-        return t(f"io.note.{self.code}", lang, **self.params)
+        """The note as a sentence in ``lang`` (scenario texts in the params localised)."""
+        params = {
+            k: ", ".join(localize(x, lang) for x in v)
+            if isinstance(v, list)
+            else localize(v, lang)
+            if isinstance(v, dict)
+            else v
+            for k, v in self.params.items()
+        }
+        return t(f"io.note.{self.code}", lang, **params)
 
 
 # ---------------------------------------------------------------------------------------
@@ -957,14 +965,14 @@ def _scenario_data(
                 entry["unit"] = meta.unit
         indicators.append(entry)
     programs = []
-    dropped_bounds = []
+    dropped_bounds: list[Any] = []
     for p in base["programs"]:
         p = dict(p)
         if p.pop("district_bounds", None):
-            dropped_bounds.append(p["id"])
+            dropped_bounds.append(p["name"])
         programs.append(p)
     if dropped_bounds:
-        notes.append(Note("bounds_dropped", {"programs": ", ".join(dropped_bounds)}))
+        notes.append(Note("bounds_dropped", {"programs": dropped_bounds}))
     if "map" in base:
         notes.append(Note("map_dropped", {}))
     if not any("baseline" in d for d in districts):
@@ -972,7 +980,7 @@ def _scenario_data(
     notes.append(
         Note(
             "policy_copied",
-            {"template": localize(template.name, "en"), "budget": f"{template.policy.budget:,.0f}"},
+            {"template": template.name, "budget": f"{template.policy.budget:,.0f}"},
         )
     )
     stem = Path(table.file).stem
@@ -1061,11 +1069,12 @@ def import_table(
 
 
 def _text_parts(text: Any) -> dict[str, str]:
-    """A scenario text as {language: text} ('' when absent); a plain string counts as en."""
+    """A scenario text as {language: text}; a plain string counts as zh when it is written
+    in Chinese characters and as en otherwise (so it lands in the column it reads in)."""
     if text is None:
         return {}
     if isinstance(text, str):
-        return {"en": text}
+        return {"zh" if _CJK_RE.search(text) else "en": text}
     return dict(text)
 
 
@@ -1074,9 +1083,12 @@ def _text_from(original: Any, en: Any, zh: Any) -> Any:
     languages: an unchanged plain string stays a plain string."""
     en_text = "" if _blank_cell(en) else str(en)
     zh_text = "" if _blank_cell(zh) else str(zh)
-    if isinstance(original, str) and not zh_text and en_text == original:
-        return original
-    parts = _text_parts(original)  # keeps the original's order of languages
+    if isinstance(original, str):
+        lang = next(iter(_text_parts(original)))
+        mine, other = (en_text, zh_text) if lang == "en" else (zh_text, en_text)
+        if mine == original and not other:
+            return original
+    parts = _text_parts(original) if isinstance(original, dict) else {}
     for lang, text in (("en", en_text), ("zh", zh_text)):
         if text:
             parts[lang] = text
@@ -1084,8 +1096,8 @@ def _text_from(original: Any, en: Any, zh: Any) -> Any:
             parts.pop(lang, None)
     if not parts:
         return None
-    if set(parts) == {"en"} and not isinstance(original, dict):
-        return parts["en"]
+    if len(parts) == 1 and not isinstance(original, dict):
+        return next(iter(parts.values()))
     return parts
 
 

@@ -397,6 +397,10 @@ def test_table_to_scenario_to_solve():
     assert scenario.districts[0].baseline == {"clinic": 1.0}
     assert all(p.district_bounds == {} for p in scenario.programs)
     assert "bounds" in " ".join(imported.note_messages())
+    # notes name the template and its programs in the reader's language
+    assert "Clinic" in " ".join(imported.note_messages("en"))
+    assert "模板" in " ".join(imported.note_messages("zh"))
+    assert "诊所" in " ".join(imported.note_messages("zh"))
     assert {i.source for i in scenario.indicators} == {"mine.csv"}
     assert scenario.policy.budget == 100
     result = solve(scenario, Settings())
@@ -428,3 +432,16 @@ def test_xlsx_numbers_and_text(tmp_path):
     with pytest.raises(ScenarioError) as exc:
         build_scenario(table, TEMPLATE)
     assert "t.xlsx, row 3, column population: 'n/a' is not a number" in messages(exc)
+
+
+def test_edit_tables_put_chinese_plain_names_in_the_chinese_column():
+    """A district named only '东城区' (a plain string) shows under name_zh, and reading the
+    unedited tables back keeps it a plain string."""
+    from govdecide.tables import scenario_frames, scenario_from_frames
+
+    table = read_table(corpus("utf8_bom_chinese_headers.csv"), "x.csv")
+    scenario = build_scenario(table, TEMPLATE).scenario
+    frame = scenario_frames(scenario)["districts"]
+    assert list(frame["name_zh"]) == ["东城区", "西城区"]
+    assert list(frame["name_en"]) == ["", ""]
+    assert scenario_from_frames(scenario, scenario_frames(scenario)) == scenario
