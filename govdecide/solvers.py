@@ -66,7 +66,6 @@ def silence_highs_banner() -> None:
         _BANNER_SILENCED = True
 
 
-
 def cbc_path() -> str | None:
     """The CBC binary: on PATH, or beside this Python (a venv not activated)."""
     found = shutil.which("cbc")
@@ -474,7 +473,7 @@ def _run_highs(
     h = prob.solverModel
     info = h.getInfo()
     sol = prob.sol_status
-    is_mip = mip and prob.isMIP()
+    is_mip = mip and engine.integer_columns > 0  # prob.isMIP() re-sorts every variable
     objective = (
         float(info.objective_function_value)
         if sol in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
