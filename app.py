@@ -22,6 +22,7 @@ from ui.state import current_lang, init_session, leave_pages_directory_mode
 PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.decide", "pages/allocate.py", "app.page.allocate", ":material/tune:"),
     ("app.section.decide", "pages/explore.py", "app.page.explore", ":material/map:"),
+    ("app.section.decide", "pages/present.py", "app.page.present", ":material/slideshow:"),
     # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
     ("app.section.analyse", "pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
     ("app.section.analyse", "pages/budget.py", "an.page.budget", ":material/savings:"),

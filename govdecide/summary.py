@@ -138,7 +138,9 @@ def binding_sentences(
     out = []
     families = {b.family for b in result.binding}
     budget_left = result.budget - (result.budget_used or 0.0)
-    if "budget" in families:
+    if "budget" in families and budget_left < 0.5:
+        out.append(t("app.sum.budget_spent", lang))
+    elif "budget" in families:
         out.append(t("app.sum.budget_binds", lang, left=fmt_num(budget_left, lang)))
     elif result.budget > 0:
         out.append(

@@ -429,3 +429,22 @@ def _chart_rows(chart) -> int:
         if data:
             rows += pa.ipc.open_stream(data).read_all().num_rows
     return rows
+
+
+def test_present_page_shows_the_chosen_settings_big(riverton, allocator):
+    """The settings of the link (budget 50,000) carry over to the projector view."""
+    at = _app(budget="50000", lang="zh")
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    assert at.title[0].value == "河湾市"
+    expected = allocator.solve(_settings(riverton, **{"policy.budget": 50000.0}))
+    assert [m.value for m in at.metric] == _expected_headline(expected)[:3]
+    assert "50,000" in at.caption[0].value
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_present_page_with_an_infeasible_setting():
+    at = _app(budget="0")
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    assert any("raise the budget from 0 to 2,400" in i.value for i in at.info)

@@ -111,6 +111,12 @@ def test_screenshots_of_the_main_pages(app_url, browser):
         wait_for_app_run(page, settle_ms=1000)
         assert page.get_by_text("Coverage gain per district").first.is_visible()
 
+        page.goto(app_url + "/present?scenario=riverton&lang=en&equity=0.8")
+        wait_for_app_run(page, settle_ms=1500)
+        assert page.get_by_role("heading", name="Riverton").is_visible()
+        assert page.locator("[data-testid='stMetric']").count() == 3
+        _shot(page, "present.png")
+
         page.goto(app_url + "/explore?scenario=riverton&lang=en")
         wait_for_app_run(page, settle_ms=1500)
         assert page.get_by_role("heading", name="Explore — Riverton").is_visible()
