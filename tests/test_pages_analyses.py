@@ -179,3 +179,27 @@ def test_large_scenario_waits_for_a_click():
     at.switch_page("pages/budget.py").run()
     assert not at.exception
     assert any("3,000 districts" in i.value for i in at.info)
+
+
+def test_compare_page_loads_a_file_and_refuses_others(riverton):
+    """A downloaded options file loads back (two options -> a comparison); any other
+    JSON is refused with a message, not a traceback."""
+    allocator = Allocator(riverton)
+    s1 = page_settings(riverton, INTERACTIVE_TIME_LIMIT_S)
+    s2 = page_settings(riverton, INTERACTIVE_TIME_LIMIT_S, **{"policy.equity_weight": 1.0})
+    text = an.snapshots_to_json(
+        [an.snapshot("Even", s2, allocator.solve(s2)), an.snapshot("Now", s1, allocator.solve(s1))]
+    )
+    at = open_page("pages/compare.py")
+    at.file_uploader(key="an_cmp_upload").upload("options.json", text.encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert t("an.cmp.loaded", "en", n=2) in [s.value for s in at.success]
+    assert any(i.value.startswith("Going from Even to Now") for i in at.info)
+    at = open_page("pages/compare.py")
+    at.file_uploader(key="an_cmp_upload").upload(
+        "x.json", b'{"format": "other"}', "application/json"
+    )
+    at.run()
+    assert not at.exception
+    assert t("an.cmp.bad_file", "en") in [w.value for w in at.warning]
