@@ -20,9 +20,10 @@ map_section(scenario, entry, lang)
 
 st.subheader(t("app.explore.districts", lang))
 districts = districts_table(scenario, lang)
-grouped = {
+grouped = {  # digit grouping for every figure (1,106,214), as the user's browser writes it
     col: st.column_config.NumberColumn(format="localized")
-    for col in (t("app.explore.population", lang), t("app.explore.density", lang))
+    for col in districts.columns
+    if col != t("app.col.district", lang)
 }
 st.dataframe(districts, hide_index=True, width="stretch", column_config=grouped)
 
