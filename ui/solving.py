@@ -76,7 +76,7 @@ def allocator(fingerprint: str, _scenario: Scenario) -> Allocator:
     return Allocator(_scenario)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=128)  # a 3,000-district result is ~2 MB
 def _cached_solve(fingerprint: str, key: SettingsKey, _scenario: Scenario) -> Result:
     """A solve, cached by scenario fingerprint and settings (bad settings raise, uncached)."""
     return allocator(fingerprint, _scenario).solve(settings_from_key(key))
