@@ -2,4 +2,16 @@
 
 The library (``govdecide/``) never imports Streamlit; everything that needs a session, a
 widget or a cache lives here, so pages stay thin: read widgets, call govdecide, show.
+
+What a page uses (see ``pages/allocate.py`` for a complete one):
+
+* ``ui.state.current_lang()`` first (it also makes deep links work on a fresh server),
+  then ``ui.sidebar.require_scenario(lang) -> (entry, scenario)``;
+* ``ui.controls``: the scenario's sliders (``control_specs``), this session's values
+  (``current_values(entry.key, specs)``) and ``settings_from_values(values)``;
+* ``ui.solving.solve(entry.fingerprint, scenario, solving.interactive(settings))``: a
+  cached solve on the server's one ``Allocator`` for the scenario;
+* ``ui.state.register_scenario(key, scenario, label)``: add an uploaded scenario to the
+  picker (and select it on the next run);
+* ``ui.text.md_escape`` / ``label_escape`` for scenario text shown as Markdown or labels.
 """
