@@ -46,7 +46,7 @@ from govdecide.result import Result, empty_result, evaluate, figures
 MIN_DISTRICTS_AUTO = 40  # below this the plain MILP is fast (20 districts: ~0.06 s)
 MAX_GRID = 4_000_000  # districts x integer-unit combinations enumerated at most
 FEAS_TOL = 1e-9
-STALL = 6  # splits of the t range without the bound closing 5% of the gap: stop searching
+STALL = 6  # splits of the t range that close less than 5% of the gap: stop searching
 _NEG = -np.inf
 
 
@@ -553,35 +553,58 @@ class Lagrangian:
         return self._solved(x)
 
     def _cross(self, t: float) -> Solved | None:
-        """When no common price rise fits: mix the cheapest-in-budget and the
-        cheapest-in-staff ways to reach t, district by district, until both fit."""
+        """When no common price rise fits: sweep the mix of budget and staff prices.
+
+        For a grid of mixes theta (weight 1 - theta on budget, theta on staff, both large
+        against E), every district takes its cheapest way to reach t. As theta grows the
+        answers use less staff and more budget; between two neighbouring mixes, one over
+        the staff and the other over the budget, districts are switched one by one (most
+        staff saved per budget spent first) until both limits hold.
+        """
         if not self.has_staff:
             return None
-        arr = self.data.arrays
+        data = self.data
+        arr = data.arrays
         zero = np.zeros(len(arr.programs))
-        by_cost = self.sub.solve(t, Prices(1.0, 1e-9, zero))
-        by_staff = self.sub.solve(t, Prices(1e-9, 1.0, zero))
-        if not (by_cost.feasible and by_staff.feasible):
-            return None
-        _, use_c = self._totals(by_cost.x)
-        _, use_s = self._totals(by_staff.x)
         limits = self._limits()
-        diff = np.flatnonzero(np.any(by_cost.x != by_staff.x, axis=1))
-        delta = (use_s - use_c)[diff]  # switching a district to its staff-light choice
-        saving = -delta[:, 1]
-        dearer = np.maximum(delta[:, 0], 1e-12)
-        order = np.argsort(-(saving / dearer), kind="stable")
-        x = by_cost.x.copy()
-        used = use_c.sum(axis=0)
-        for k in order.tolist():
-            if np.all(used <= limits * (1 + 1e-12) + 1e-9):
-                break
-            if saving[k] <= 0:
+        big = 1e6
+
+        def fits(used: np.ndarray) -> bool:
+            return bool(np.all(used <= limits * (1 + 1e-12) + 1e-9))
+
+        answers = []
+        for theta in np.linspace(0.0, 1.0, 9):
+            prices = Prices(
+                big * (1 - theta) / max(data.budget, 1e-9) + 1e-12,
+                big * theta / max(data.staff or 0.0, 1e-9) + 1e-12,
+                zero,
+            )
+            solved = self.sub.solve(t, prices)
+            if not solved.feasible:
+                return None
+            _, use = self._totals(solved.x)
+            if fits(use.sum(axis=0)):
+                return solved
+            answers.append((solved, use))
+        for (first, use_a), (second, use_b) in zip(answers, answers[1:], strict=False):
+            diff = np.flatnonzero(np.any(first.x != second.x, axis=1))
+            if diff.size == 0:
                 continue
-            used = used + delta[k]
-            x[diff[k]] = by_staff.x[diff[k]]
-        if np.all(used <= limits * (1 + 1e-12) + 1e-9):
-            return self._solved(x)
+            delta = (use_b - use_a)[diff]
+            saving = -delta[:, 1]
+            dearer = np.maximum(delta[:, 0], 1e-12)
+            order = np.argsort(-(saving / dearer), kind="stable")
+            x = first.x.copy()
+            used = use_a.sum(axis=0)
+            for k in order.tolist():
+                if fits(used):
+                    break
+                if saving[k] <= 0:
+                    continue
+                used = used + delta[k]
+                x[diff[k]] = second.x[diff[k]]
+            if fits(used):
+                return self._solved(x)
         return None
 
 
@@ -721,12 +744,12 @@ def solve_structured(
         allocate(evaluate_level(float(t), m_start))
     bound, where = bound_now() if levels else (math.inf, None)
     note(bound)
-    history = [bound]
+    history = [bound - best_obj]  # the gap, absolute
     while where is not None and time.perf_counter() < deadline:
         if bound - best_obj <= tol * abs(bound):
             break
-        if len(history) > stall and history[-stall - 1] - bound < 0.05 * (bound - best_obj):
-            break  # the bound has stopped moving: leave the rest to the MILP (step 4)
+        if len(history) > stall and history[-stall - 1] - history[-1] < 0.05 * history[-1]:
+            break  # the gap has stopped closing: leave the rest to the MILP (step 4)
         left, right = where
         if not levels[left].tried:
             allocate(levels[left])
@@ -739,7 +762,7 @@ def solve_structured(
         else:
             allocate(evaluate_level(mid, m0))
         bound, where = bound_now()
-        history.append(bound)
+        history.append(bound - best_obj)
         note(bound)
     timings["search_s"] = time.perf_counter() - t_search
     marginal = _budget_multiplier(levels, lam, t_hi)
