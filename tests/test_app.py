@@ -448,3 +448,15 @@ def test_present_page_with_an_infeasible_setting():
     at.switch_page("pages/present.py").run()
     assert not at.exception
     assert any("raise the budget from 0 to 2,400" in i.value for i in at.info)
+
+
+def test_the_open_chart_tab_survives_a_language_switch():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["alloc_tabs:en"] = "Coverage"
+    at.run()
+    _segmented(at, "lang_switch:en").set_value("zh").run()
+    assert not at.exception
+    (chart,) = at.get("vega_lite_chart")
+    import json
+
+    assert json.loads(chart.proto.spec)["title"]["text"] == "各区覆盖率：分配前与分配后"

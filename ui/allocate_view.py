@@ -35,6 +35,7 @@ from ui.state import Entry, set_page_query, sync_query_params
 from ui.text import label_escape, md_escape
 
 NEXT_BUDGET_MAX_DISTRICTS = 200  # re-solve for "what more money buys" only when quick
+_OPEN_TAB = "_govdecide_open_chart_tab"
 
 
 def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> dict[str, float]:
@@ -232,16 +233,22 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
     order = [p.id for p in scenario.programs]
     # Only the open tab is drawn (a tab switch reruns this fragment from the cache), so
     # a slider move sends one chart to the browser instead of four.
+    labels = [
+        t("app.alloc.tab_spend", lang),
+        t("app.alloc.tab_units", lang),
+        t("app.alloc.tab_coverage", lang),
+        t("app.alloc.tab_map", lang),
+    ]
+    # the tab widget is keyed by language (its value is a label); the open tab's position
+    # is kept separately so a language switch keeps the same chart open
+    opened = st.session_state.get(_OPEN_TAB, 0)
     tabs = st.tabs(
-        [
-            t("app.alloc.tab_spend", lang),
-            t("app.alloc.tab_units", lang),
-            t("app.alloc.tab_coverage", lang),
-            t("app.alloc.tab_map", lang),
-        ],
+        labels,
         key=f"alloc_tabs:{lang}",
+        default=labels[opened] if 0 <= opened < len(labels) else None,
         on_change="rerun",
     )
+    st.session_state[_OPEN_TAB] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
     if tabs[0].open:
         tabs[0].altair_chart(
             charts.district_program_bars(
