@@ -782,6 +782,7 @@ def solve_structured(
 
     # 4. if not proven yet and time remains: the MILP from this allocation
     milp_used = False
+    milp_infeasible = False
     remaining = deadline - time.perf_counter()
     unproven = best_x is None or bound - best_obj > tol * abs(bound)
     # at thousands of districts the MILP neither improves in a minute (benchmark: no
@@ -801,14 +802,20 @@ def solve_structured(
             obj = figures(data, x)["objective"]
             if obj > best_obj:
                 best_obj, best_x, milp_used = obj, x, True
+        milp_infeasible = outcome.status == "infeasible"
         note(bound)
 
     if best_x is None:
         timings["total_s"] = time.perf_counter() - t0
-        status = "infeasible" if bound == -math.inf else "no_solution"
+        if milp_infeasible:  # proven by the MILP: say why, like the plain method does
+            from govdecide.diagnosis import diagnose
+
+            return empty_result(
+                data, "infeasible", "structured", data.solver, timings, diagnose(data)
+            )
         return empty_result(
             data,
-            status,
+            "no_solution",
             "structured",
             data.solver,
             timings,

@@ -255,3 +255,44 @@ def test_allocator_reuse_with_structured():
         )["spend"]
         <= 500_000.0 + 1e-6
     )
+
+
+@pytest.mark.parametrize(
+    ("budget", "staff", "cap"),
+    [(20, None, None), (100, 3, None), (100, None, 10)],
+    ids=["budget", "staff", "spend_cap"],
+)
+def test_structured_reports_infeasible_with_a_diagnosis(budget, staff, cap):
+    """Two districts with a floor on clinics (cost 5, staff 1 each): a floor of 3 costs
+    30 > budget 20; a floor of 2 needs 4 staff > 3, or spends 20 > a cap of 10. Each is
+    infeasible, and the structured method says so with a diagnosis, like the plain MILP."""
+    program = {
+        "id": "clinic",
+        "name": "Clinic",
+        "unit_cost": 5,
+        "capacity": 100,
+        "staff_per_unit": 1,
+        "integer": True,
+        "min_units": 3 if staff is None and cap is None else 2,
+        "max_units": 5,
+        "need": {"indicator": "population"},
+    }
+    if cap is not None:
+        program["spend_max"] = cap
+    policy = {"budget": budget, "equity_weight": 0.5}
+    if staff is not None:
+        policy["staff"] = staff
+    data = {
+        "format": "govdecide/v1",
+        "name": "infeasible",
+        "districts": [
+            {"id": "a", "name": "A", "population": 300},
+            {"id": "b", "name": "B", "population": 500},
+        ],
+        "programs": [program],
+        "policy": policy,
+    }
+    result = solve(scenario_from_data(data), Settings(method="structured"))
+    assert result.method == "structured"
+    assert result.status == "infeasible"
+    assert result.diagnosis is not None and result.diagnosis.options
