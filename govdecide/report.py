@@ -116,6 +116,7 @@ def _settings_rows(
     policy = scenario.policy
 
     def origin(changed: bool) -> str:
+        """Whether a setting was changed for this run or is the scenario's own."""
         return esc(t("io.rep.changed" if changed else "io.rep.from_scenario", lang))
 
     rows = [

@@ -842,6 +842,7 @@ def build_scenario(
     for cells, row in zip(table.rows, table.row_numbers, strict=True):
 
         def cell(fieldname: str, cells: tuple[Any, ...] = cells) -> Any:
+            """This row's cell for a field (None when no column is mapped to it)."""
             return cells[index[col[fieldname]]] if fieldname in col else None
 
         def number(
@@ -851,6 +852,8 @@ def build_scenario(
             positive: bool = False,
             required: bool = True,
         ) -> float | None:
+            """This row's number in ``column``, or None with the problem recorded (so every
+            bad cell of the table is reported together, not just the first)."""
             value = cells[index[column]]
             if _blank(value):
                 if required:
