@@ -36,6 +36,7 @@ from ui.text import label_escape, md_escape
 
 NEXT_BUDGET_MAX_DISTRICTS = 200  # re-solve for "what more money buys" only when quick
 _OPEN_TAB = "_govdecide_open_chart_tab"
+_TAB_DEFAULTS = "_govdecide_chart_tab_defaults"
 
 
 def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> dict[str, float]:
@@ -240,14 +241,14 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
         t("app.alloc.tab_map", lang),
     ]
     # the tab widget is keyed by language (its value is a label); the open tab's position
-    # is kept separately so a language switch keeps the same chart open
-    opened = st.session_state.get(_OPEN_TAB, 0)
-    tabs = st.tabs(
-        labels,
-        key=f"alloc_tabs:{lang}",
-        default=labels[opened] if 0 <= opened < len(labels) else None,
-        on_change="rerun",
-    )
+    # is kept separately so a language switch keeps the same chart open. The default is
+    # fixed when the widget is created: a changing default would make it a new widget.
+    key = f"alloc_tabs:{lang}"
+    defaults = st.session_state.setdefault(_TAB_DEFAULTS, {})
+    if key not in st.session_state:
+        opened = st.session_state.get(_OPEN_TAB, 0)
+        defaults[lang] = labels[opened] if 0 <= opened < len(labels) else labels[0]
+    tabs = st.tabs(labels, key=key, default=defaults.get(lang), on_change="rerun")
     st.session_state[_OPEN_TAB] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
     if tabs[0].open:
         tabs[0].altair_chart(

@@ -103,13 +103,15 @@ def test_screenshots_of_the_main_pages(app_url, browser):
         _shot(page, "allocate.png")
 
         page.get_by_role("tab", name="Coverage").click()
-        wait_for_app_run(page, settle_ms=1000)
-        assert page.get_by_text("Coverage before and after, per district").is_visible()
+        # the tab switch reruns the fragment; wait for its chart rather than a fixed time
+        page.get_by_text("Coverage before and after, per district").first.wait_for(
+            state="visible"
+        )
+        wait_for_app_run(page, settle_ms=800)
         _shot(page, "allocate_coverage.png")
 
         page.get_by_role("tab", name="Map of gains").click()
-        wait_for_app_run(page, settle_ms=1000)
-        assert page.get_by_text("Coverage gain per district").first.is_visible()
+        page.get_by_text("Coverage gain per district").first.wait_for(state="visible")
 
         page.goto(app_url + "/present?scenario=riverton&lang=en&equity=0.8")
         wait_for_app_run(page, settle_ms=1500)
