@@ -47,6 +47,7 @@ def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> 
     weights = [s for s in specs if s.param.startswith("programs.")]
 
     def draw(spec: controls.ControlSpec) -> None:
+        """One slider, seeded from the store (its own state may have been dropped)."""
         key = controls.widget_key(entry.key, spec)
         if key not in st.session_state:
             st.session_state[key] = values[spec.param]
