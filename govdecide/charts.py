@@ -284,9 +284,7 @@ def tile_map(
         mid = float(values.min() + 0.6 * (values.max() - values.min())) if len(values) else 0.0
         labels = base.mark_text(fontSize=11, limit=size - 6).encode(
             text="label:N",
-            color=alt.condition(
-                f"datum.value > {mid!r}", alt.value("black"), alt.value("white")
-            ),
+            color=alt.condition(f"datum.value > {mid!r}", alt.value("black"), alt.value("white")),
         )
         chart = alt.layer(tiles, labels, title=_title(title))
     return chart.properties(width=size * cols, height=size * rows)
