@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -11,6 +12,7 @@ import pytest
 
 import govdecide
 from govdecide import Settings, load_scenario, solve
+from govdecide.i18n import localize
 from govdecide.report import ReportParts, build_report, inline_svg, render_report
 from govdecide.scenario import scenario_from_data
 
@@ -119,7 +121,7 @@ def test_riverton_report_is_complete_and_self_contained():
     assert govdecide.__version__ in page and govdecide.MODEL_VERSION in page
     assert "riverton.yaml" in page  # data source: the file
     for ind in scenario.indicators:  # data sources: each indicator's source
-        assert ind.source is None or str(ind.source) in page
+        assert ind.source is None or html.escape(localize(ind.source, "en")) in page
     # settings in effect, with where they came from
     assert "30,000" in page and "changed for this run" in page and "0.50" in page
     assert page.count("Priority weight: ") == len(scenario.programs)
