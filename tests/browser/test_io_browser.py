@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import wait_for_app_run
 
 TABLE = (
@@ -30,7 +32,7 @@ def test_upload_map_solve_download_report(app_url, page, tmp_path):
     panel = page.get_by_role("tabpanel", name="Build from a table")
     panel.locator("input[type='file']").set_input_files(str(table))
     wait_for_app_run(page, settle_ms=800)
-    assert panel.get_by_text("3 district rows").is_visible()
+    expect(panel.get_by_text("3 district rows")).to_be_visible()
 
     # map 'Residents' (not a known header) to Population
     box = panel.locator("[data-testid='stSelectbox']").filter(has_text="Residents")
@@ -40,17 +42,17 @@ def test_upload_map_solve_download_report(app_url, page, tmp_path):
 
     panel.get_by_role("button", name="Build and check the scenario").click()
     wait_for_app_run(page, settle_ms=800)
-    assert page.get_by_text("'my_districts' was added to the scenario list").is_visible()
+    expect(page.get_by_text("'my_districts' was added to the scenario list")).to_be_visible()
 
     page.locator("[data-testid='stSidebarNav']").get_by_text("Downloads and report").click()
     wait_for_app_run(page, settle_ms=800)
-    assert page.get_by_role("heading", name="Downloads and report: my_districts").is_visible()
-    assert page.get_by_text("people newly served").is_visible()
+    expect(page.get_by_role("heading", name="Downloads and report: my_districts")).to_be_visible()
+    expect(page.get_by_text("people newly served")).to_be_visible()
 
     page.get_by_role("button", name="Prepare the report and chart images").click()
     wait_for_app_run(page, settle_ms=800)
     download_button = page.get_by_role("button", name="Download the report (HTML)")
-    download_button.wait_for(state="visible", timeout=60_000)
+    expect(download_button).to_be_visible(timeout=60_000)
     with page.expect_download() as info:
         download_button.click()
     saved = tmp_path / "report.html"
