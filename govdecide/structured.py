@@ -47,6 +47,7 @@ MIN_DISTRICTS_AUTO = 40  # below this the plain MILP is fast (20 districts: ~0.0
 MAX_GRID = 4_000_000  # districts x integer-unit combinations enumerated at most
 FEAS_TOL = 1e-9
 MILP_FINISH_MAX_DISTRICTS = 1000  # step 4 only below this size (see solve_structured)
+SEARCH_PAST = 0.02  # the search aims for this share of the requested gap
 STALL = 6  # splits of the t range that close less than 5% of the gap: stop searching
 _NEG = -np.inf
 
@@ -747,7 +748,9 @@ def solve_structured(
     note(bound)
     history = [bound - best_obj]  # the gap, absolute
     while where is not None and time.perf_counter() < deadline:
-        if bound - best_obj <= tol * abs(bound):
+        # past the tolerance (to a fiftieth of it): splits are cheap, and the
+        # allocation found on the way is then closer to the best one
+        if bound - best_obj <= SEARCH_PAST * tol * abs(bound):
             break
         if len(history) > stall and history[-stall - 1] - history[-1] < 0.05 * history[-1]:
             break  # the gap has stopped closing: leave the rest to the MILP (step 4)
