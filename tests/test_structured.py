@@ -77,8 +77,13 @@ def tiny(draw: st.DrawFn) -> dict:
     }
 
 
+# HiGHS at gap 0 still stops within its absolute gap (1e-6 of the scaled objective) and
+# feasibility tolerances, so "exact" references are good to about 1e-6.
+REF_TOL = 1e-6
+
+
 def exact(scenario_data: dict) -> float | None:
-    """The exact optimum by the plain MILP at a zero gap (None when infeasible)."""
+    """The optimum by the plain MILP at a zero relative gap (None when infeasible)."""
     result = solve(scenario_from_data(scenario_data), Settings(method="milp", gap=0.0))
     return result.objective if result.has_solution else None
 
@@ -109,13 +114,13 @@ def test_structured_bound_is_a_true_bound(scenario_data):
     if optimum is None:
         assert not result.has_solution
         return
-    assert result.bound is None or result.bound >= optimum - 1e-7
+    assert result.bound is None or result.bound >= optimum - REF_TOL
     if result.has_solution:
         x = result.allocation["new_units"].to_numpy().reshape(data.arrays.need.shape)
         assert_feasible(data, x)
-        assert result.objective <= optimum + 1e-7
+        assert result.objective <= optimum + REF_TOL
         if result.status == "optimal":
-            assert result.objective >= optimum - 1e-6 * abs(result.bound) - 1e-9
+            assert result.objective >= optimum - 1e-6 * abs(result.bound) - REF_TOL
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -135,7 +140,7 @@ def test_lagrangian_value_bounds_every_equity_level(scenario_data, t, coords):
     reference = solve_data(flat, lambda d: (model, 0.0))
     if not reference.has_solution:
         return  # nothing reaches t: any bound holds
-    assert value >= (1 - lam) * reference.efficiency - 1e-7
+    assert value >= (1 - lam) * reference.efficiency - REF_TOL
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
