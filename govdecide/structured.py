@@ -68,11 +68,28 @@ def applicable(data: ProblemData, model: AllocationModel | None = None) -> bool:
         return False
     if np.any(~np.isnan(arr.spend_min) & (arr.spend_min > 0)):
         return False
-    if model is not None and len(model.prob._constraints) != len(model.constraints):
-        return False
-    if model is not None and len(model.prob._constraints) != len(model.prob._govdecide_rows[0]):
-        return False
+    if model is not None:
+        own = model.prob._govdecide_rows[0]
+        rows = list(model.prob._constraints.values())
+        if len(rows) < len(own) or not all(a is b for a, b in zip(rows, own)):
+            return False
+        if not all(_redundant(con) for con in rows[len(own) :]):
+            return False
     return _grid_size(data) <= MAX_GRID
+
+
+def _redundant(con: object) -> bool:
+    """True for a row no allocation can violate: sum a_i v_i >= b with every a_i >= 0, every
+    v_i >= 0 and b <= 0 (such as an analysis's efficiency floor E >= 0 while it is unused).
+    Any other row added to the model is one the structured method does not know."""
+    import pulp
+
+    if getattr(con, "sense", None) != pulp.LpConstraintGE or -con.constant > 0:  # type: ignore[attr-defined]
+        return False
+    return all(
+        coef >= 0 and var.lowBound is not None and var.lowBound >= 0
+        for var, coef in con.items()  # type: ignore[attr-defined]
+    )
 
 
 def choose(data: ProblemData, model: AllocationModel | None = None) -> str:

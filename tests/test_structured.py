@@ -301,3 +301,20 @@ def test_structured_reports_infeasible_with_a_diagnosis(budget, staff, cap):
     assert result.method == "structured"
     assert result.status == "infeasible"
     assert result.diagnosis is not None and result.diagnosis.options
+
+
+def test_analyses_sweep_uses_the_structured_method():
+    """The analyses' Sweep adds an efficiency-floor row E >= 0 (slack until used) to its
+    model: a row no allocation can violate, so the structured method still applies, with
+    and without an equity floor (the frontier's z >= epsilon); an active efficiency floor
+    is a row it does not know, and the Sweep then asks for the plain MILP."""
+    from benchmarks.instances import region
+    from govdecide.analyses import Sweep
+
+    sweep = Sweep(scenario_from_data(region(60, 2)))
+    settings = Settings(time_limit_s=30, gap=1e-3)
+    plain = sweep.solve(settings)
+    floored = sweep.solve(settings, floor=0.5)
+    assert plain.method == floored.method == "structured"
+    assert floored.equity >= 0.5 - 1e-9
+    assert sweep.solve(settings, efficiency_floor=0.5).method == "milp"
