@@ -191,7 +191,7 @@ def test_explore_page_shows_map_tables_and_sources():
     assert len(districts) == 10 and "Population" in districts.columns
     sources = at.dataframe[2].value
     assert set(sources["Source"]) == {"Fictional teaching data"}
-    picker = at.selectbox(key="explore_indicator:riverton")
+    picker = at.selectbox(key="explore_indicator:riverton:en")
     picker.set_value("elderly_share").run()
     assert not at.exception
     charts_drawn = at.get("vega_lite_chart")
@@ -460,3 +460,15 @@ def test_the_open_chart_tab_survives_a_language_switch():
     import json
 
     assert json.loads(chart.proto.spec)["title"]["text"] == "各区覆盖率：分配前与分配后"
+
+
+def test_explore_keeps_the_chosen_indicator_across_a_language_switch():
+    at = _app()
+    at.switch_page("pages/explore.py").run()
+    at.selectbox(key="explore_indicator:riverton:en").set_value("elderly_share").run()
+    at.selectbox(key="explore_indicator:riverton:en").set_value("children_share").run()
+    _segmented(at, "lang_switch:en").set_value("zh").run()
+    assert not at.exception
+    assert at.selectbox(key="explore_indicator:riverton:zh").value == "children_share"
+    at.selectbox(key="explore_indicator:riverton:zh").set_value("median_income").run()
+    assert at.selectbox(key="explore_indicator:riverton:zh").value == "median_income"

@@ -72,12 +72,24 @@ def value_format(scenario: Scenario, key: str, values: pd.Series) -> str:
 def map_section(scenario: Scenario, entry: Entry, lang: str) -> None:
     """The map coloured by a chosen indicator, with population on hover."""
     options = indicator_options(scenario)
+    # the choice is kept under its own key: the widget's label changes with the language,
+    # which would otherwise reset it to the first option
+    # (the index is fixed when the widget is created: a changing index would make it a
+    # new widget and lose the user's next choice)
+    chosen_key = f"_govdecide_explore_choice:{entry.key}"
+    widget_key = f"explore_indicator:{entry.key}:{lang}"
+    first = st.session_state.setdefault("_govdecide_explore_first", {})
+    if widget_key not in st.session_state:
+        chosen = st.session_state.get(chosen_key, options[0])
+        first[widget_key] = options.index(chosen) if chosen in options else 0
     key = st.selectbox(
         t("app.explore.colour_by", lang),
         options,
+        index=first.get(widget_key, 0),
         format_func=lambda k: indicator_label(scenario, k, lang),
-        key=f"explore_indicator:{entry.key}",
+        key=widget_key,
     )
+    st.session_state[chosen_key] = key
     label = indicator_label(scenario, key, lang)
     values = indicator_values(scenario, key)
     population = {d.id: fmt_num(d.population, lang) for d in scenario.districts}
