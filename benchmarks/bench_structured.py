@@ -108,7 +108,7 @@ def bench(sizes: list[int], weights: list[float], limit: float, repeats: int) ->
     return rows
 
 
-def _num(v: float | None, digits: int = 5) -> str:
+def _num(v: float | None, digits: int = 7) -> str:
     return "–" if v is None else f"{v:.{digits}f}"
 
 
@@ -143,6 +143,43 @@ def table(rows: list[dict]) -> str:
     return head + "\n".join(lines)
 
 
+def verdict(rows: list[dict]) -> list[str]:
+    """Per size: what the automatic choice runs, and each target met or by how much missed."""
+    from govdecide.structured import MIN_DISTRICTS_AUTO
+
+    out = []
+    by_key = {(r["n"], r["lam"], r["method"]): r for r in rows}
+    for n in sorted({r["n"] for r in rows}):
+        auto = "milp" if n < MIN_DISTRICTS_AUTO else "structured"
+        target_gap, target_time = TARGETS.get(n, (0.01, 30.0))
+        parts = []
+        for lam in sorted({r["lam"] for r in rows if r["n"] == n}):
+            s = by_key.get((n, lam, "structured"))
+            m = by_key.get((n, lam, "milp"))
+            if s is None or m is None:
+                continue
+            reached = s["to_target"]
+            if reached is None:
+                when = f"target gap not proven (final gap {pct(s['gap'], 3)})"
+            elif reached <= target_time:
+                when = f"target met at {secs(reached)} s"
+            else:
+                when = f"target missed: proven at {secs(reached)} s (> {target_time:g} s)"
+            if s["objective"] is None:
+                versus = "no allocation"
+            elif m["objective"] is None:
+                versus = "plain MILP found none"
+            else:
+                diff = s["objective"] - m["objective"]
+                versus = f"objective {'>=' if diff >= -1e-9 else '<'} plain MILP's ({diff:+.2e})"
+            parts.append(f"weight {lam:g}: {when}, {versus}")
+        out.append(
+            f"- {n:,} districts (target: gap <= {pct(target_gap, 2)} in <= {target_time:g} s; "
+            f"auto runs {auto}): structured — " + "; ".join(parts) + "."
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse flags, run, print the table and write it to docs/benchmarks.md."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -175,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             "least the plain MILP's. Medians over the runs shown.",
             "",
             table(rows),
+            "",
+            *verdict(rows),
         ]
     )
     print(body)

@@ -43,7 +43,8 @@ from govdecide.data import ProblemData
 from govdecide.model import AllocationModel
 from govdecide.result import Result, empty_result, evaluate, figures
 
-MIN_DISTRICTS_AUTO = 40  # below this the plain MILP is fast (20 districts: ~0.06 s)
+MIN_DISTRICTS_AUTO = 15  # auto: below this the plain MILP (10-district city: < 0.1 s)
+SMALL_MODEL = 40  # below this the search is short and the MILP finishes (step 4)
 MAX_GRID = 4_000_000  # districts x integer-unit combinations enumerated at most
 FEAS_TOL = 1e-9
 MILP_FINISH_MAX_DISTRICTS = 1000  # step 4 only below this size (see solve_structured)
@@ -95,10 +96,11 @@ def _redundant(con: object) -> bool:
 def choose(data: ProblemData, model: AllocationModel | None = None) -> str:
     """'structured' or 'milp' for this solve (``data.method`` may force either).
 
-    Automatic: the plain MILP where it is fast (no integer programs, or a small model:
-    20 districts take HiGHS well under a second), the structured method otherwise. Even
-    at equity weight 0 the plain MILP took 13 s on 300 generated districts (HiGHS 1.16),
-    the structured method 0.3 s, so the weight does not enter the choice.
+    Automatic: the plain MILP where it is fast (no integer programs, or fewer than 15
+    districts), the structured method otherwise: on the benchmark's 20 districts at equity
+    weight 1 the plain MILP took 0.64 s to the structured method's 0.28 s. Even at equity
+    weight 0 the plain MILP took 3-14 s on 300 generated districts (HiGHS 1.16, shared
+    machine), the structured method 0.1-0.3 s, so the weight does not enter the choice.
     """
     if data.method == "milp":
         return "milp"
@@ -710,7 +712,7 @@ def solve_structured(
     m0 = np.full(lag.scale.size, 0.05)  # scaled multipliers; the cutting planes move them
     # a small model's Lagrangian gap is relatively wide and its MILP quick: search briefly
     # and let the MILP (step 4) finish from the allocation found
-    small = len(data.arrays.districts) < MIN_DISTRICTS_AUTO
+    small = len(data.arrays.districts) < SMALL_MODEL
     grid_points, iterations, stall = (3, 15, 2) if small else (6, 40, STALL)
     trace: list[tuple[float, float, float]] = []
 
