@@ -95,7 +95,7 @@ def _write(path: str, data: str | bytes) -> None:
             target.write_text(data, encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(
-            [Problem("", "cannot_read", {"detail": exc.strerror or str(exc)}, None, path)]
+            [Problem("", "cannot_write", {"detail": exc.strerror or str(exc)}, None, path)]
         ) from None
 
 
@@ -129,6 +129,9 @@ def cmd_import_table(args: argparse.Namespace) -> int:
     from govdecide.tables import field_label
 
     lang = normalize_lang(args.lang)
+    if Path(args.out).suffix.lower() not in (".yaml", ".yml"):
+        # YAML in a file called x.csv would open as garbage in a spreadsheet; refuse first
+        raise ScenarioError([Problem("--out", "out_not_yaml", {}, None, None)])
     template = load_scenario(args.programs_from)
     path = Path(args.file)
     try:

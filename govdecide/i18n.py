@@ -11,6 +11,8 @@ are put in.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -51,17 +53,42 @@ def normalize_lang(lang: str | None) -> str:
     return code if code in LANGS else DEFAULT_LANG
 
 
+class _KeepField(dict):
+    """Format parameters that leave an unfilled field as ``{name}`` instead of raising."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
+def _under_tests() -> bool:
+    """True inside pytest, where a missing message parameter must fail loudly."""
+    return "pytest" in sys.modules or "PYTEST_CURRENT_TEST" in os.environ
+
+
 def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     """The text of ``key`` in ``lang`` (English when missing), with ``params`` filled in.
 
-    An unknown key raises: a silent fallback would hide an untranslated string.
+    An unknown key raises: a silent fallback would hide an untranslated string. A field
+    the caller did not supply is a programming error too: under pytest it raises
+    :class:`CatalogueError` so the test fails; in the running app or command line it
+    leaves ``{field}`` in the text, because a user with an imperfect sentence can still
+    act on it, while a traceback in place of the message (often an error message about
+    their own file) helps nobody.
     """
     entries = catalogue()
     if key not in entries:
         raise CatalogueError(f"missing catalogue key {key!r}")
     entry = entries[key]
     template = entry.get(normalize_lang(lang)) or entry[DEFAULT_LANG]
-    return template.format(**params) if params else template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError) as exc:
+        if _under_tests():
+            raise CatalogueError(
+                f"catalogue key {key!r} ({lang}) needs the parameter {exc}, "
+                f"got {sorted(params)}"
+            ) from None
+        return template.format_map(_KeepField(params))
 
 
 def localize(text: str | Mapping[str, str] | None, lang: str = DEFAULT_LANG) -> str:

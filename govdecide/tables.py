@@ -720,9 +720,8 @@ def check_mapping(
     for column, fieldname in mapping.items():
         if column not in table.columns:
             problems.append(
-                _problem(
-                    "map_unknown_column", file, column=column, columns=", ".join(table.columns)
-                )
+                # The column does not exist, so it is the message's subject, not a location.
+                _problem("map_unknown_column", file, got=column, columns=", ".join(table.columns))
             )
             continue
         valid = (

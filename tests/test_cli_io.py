@@ -133,3 +133,53 @@ def test_import_table_missing_file(tmp_path, capsys):
     )
     assert code == 1
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_report_to_a_missing_folder_says_it_cannot_be_written(tmp_path, capsys):
+    """The report cannot be saved in a folder that does not exist: exit 1 and a message
+    that says 'cannot be written' (it once said 'cannot be read'), in both languages."""
+    out = tmp_path / "nonexistent" / "r.html"
+    assert main(["report", RIVERTON, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "r.html: cannot be written" in err
+    assert "cannot be read" not in err
+    assert "Traceback" not in err
+    assert main(["report", RIVERTON, "--lang", "zh", "--out", str(out)]) == 1
+    assert "无法写入" in capsys.readouterr().err
+
+
+def test_import_table_unknown_mapped_column_is_a_message(tmp_path, capsys):
+    """``--map foo=population`` on a table without 'foo' (the reviewer's command): exit 1,
+    the message names 'foo' and the table's columns; no KeyError traceback."""
+    out = tmp_path / "x.yaml"
+    code = main(
+        [
+            "import-table",
+            str(BAD / "utf8_bom_chinese_headers.csv"),
+            "--programs-from",
+            RIVERTON,
+            "--map",
+            "foo=population",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "there is no column 'foo' in the table" in err
+    assert "Traceback" not in err and "KeyError" not in err
+    assert not out.exists()
+
+
+def test_import_table_refuses_an_output_that_is_not_yaml(tmp_path, capsys):
+    """``--out x.csv`` would put YAML in a file a spreadsheet opens: exit 1, nothing
+    written; ``.yml`` is accepted like ``.yaml``."""
+    table = str(BAD / "utf8_bom_chinese_headers.csv")
+    out = tmp_path / "x.csv"
+    code = main(["import-table", table, "--programs-from", RIVERTON, "--out", str(out)])
+    assert code == 1
+    assert "--out: must end in .yaml or .yml" in capsys.readouterr().err
+    assert not out.exists()
+    yml = tmp_path / "x.yml"
+    assert main(["import-table", table, "--programs-from", RIVERTON, "--out", str(yml)]) == 0
+    assert load_scenario(yml).districts

@@ -145,3 +145,135 @@ def test_numbers_and_scenario_texts():
     assert fmt_pct(0.4123, "en") == "41.2%"
     assert localize({"en": "North", "zh": "北区"}, "zh") == "北区"
     assert localize({"en": "North"}, "zh") == "North"
+
+
+# --- message parameters: every field a template needs is supplied by its callers ---------
+
+# Callers that build a message from a literal catalogue code: name -> (key prefix, index of
+# the code among the positional args, index of the params dict among them or None when the
+# params are keyword arguments, keywords that are a location rather than a parameter).
+_BUILDERS: dict[str, tuple[str, int, int | None, frozenset[str]]] = {
+    "t": ("", 0, None, frozenset()),
+    "_problem": ("io.tbl.", 0, None, frozenset({"file", "row", "column"})),
+    "input_error": ("err.", 0, None, frozenset({"path"})),
+    "Note": ("io.note.", 0, 1, frozenset()),
+    "Problem": ("err.", 1, 2, frozenset()),
+    "TableProblem": ("io.tbl.", 1, 2, frozenset()),
+}
+_SCANNED = [*SOURCES, *sorted((ROOT / "scripts").glob("*.py"))]
+
+
+def _fields(template: str) -> set[str]:
+    """The parameter names a ``str.format`` template reads ('{a.b}' reads 'a')."""
+    return {
+        re.split(r"[.\[]", name, maxsplit=1)[0]
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name is not None and name != ""
+    }
+
+
+def _dict_keys(node: ast.AST | None) -> set[str] | None:
+    """The keys of a dict literal with constant keys; None when not statically visible."""
+    if node is None:
+        return set()
+    if isinstance(node, ast.Dict) and all(
+        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys
+    ):
+        return {k.value for k in node.keys}  # type: ignore[union-attr]
+    return None
+
+
+def _message_sites(path: Path) -> list[tuple[int, str, set[str]]]:
+    """(line, catalogue key, parameters supplied) of each call or raw problem tuple whose
+    key and parameters can be read from the source; dynamic ones are left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    keys = catalogue()
+    sites: list[tuple[int, str, set[str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in _BUILDERS:
+                continue
+            prefix, code_at, params_at, location = _BUILDERS[name]
+            kw = {k.arg: k.value for k in node.keywords}
+            code = node.args[code_at] if len(node.args) > code_at else kw.get("code")
+            if not (isinstance(code, ast.Constant) and isinstance(code.value, str)):
+                continue
+            if params_at is None:
+                if None in kw:  # **params: not statically visible
+                    continue
+                supplied: set[str] | None = {k for k in kw if k not in location}
+            else:
+                given = node.args[params_at] if len(node.args) > params_at else kw.get("params")
+                supplied = _dict_keys(given)
+            if supplied is not None:
+                sites.append((node.lineno, prefix + code.value, supplied))
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 3:
+            # raw scenario problems: (path, "code", {params})
+            _, code, params = node.elts
+            if (
+                isinstance(code, ast.Constant)
+                and isinstance(code.value, str)
+                and f"err.{code.value}" in keys
+                and isinstance(params, ast.Dict)
+            ):
+                supplied = _dict_keys(params)
+                if supplied is not None:
+                    sites.append((node.lineno, f"err.{code.value}", supplied))
+    return sites
+
+
+def test_the_parameter_scan_finds_the_builders():
+    """The scan sees t(), _problem(), Problem(), Note() and raw tuples: the call that once
+    shipped without its {column} (io.tbl.map_unknown_column) is among the sites, as are
+    err.cannot_write in the command line and err.duplicate_id in the scenario checks."""
+    sites = {key for path in _SCANNED for _, key, _ in _message_sites(path)}
+    for key in (
+        "io.tbl.map_unknown_column",
+        "io.tbl.not_positive",
+        "io.note.sheet_used",
+        "err.cannot_write",
+        "err.duplicate_id",
+        "app.alloc.title",
+    ):
+        assert key in sites, key
+    assert len(sites) >= 150
+
+
+def test_every_statically_visible_message_gets_all_its_fields():
+    """A template field the caller does not pass is a KeyError while the message is being
+    rendered, i.e. a traceback in place of an error message. Every call with a literal key
+    must pass each field the template reads, in both languages."""
+    keys = catalogue()
+    short = []
+    for path in _SCANNED:
+        for line, key, supplied in _message_sites(path):
+            if key not in keys:
+                continue  # test_every_literal_key_used_in_code_exists reports it
+            needed = set().union(*(_fields(keys[key][lang]) for lang in LANGS))
+            if needed - supplied:
+                short.append(
+                    f"{path.relative_to(ROOT)}:{line}: {key} lacks {sorted(needed - supplied)}"
+                )
+    assert short == []
+
+
+def test_a_missing_parameter_fails_under_tests():
+    """Under pytest t() raises on a missing field instead of hiding it (io.tbl.not_number
+    reads {got})."""
+    from govdecide.i18n import CatalogueError
+
+    with pytest.raises(CatalogueError, match="got"):
+        t("io.tbl.not_number", "en")
+    assert t("io.tbl.not_number", "en", got="x") == "'x' is not a number"
+
+
+def test_a_missing_parameter_keeps_the_field_outside_tests(monkeypatch: pytest.MonkeyPatch):
+    """Outside pytest (the app, the command line) the sentence keeps '{got}' rather than
+    raising in the middle of reporting a user's error."""
+    import govdecide.i18n as i18n
+
+    monkeypatch.setattr(i18n, "_under_tests", lambda: False)
+    assert t("io.tbl.not_number", "en") == "'{got}' is not a number"
+    assert t("io.tbl.not_number", "zh", got="x") == "“x”不是数字"

@@ -348,6 +348,16 @@ def test_map_options_override_guesses_and_are_checked():
     assert "--map needs COLUMN=FIELD" in messages(exc)
 
 
+def test_map_of_an_unknown_column_names_it_in_both_languages():
+    """``--map foo=population`` on a table without a column 'foo': the message quotes 'foo'
+    and lists the real columns (it once raised KeyError: 'column' while being rendered)."""
+    table = read_table(b"name,pop\nA,10\n", "t.csv")
+    with pytest.raises(ScenarioError) as exc:
+        build_scenario(table, TEMPLATE, mapping={"foo": "population"})
+    assert "there is no column 'foo' in the table; its columns are: name, pop" in messages(exc)
+    assert "表格中没有列“foo”；现有列：name, pop" in "\n".join(exc.value.messages("zh"))
+
+
 def test_field_used_twice():
     table = read_table(b"name,pop,pop2\nA,10,1\n", "t.csv")
     with pytest.raises(ScenarioError) as exc:
