@@ -382,3 +382,31 @@ def test_table_cell_codes_render():
     assert _codes(exc) >= {"not_number", "formula"}
     text = "\n".join(exc.value.messages("en"))
     assert "'abc' is not a number" in text and "'=C2*2' is a formula" in text
+
+
+_RENDERED_AT_RUN_TIME = {
+    *(f"err.{c}" for c in ("greater_than", "greater_than_equal", "less_than")),
+    *(f"err.{c}" for c in ("less_than_equal", "not_number", "not_whole_number")),
+    *(f"err.yaml_{c}" for c in ("syntax", "tab", "quote", "bracket", "alias", "list_item")),
+    "err.yaml_indent",
+    "err.duplicate_key",
+    *(f"err.setting_{c}" for c in ("negative", "range01", "positive")),
+    "err.unknown_program_weight",
+    "io.tbl.not_number",
+    "io.tbl.formula",
+}
+
+
+def test_every_input_message_is_checked_somewhere():
+    """Each err.*, io.tbl.* and io.note.* key is either at a call site the parameter scan
+    checks or among the codes the tests above render through the code that picks them;
+    a new code chosen at run time must be added to one of those tests."""
+    checked = {key for path in _SCANNED for _, key, _ in _message_sites(path)}
+    unchecked = [
+        key
+        for key in catalogue()
+        if key.startswith(("err.", "io.tbl.", "io.note."))
+        and key not in checked
+        and key not in _RENDERED_AT_RUN_TIME
+    ]
+    assert unchecked == []
