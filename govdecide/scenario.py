@@ -738,34 +738,42 @@ def scenario_from_data(
     return model
 
 
+def _too_large(file: str) -> ScenarioError:
+    """The error for a file over :data:`MAX_FILE_BYTES` (checked before it is parsed)."""
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    return ScenarioError([Problem("", "file_too_large", {"limit_mb": limit}, None, file)])
+
+
+def parse_scenario_bytes(data: bytes, file: str = "<scenario>") -> Scenario:
+    """Validate the bytes of a scenario file (read from disk or uploaded in the app).
+
+    One place for what a file must be before it is YAML: at most :data:`MAX_FILE_BYTES`,
+    and UTF-8 text (a byte order mark, as Windows editors write, is allowed). The app's
+    upload and :func:`load_scenario` both come here, so they refuse the same files with
+    the same words.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem("", "not_utf8", {}, None, file)]) from None
+    return parse_scenario(text, file=file)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; the error names the file."""
     path = Path(path)
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                [
-                    Problem(
-                        "",
-                        "file_too_large",
-                        {"limit_mb": MAX_FILE_BYTES // (1024 * 1024)},
-                        None,
-                        name,
-                    )
-                ]
-            )
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise _too_large(name)  # before reading a huge file into memory
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(
             [Problem("", "cannot_read", {"detail": exc.strerror or str(exc)}, None, name)]
         ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem("", "not_utf8", {}, None, name)]) from None
-    return parse_scenario(text, file=name)
+    return parse_scenario_bytes(raw, file=name)
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:

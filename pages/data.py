@@ -15,9 +15,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from govdecide.errors import Problem, ScenarioError
+from govdecide.errors import ScenarioError
 from govdecide.i18n import localize, t
-from govdecide.scenario import MAX_FILE_BYTES, Scenario, parse_scenario, scenario_to_yaml
+from govdecide.scenario import (
+    MAX_FILE_BYTES,
+    Scenario,
+    parse_scenario_bytes,
+    scenario_to_yaml,
+)
 from govdecide.tables import (
     BASE_COL,
     IND_COL,
@@ -43,6 +48,7 @@ from ui.state import (
 from ui.text import label_escape, md_escape
 
 LIMIT_MB = MAX_TABLE_BYTES // (1024 * 1024)
+YAML_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
 _DONE = "_io_registered"  # upload digest -> picker key, so a kept upload registers once
 _FLASH = "_io_flash"  # (kind, messages) to show after the rerun that follows a change
 
@@ -122,27 +128,15 @@ def add_to_picker(digest: str, key: str, scenario: Scenario, lang: str, notes: l
 # -- 1. a scenario file -------------------------------------------------------------------
 
 
-def parse_upload(name: str, data: bytes) -> Scenario:
-    """A scenario from uploaded bytes: size, UTF-8 and every validation rule."""
-    if len(data) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
-        raise ScenarioError([Problem("", "file_too_large", {"limit_mb": limit}, None, name)])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem("", "not_utf8", {}, None, name)]) from None
-    return parse_scenario(text, file=name)
-
-
 def upload_section(lang: str) -> None:
     """Upload a YAML scenario; problems listed, a valid file joins the picker."""
     st.subheader(t("io.data.upload_title", lang))
-    st.caption(t("io.data.upload_help", lang, mb=LIMIT_MB))
+    st.caption(t("io.data.upload_help", lang, mb=YAML_LIMIT_MB))
     upload = st.file_uploader(
-        t("io.data.upload_label", lang, mb=LIMIT_MB),
+        t("io.data.upload_label", lang, mb=YAML_LIMIT_MB),
         type=["yaml", "yml"],
         key="io_upload_yaml",
-        max_upload_size=LIMIT_MB,
+        max_upload_size=YAML_LIMIT_MB,
     )
     if upload is None:
         return
@@ -153,7 +147,7 @@ def upload_section(lang: str) -> None:
         st.info(t("io.data.already_added", lang, key=done[digest]))
         return
     try:
-        scenario = parse_upload(upload.name, data)
+        scenario = parse_scenario_bytes(data, upload.name)
     except ScenarioError as exc:
         show_problems(exc, lang, "io.data.upload_bad")
         return

@@ -87,7 +87,11 @@ def test_upload_bad_yaml_lists_every_problem_with_lines():
 
 
 def test_upload_not_utf8_and_too_large():
+    """The page states the 5 MB limit before the upload (caption and uploader label) and
+    refuses a larger file and a non-UTF-8 file with the loader's own messages."""
     at = open_page("pages/data.py")
+    assert "at most 5 MB" in "\n".join(c.value for c in at.caption)
+    assert "at most 5 MB" in uploader(at, "io_upload_yaml").label
     uploader(at, "io_upload_yaml").upload("x.yaml", b"name: \xff\xfe\n", "text/yaml").run()
     assert "not UTF-8" in bullet_text(at)
     big = b"# " + b"x" * (5 * 1024 * 1024) + b"\n"

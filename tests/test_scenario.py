@@ -20,6 +20,7 @@ from govdecide.scenario import (
     display_names,
     load_scenario,
     parse_scenario,
+    parse_scenario_bytes,
     scenario_from_data,
     scenario_to_yaml,
 )
@@ -211,6 +212,24 @@ def test_byte_order_mark_is_accepted(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + FULL.encode("utf-8"))
     assert load_scenario(path).policy.budget == 5000
+
+
+def test_uploaded_bytes_are_checked_like_a_file():
+    """The app's upload goes through parse_scenario_bytes, the same function load_scenario
+    uses after reading: one byte over 5 MB, Latin-1 text and a valid file with a BOM give
+    the same result as from disk, naming the uploaded file."""
+    over = b"#" * (MAX_FILE_BYTES + 1)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario_bytes(over, "up.yaml")
+    assert info.value.messages("en") == ["up.yaml: the file is larger than 5 MB"]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario_bytes("name: Caf\xe9\n".encode("latin-1"), "up.yaml")
+    assert info.value.messages("en") == [
+        "up.yaml: is not UTF-8 text; save it as UTF-8 and try again"
+    ]
+    good = parse_scenario_bytes(b"\xef\xbb\xbf" + FULL.encode("utf-8"), "up.yaml")
+    assert good == parse_scenario(FULL, "other.yaml")
+    assert good.policy.budget == 5000
 
 
 def test_from_data_without_lines_and_not_a_mapping():
