@@ -783,11 +783,34 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+# Characters YAML treats as line breaks besides \n. In a plain or single-quoted scalar a
+# reader folds them (NEL, U+0085, comes back as a space: a Windows-1252 ellipsis decoded
+# as Latin-1 becomes one), so texts containing them are written double-quoted, where
+# they are escapes (\N, \L, \P, \r) and survive the round trip exactly.
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """The safe dumper, with texts that contain YAML line breaks double-quoted."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Double-quote a text with a YAML line break; leave the rest to PyYAML's choice."""
+    if any(ch in value for ch in _YAML_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_ScenarioDumper.add_representer(str, _represent_str)
+
+
 def scenario_to_yaml(scenario: Scenario) -> str:
     """YAML text that loads back to the same scenario."""
     data = scenario_to_data(scenario)
     ordered = {"format": FORMAT} | {k: v for k, v in data.items() if k != "format"}
-    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(
+        ordered, Dumper=_ScenarioDumper, allow_unicode=True, sort_keys=False, width=100
+    )
 
 
 def display_names(scenario: Scenario, lang: str = "en") -> dict[str, str]:
