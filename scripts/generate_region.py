@@ -31,12 +31,19 @@ FORMAT = "govdecide/v1"
 INDICATORS = [
     ("elderly_share", {"en": "Share aged 65+", "zh": "65岁以上人口占比"}, "share"),
     ("children_share", {"en": "Share aged 5-14", "zh": "5-14岁人口占比"}, "share"),
-    ("hotline_calls_per_10k", {"en": "Hardship hotline calls per 10k residents", "zh": "每万人困难求助热线来电数"},
-     {"en": "calls per 10k residents", "zh": "次/万人"}),
+    (
+        "hotline_calls_per_10k",
+        {"en": "Hardship hotline calls per 10k residents", "zh": "每万人困难求助热线来电数"},
+        {"en": "calls per 10k residents", "zh": "次/万人"},
+    ),
     ("median_income", {"en": "Median household income", "zh": "家庭收入中位数"},
      {"en": "thousand per year", "zh": "千/年"}),
     ("unemployment_share", {"en": "Unemployment rate", "zh": "失业率"}, "share"),
-    ("disability_share", {"en": "Share with a disability needing care", "zh": "需照护的残障人口占比"}, "share"),
+    (
+        "disability_share",
+        {"en": "Share with a disability needing care", "zh": "需照护的残障人口占比"},
+        "share",
+    ),
 ]
 
 # Program templates: id, name, unit, unit_cost, capacity, staff_per_unit, integer, need,
@@ -45,18 +52,22 @@ PROGRAM_TEMPLATES = [
     dict(id="health_station", name={"en": "Community health station", "zh": "社区卫生服务站"},
          unit={"en": "station", "zh": "个"}, unit_cost=400, capacity=9000, staff_per_unit=12,
          integer=True, need={"indicator": "population"}, max_units=3),
-    dict(id="elderly_care", name={"en": "Elderly-care beds (block of 50)", "zh": "养老床位（每组50张）"},
-         unit={"en": "block of 50 beds", "zh": "组"}, unit_cost=600, capacity=1250, staff_per_unit=25,
-         integer=True, need={"indicator": "elderly_share", "per_capita": True}, max_units=3),
+    dict(id="elderly_care",
+         name={"en": "Elderly-care beds (block of 50)", "zh": "养老床位（每组50张）"},
+         unit={"en": "block of 50 beds", "zh": "组"}, unit_cost=600, capacity=1250,
+         staff_per_unit=25, integer=True,
+         need={"indicator": "elderly_share", "per_capita": True}, max_units=3),
     dict(id="school_places", name={"en": "School places", "zh": "学位"},
          unit={"en": "100 places", "zh": "百个学位"}, unit_cost=120, capacity=100, staff_per_unit=7,
          integer=False, need={"indicator": "children_share", "per_capita": True}),
     dict(id="ambulance", name={"en": "Emergency ambulance unit", "zh": "急救车组"},
          unit={"en": "unit", "zh": "组"}, unit_cost=250, capacity=30000, staff_per_unit=14,
          integer=True, need={"indicator": "population"}, max_units=2),
-    dict(id="community_grant", name={"en": "Small-business and community grant line", "zh": "小微企业与社区资助"},
-         unit={"en": "grant package", "zh": "份资助"}, unit_cost=15, capacity=10, staff_per_unit=0.2,
-         integer=False, need={"indicator": "hotline_calls_per_10k", "per_capita": True, "scale": 0.0001}),
+    dict(id="community_grant",
+         name={"en": "Small-business and community grant line", "zh": "小微企业与社区资助"},
+         unit={"en": "grant package", "zh": "份资助"}, unit_cost=15, capacity=10,
+         staff_per_unit=0.2, integer=False,
+         need={"indicator": "hotline_calls_per_10k", "per_capita": True, "scale": 0.0001}),
     dict(id="community_centre", name={"en": "Community centre", "zh": "社区活动中心"},
          unit={"en": "centre", "zh": "个"}, unit_cost=300, capacity=25000, staff_per_unit=6,
          integer=True, need={"indicator": "population"}, max_units=2),
@@ -65,7 +76,8 @@ PROGRAM_TEMPLATES = [
          integer=False, need={"indicator": "disability_share", "per_capita": True}),
     dict(id="job_training", name={"en": "Job-training places", "zh": "职业培训名额"},
          unit={"en": "course of 50 places", "zh": "期（50个名额）"}, unit_cost=30, capacity=50,
-         staff_per_unit=0.5, integer=False, need={"indicator": "unemployment_share", "per_capita": True}),
+         staff_per_unit=0.5, integer=False,
+         need={"indicator": "unemployment_share", "per_capita": True}),
 ]
 
 BUDGET_SHARE = 0.40  # the budget covers this share of the cost of meeting all unmet need
@@ -88,6 +100,7 @@ def _programs(n_programs: int) -> list[dict]:
 
 
 def _need(d: dict, p: dict) -> float:
+    """A district's need for a program as MODEL.md defines it, to size baselines and budget."""
     n = p["need"]
     if n["indicator"] == "population":
         v = d["population"]
@@ -102,14 +115,17 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
     """Return a synthetic govdecide/v1 scenario as a plain dict (deterministic in seed)."""
     if n_districts < 1 or n_programs < 1:
         raise ValueError("need at least 1 district and 1 program")
-    rng = random.Random(seed)
+    # A seeded, reproducible stream for invented figures, not for security (the output
+    # must be the same file for the same seed on every machine).
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducibility is the point
     side = math.ceil(math.sqrt(n_districts))
     centre = (side - 1) / 2
     max_r = math.hypot(centre, centre) or 1.0
     width = len(str(n_districts))
     programs = _programs(n_programs)
 
-    def clip(x, lo, hi):
+    def clip(x: float, lo: float, hi: float) -> float:
+        """x held within [lo, hi], so random noise never gives a share above 1 or below 0."""
         return min(hi, max(lo, x))
 
     districts = []
@@ -148,8 +164,9 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
 
     # Program definitions as written to the file, plus a few bounds and a spend cap.
     prog_out = []
-    for k, p in enumerate(programs):
-        q = {key: p[key] for key in ("id", "name", "unit", "unit_cost", "capacity", "staff_per_unit")}
+    written = ("id", "name", "unit", "unit_cost", "capacity", "staff_per_unit")
+    for p in programs:
+        q = {key: p[key] for key in written}
         if p["integer"]:
             q["integer"] = True
         q["need"] = p["need"]
@@ -166,7 +183,8 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
     staff_fill = 0.0
     for d in districts:
         for p in programs:
-            gap = max(0.0, _need(d, p) - p["capacity"] * d.get("baseline", {}).get(p["id"], 0)) / p["capacity"]
+            served = p["capacity"] * d.get("baseline", {}).get(p["id"], 0)
+            gap = max(0.0, _need(d, p) - served) / p["capacity"]
             if p["integer"]:
                 gap = min(math.ceil(gap - 1e-9), p.get("max_units", gap))
             cost_fill[p["id"]] += gap * p["unit_cost"]
@@ -180,19 +198,29 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
     tag = f"{n_districts} districts, {n_programs} programs, seed {seed}"
     return {
         "format": FORMAT,
-        "name": {"en": f"Synthetic region ({n_districts} districts)", "zh": f"合成区域（{n_districts}个区）"},
+        "name": {
+            "en": f"Synthetic region ({n_districts} districts)",
+            "zh": f"合成区域（{n_districts}个区）",
+        },
         "description": {
             "en": f"SYNTHETIC test region generated by scripts/generate_region.py ({tag}). "
-                  "Every figure is random and invented: a dense, well-served centre and an older, "
-                  "poorer, less-served periphery. For benchmarks and scale tests, not a real place.",
-            "zh": f"由 scripts/generate_region.py 生成的合成测试区域（{n_districts}个区，{n_programs}个项目，种子 {seed}）。"
-                  "所有数字均为随机虚构：中心密集且服务充足，外围老龄化、收入低、服务不足。用于性能与规模测试，并非真实地点。",
+                  "Every figure is random and invented: a dense, well-served centre and an "
+                  "older, poorer, less-served periphery. For benchmarks and scale tests, not a "
+                  "real place.",
+            "zh": "由 scripts/generate_region.py 生成的合成测试区域"
+                  f"（{n_districts}个区，{n_programs}个项目，种子 {seed}）。"
+                  "所有数字均为随机虚构：中心密集且服务充足，外围老龄化、收入低、服务不足。"
+                  "用于性能与规模测试，并非真实地点。",
         },
         "currency": {"en": "budget units", "zh": "预算单位"},
-        "attribution": {"en": "Synthetic data — every figure is invented.", "zh": "合成数据——所有数字均为虚构。"},
+        "attribution": {
+            "en": "Synthetic data — every figure is invented.",
+            "zh": "合成数据——所有数字均为虚构。",
+        },
         "indicators": [
             {"id": iid, "name": name, "unit": unit, "illustrative": True,
-             "source": f"Synthetic: random figures from scripts/generate_region.py ({tag}); not data."}
+             "source": "Synthetic: random figures from scripts/generate_region.py "
+                       f"({tag}); not data."}
             for iid, name, unit in INDICATORS
         ],
         "districts": districts,
@@ -210,12 +238,14 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
              "step": max(1, int(round(staff / 50, -1)))},
             {"param": "policy.equity_weight", "min": 0, "max": 1, "step": 0.05},
         ] + [
-            {"param": f"programs.{p['id']}.weight", "min": 0, "max": 3, "step": 0.1} for p in programs
+            {"param": f"programs.{p['id']}.weight", "min": 0, "max": 3, "step": 0.1}
+            for p in programs
         ],
     }
 
 
-def _flow(obj) -> str:
+def _flow(obj: object) -> str:
+    """One YAML line in flow style, so 3,000 districts stay one line each and diffable."""
     return yaml.safe_dump(obj, default_flow_style=True, width=10**9, allow_unicode=True,
                           sort_keys=False).strip()
 
@@ -245,15 +275,19 @@ def dump(scenario: dict, header: str = "") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the scenario; the header records the exact command, so anyone can regenerate."""
     ap = argparse.ArgumentParser(description="Write a seeded synthetic govdecide scenario.")
-    ap.add_argument("--districts", type=int, default=3000, help="number of districts (default 3000)")
+    ap.add_argument(
+        "--districts", type=int, default=3000, help="number of districts (default 3000)"
+    )
     ap.add_argument("--programs", type=int, default=8, help="number of programs (default 8)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--out", default="-", help="output YAML path, '-' for stdout (default)")
     a = ap.parse_args(argv)
     sc = generate(a.districts, a.programs, a.seed)
     header = (f"# SYNTHETIC scenario: every figure is invented. Generated by\n"
-              f"#   python scripts/generate_region.py --districts {a.districts} --programs {a.programs}"
+              f"#   python scripts/generate_region.py --districts {a.districts}"
+              f" --programs {a.programs}"
               f" --seed {a.seed} --out {a.out}\n# Do not edit by hand; regenerate instead.")
     text = dump(sc, header)
     if a.out == "-":
