@@ -105,6 +105,11 @@ class SolveOutcome:
 
 
 _CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
+# what CBC prints when presolve alone proves infeasibility (then it writes no solution)
+_CBC_INFEASIBLE = re.compile(
+    r"infeasibility proved|problem is infeasible|problem proven infeasible", re.IGNORECASE
+)
+CBC_DIGITS = 5e-6  # relative half-unit of the 6th significant digit CBC's log prints
 _CBC_WALL = re.compile(r"Wallclock seconds\):\s+([0-9.eE+-]+)")
 
 
@@ -544,9 +549,22 @@ def _run_cbc(
         else None
     )
     is_mip = mip and prob.isMIP()
+    proven = sol == pulp.LpSolutionOptimal and code == pulp.LpStatusOptimal
     bound = _cbc_bound(log) if is_mip else None
-    if bound is None and sol == pulp.LpSolutionOptimal and code == pulp.LpStatusOptimal:
+    if bound is not None:
+        # CBC prints 6 significant digits: round up by half the last one to stay a bound
+        bound += CBC_DIGITS * abs(bound) + 1e-12
+        if proven and objective is not None:
+            # CBC proved (bound - objective) <= gap |bound|, which bounds it more tightly
+            # than a 6-digit print: with gap 0 the bound is the objective itself
+            bound = max(objective, min(bound, objective + gap * abs(bound)))
+    if bound is None and proven:
         bound = objective
+    if not proven and objective is None and _CBC_INFEASIBLE.search(log):
+        # presolve proved infeasibility and CBC wrote no solution (PuLP: 'undefined')
+        return _classify(
+            pulp.LpStatusInfeasible, sol, None, None, elapsed, "cbc", _cbc_wall(log), None
+        )
     return _classify(code, sol, objective, bound, elapsed, "cbc", _cbc_wall(log), None)
 
 
