@@ -16,11 +16,14 @@ Options that shape a solve are shared too (:func:`add_solve_options`,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
+import json
 import math
 import sys
+import unicodedata
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from govdecide.data import SOLVERS, Settings
 from govdecide.errors import Problem, ScenarioError
@@ -146,6 +149,86 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
+# Settings as the library names them (``data._check_settings``) -> the flag a user typed.
+SETTING_FLAGS: dict[str, str] = {
+    "budget": "--budget",
+    "staff": "--staff",
+    "equity_weight": "--equity-weight",
+    "time_limit": "--time-limit",
+    "gap": "--gap",
+    "solver": "--solver",
+    "method": "--method",
+}
+
+
+def name_flags(exc: ScenarioError) -> ScenarioError:
+    """The same error with settings named by their flags (``--budget``, ``--weight clinic``).
+
+    The library checks settings for the app and the command line alike and names them as
+    settings (``budget``, ``weight.clinic``); someone at a terminal typed flags, so the
+    message must point at the flag to change. Problems from a file (with ``file`` or
+    ``line``) keep their place in the file.
+    """
+    problems = []
+    for p in exc.problems:
+        flag = SETTING_FLAGS.get(p.path)
+        if flag is None and p.path.startswith("weight."):
+            flag = f"--weight {p.path.split('.', 1)[1]}"
+        if flag is not None and p.file is None and p.line is None:
+            p = dataclasses.replace(p, path=flag)
+        problems.append(p)
+    return ScenarioError(problems)
+
+
+def clean_json(value: Any) -> Any:
+    """JSON-safe plain data: non-finite floats become null, numpy scalars plain numbers.
+
+    Shared by every subcommand's ``--format json`` so that a program reading it never meets
+    NaN (not JSON) or a numpy type json cannot write.
+    """
+    if isinstance(value, dict):
+        return {str(k): clean_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_json(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def dump_json(data: Any) -> None:
+    """Print JSON on stdout (UTF-8 names kept readable, no NaN)."""
+    sys.stdout.write(json.dumps(clean_json(data), ensure_ascii=False, indent=2, allow_nan=False))
+    sys.stdout.write("\n")
+
+
+def text_width(text: str) -> int:
+    """Display width in a terminal: Chinese characters take two columns, so tables align."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def text_table(
+    header: list[str], rows: list[list[str]], right: set[int] | None = None
+) -> list[str]:
+    """A plain text table for a terminal; columns in ``right`` (default: all but the first,
+    numbers) are right-aligned, the others left-aligned."""
+    if right is None:
+        right = set(range(1, len(header)))
+    widths = [text_width(h) for h in header]
+    for row in rows:
+        widths = [max(w, text_width(c)) for w, c in zip(widths, row)]
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for i, (cell, w) in enumerate(zip(cells, widths)):
+            pad = " " * (w - text_width(cell))
+            parts.append(pad + cell if i in right else cell + pad)
+        return "  ".join(parts).rstrip()
+
+    return [line(header), "  ".join("-" * w for w in widths), *[line(r) for r in rows]]
+
+
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     """The full parser: global options, then every registered area's subcommands."""
     parser = _Parser(prog="python -m govdecide", description=t("cli.description", lang))
@@ -174,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(t("cli.usage_error", lang, detail=exc.message) + "\n")
         return EXIT_BAD_INPUT
     except ScenarioError as exc:
-        sys.stderr.write(exc.messages_text(lang) + "\n")
+        sys.stderr.write(name_flags(exc).messages_text(lang) + "\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         sys.stderr.write(t("cli.interrupted", lang) + "\n")

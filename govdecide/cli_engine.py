@@ -13,9 +13,7 @@ import argparse
 import csv
 import io
 import json
-import math
 import sys
-import unicodedata
 from typing import Any
 
 from govdecide.cli import (
@@ -24,7 +22,9 @@ from govdecide.cli import (
     EXIT_OK,
     _lang_from_argv,
     add_solve_options,
+    clean_json,
     settings_from_args,
+    text_table,
 )
 from govdecide.diagnosis import diagnosis_text
 from govdecide.engine import solve
@@ -127,19 +127,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return exit_code(result)
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe plain data: non-finite floats become null, numpy scalars plain numbers."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[str, Any]:
     """``Result.to_dict()`` plus names and the texts in ``lang`` (status, diagnosis)."""
     data = result.to_dict()
@@ -150,7 +137,7 @@ def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[st
     if result.diagnosis is not None and data.get("diagnosis") is not None:
         data["diagnosis"]["sentences"] = result.diagnosis_sentences(lang, names)
         data["diagnosis"]["text"] = diagnosis_text(result.diagnosis, lang, names)
-    return _clean(data)
+    return clean_json(data)
 
 
 def _neutral(text: str) -> str:
@@ -168,27 +155,6 @@ def result_csv(result: Result, names: dict[str, str]) -> str:
     out = io.StringIO()
     frame.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return out.getvalue()
-
-
-def _width(text: str) -> int:
-    """Display width in a terminal: Chinese characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    """A plain text table with aligned columns (numbers right-aligned)."""
-    widths = [_width(h) for h in header]
-    for row in rows:
-        widths = [max(w, _width(c)) for w, c in zip(widths, row)]
-
-    def line(cells: list[str]) -> str:
-        parts = []
-        for i, (cell, w) in enumerate(zip(cells, widths)):
-            pad = " " * (w - _width(cell))
-            parts.append(pad + cell if i in right else cell + pad)
-        return "  ".join(parts).rstrip()
-
-    return [line(header), "  ".join("-" * w for w in widths), *[line(r) for r in rows]]
 
 
 def binding_text(b: Binding, lang: str, names: dict[str, str]) -> str:
@@ -329,7 +295,7 @@ def result_table(
                 "spend",
             )
         ]
-        lines += _table(header, rows, {2, 3, 4, 5, 6})
+        lines += text_table(header, rows, {2, 3, 4, 5, 6})
         if hidden:
             lines.append(t("cli.more_rows", lang, n=fmt_num(hidden, lang)))
 
@@ -362,7 +328,7 @@ def result_table(
             "spend",
         )
     ]
-    lines += _table(header, drows, {1, 2, 3, 4, 5})
+    lines += text_table(header, drows, {1, 2, 3, 4, 5})
 
     lines += ["", t("cli.binding_title", lang)]
     if result.binding:

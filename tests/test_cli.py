@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -236,11 +237,11 @@ def test_infeasible_exit_2_in_every_format(tmp_path, capsys):
     ("args", "message"),
     [
         (["--budget", "lots"], "--budget: must be a number, got 'lots'"),
-        (["--budget", "-5"], "budget: must be 0 or more, got -5.0"),
-        (["--equity-weight", "1.5"], "equity_weight: must be between 0 and 1, got 1.5"),
+        (["--budget", "-5"], "--budget: must be 0 or more, got -5.0"),
+        (["--equity-weight", "1.5"], "--equity-weight: must be between 0 and 1, got 1.5"),
         (["--weight", "school=2"], "there is no program 'school' in this scenario"),
         (["--weight", "clinic"], "--weight: must be written PROGRAM=WEIGHT"),
-        (["--time-limit", "0"], "time_limit: must be greater than 0, got 0.0"),
+        (["--time-limit", "0"], "--time-limit: must be greater than 0, got 0.0"),
         (["--gap", "nan"], "--gap: must be a finite number, got nan"),
         (["--solver", "gurobi"], "invalid choice: 'gurobi'"),
         (["--format", "xml"], "invalid choice: 'xml'"),
@@ -353,3 +354,34 @@ def test_large_tables_are_cut_for_people(tmp_path, capsys):
     assert all(f"D{i:03d}" in out for i in range(150))
     assert main(["solve", str(path), "--format", "csv"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 151
+
+
+def test_settings_are_named_by_their_flags(town, capsys):
+    """A range problem the library finds in a setting names the flag the user typed, in
+    both languages: '--budget: ...', not the library's 'budget: ...'; a weight names
+    '--weight clinic'. (The library keeps its own names for the app.)"""
+    assert main(["solve", str(town), "--budget", "-5", "--weight", "clinic=-1"]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert any(line.startswith("--budget: must be 0 or more") for line in lines)
+    assert any(line.startswith("--weight clinic: ") for line in lines)
+    assert not any(line.startswith("budget:") for line in lines)
+    assert main(["--lang", "zh", "solve", str(town), "--budget", "-5"]) == 1
+    zh = capsys.readouterr().err
+    assert zh.startswith("--budget: ") and "必须" in zh
+
+
+def test_shared_text_table_and_json_cleaning():
+    """One table and one JSON cleaner serve every subcommand. Widths by hand: '区' takes
+    two columns, so the header 'ab' (2) and the cell '区' (2) line up; numbers right-align.
+    NaN and infinity become null, numpy numbers plain numbers."""
+    import numpy as np
+
+    from govdecide.cli import clean_json, text_table
+
+    lines = text_table(["ab", "n"], [["区", "7"], ["c", "10"]])
+    assert lines == ["ab   n", "--  --", "区   7", "c   10"]
+    assert text_table(["x", "y"], [["1", "2"]], right=set()) == ["x  y", "-  -", "1  2"]
+    data = clean_json({"a": float("nan"), "b": [np.float64(1.5), np.int64(2)], 3: math.inf})
+    assert data == {"a": None, "b": [1.5, 2], "3": None}
+    assert type(data["b"][1]) is int
