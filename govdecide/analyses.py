@@ -46,6 +46,13 @@ TOL = 1e-9
 BIG_BUDGET = 1e12  # "no budget limit" for the questions that ask what money cannot buy
 EFFICIENCY_FLOOR = "efficiency_floor"
 
+# Largest analyses a person may ask for, one place for the command line and the pages:
+# each point or run is a full solve, so an unbounded count could hold a shared machine for
+# hours; these are the app's sliders' limits.
+MAX_FRONTIER_POINTS = 40
+MAX_CURVE_POINTS = 25
+MAX_ROBUSTNESS_RUNS = 500
+
 
 # ---------------------------------------------------------------------------------------
 # One built model, many solves
@@ -169,6 +176,38 @@ def _objective(efficiency: float, equity: float, weight: float) -> float:
     return (1 - weight) * efficiency + weight * equity
 
 
+def bound_of(result: Result) -> str:
+    """What ``result.bound`` bounds: the objective the solve maximized.
+
+    A solve at equity weight 0 maximizes E, at 1 maximizes z, else (1 - lambda) E + lambda z;
+    the frontier mixes such solves, so each point says which of its figures the bound is a
+    bound of, rather than letting a bound on z stand next to E or the user's objective.
+    """
+    lam = result.equity_weight
+    if lam <= 0:
+        return "efficiency"
+    if lam >= 1:
+        return "equity"
+    return "objective"
+
+
+def proven(status: str) -> bool:
+    """Whether a solve's answer is proven best (a time-limited one is only feasible)."""
+    return status == "optimal"
+
+
+def status_words(result: Result, lang: str = "en") -> str:
+    """A short status for a table cell: '' when proven best, 'not proven (gap 1.2%)' when
+    stopped at the time limit, else the engine's own status text (infeasible ...)."""
+    if result.status == "optimal":
+        return ""
+    if result.status == "feasible":
+        if result.gap is None:
+            return t("an.status.unproven_nogap", lang)
+        return t("an.status.unproven", lang, gap=fmt_pct(result.gap, lang, 2))
+    return result.status_text(lang)
+
+
 def _tick(progress: Progress | None, done: int, total: int) -> None:
     """Report progress when the caller asked for it."""
     if progress is not None:
@@ -200,8 +239,10 @@ class FrontierPoint:
             "objective": self.objective,
             "people_served": self.people_served,
             "status": self.status,
+            "proven": proven(self.status),
             "method": self.result.method,
             "bound": self.result.bound,
+            "bound_of": bound_of(self.result),
             "gap": self.result.gap,
         }
 
@@ -216,6 +257,7 @@ class PriceOfFairness:
     efficiency_to: float
     people_from: float
     people_to: float
+    proven: bool = True  # both points proven best (not stopped at a time limit)
 
     @property
     def relative_cost(self) -> float:
@@ -232,15 +274,19 @@ class PriceOfFairness:
     def sentence(self, lang: str = "en") -> str:
         """'Raising the worst-served district from 41% to 60% costs 3.2% of people served.'"""
         if self.equity_to <= self.equity_from + 1e-9:
-            return t("an.pof.none", lang, equity=fmt_pct(self.equity_from, lang))
-        return t(
-            "an.pof.sentence",
-            lang,
-            z_from=fmt_pct(self.equity_from, lang),
-            z_to=fmt_pct(self.equity_to, lang),
-            cost=fmt_pct(self.relative_cost, lang),
-            people=fmt_num(self.people_lost, lang),
-        )
+            text = t("an.pof.none", lang, equity=fmt_pct(self.equity_from, lang))
+        else:
+            text = t(
+                "an.pof.sentence",
+                lang,
+                z_from=fmt_pct(self.equity_from, lang),
+                z_to=fmt_pct(self.equity_to, lang),
+                cost=fmt_pct(self.relative_cost, lang),
+                people=fmt_num(self.people_lost, lang),
+            )
+        if not self.proven:
+            text += t("an.pof.unproven", lang)
+        return text
 
     def to_dict(self) -> dict[str, float]:
         """Plain data for JSON."""
@@ -273,11 +319,18 @@ class Frontier:
             "objective",
             "people_served",
             "status",
+            "proven",
             "method",
             "bound",
+            "bound_of",
             "gap",
         ]
         return pd.DataFrame(rows, columns=cols)
+
+    @property
+    def unproven(self) -> int:
+        """How many points stopped at a time limit (their E is not proven best)."""
+        return sum(not proven(p.status) for p in self.points)
 
     def price_of_fairness(self, index: int | None = None) -> PriceOfFairness | None:
         """From the most efficient point to point ``index`` (default: the fairest point)."""
@@ -292,6 +345,7 @@ class Frontier:
             end.efficiency,
             start.people_served,
             end.people_served,
+            proven(start.status) and proven(end.status),
         )
 
     def nearest(self, equity: float) -> int:
@@ -429,7 +483,13 @@ def _point(eps: float | None, result: Result, weight: float) -> FrontierPoint:
 
 @dataclass(frozen=True)
 class BudgetPoint:
-    """The optimum at one budget, and what the last step of budget bought."""
+    """The optimum at one budget, its marginal value, and what the last grid step bought.
+
+    ``marginal_value`` is the engine's ``Result.budget_marginal_value``: the objective gained
+    per extra budget unit at this budget (the budget row's dual, on ``marginal_basis``). It
+    belongs to the budget alone, not to the grid. ``step_objective`` and ``step_people``
+    are averages over the step from the previous grid point, so they change with the grid.
+    """
 
     budget: float
     status: str
@@ -438,14 +498,22 @@ class BudgetPoint:
     objective: float | None
     people_served: float | None
     spend: float | None
-    marginal_objective: float | None  # objective gained per budget unit since the last point
-    marginal_people: float | None  # people newly served per budget unit since the last point
-    dual: float | None  # LP dual of the budget constraint (MODEL.md), per budget unit
+    marginal_value: float | None  # objective gained per extra budget unit, at this budget
+    marginal_basis: str | None  # what it is computed on: lp | lp_relaxation | lagrangian
+    step_objective: float | None  # objective per budget unit, average since the last point
+    step_people: float | None  # people newly served per budget unit, average over the step
     result: Result = field(repr=False, compare=False)
+
+    @property
+    def proven(self) -> bool:
+        """Whether this budget's optimum is proven best (not stopped at a time limit)."""
+        return proven(self.status)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (without the allocation)."""
         d = {k: v for k, v in asdict(self).items() if k != "result"}
+        d["proven"] = self.proven
+        d["gap"] = self.result.gap
         return {
             k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()
         }
@@ -470,9 +538,12 @@ class BudgetCurve:
             "objective",
             "people_served",
             "spend",
-            "marginal_objective",
-            "marginal_people",
-            "dual",
+            "marginal_value",
+            "marginal_basis",
+            "step_objective",
+            "step_people",
+            "proven",
+            "gap",
         ]
         return pd.DataFrame([p.to_dict() for p in self.points], columns=cols)
 
@@ -489,7 +560,7 @@ class BudgetCurve:
         more = self.at(self.base_budget * (1 + share))
         if base is None or more is None or base.efficiency is None or more.efficiency is None:
             return None
-        return t(
+        text = t(
             "an.budget.more",
             lang,
             share=fmt_pct(share, lang, 0),
@@ -498,6 +569,14 @@ class BudgetCurve:
             z_from=fmt_pct(base.equity, lang),
             z_to=fmt_pct(more.equity, lang),
         )
+        if not (base.proven and more.proven):
+            text += t("an.budget.more_unproven", lang)
+        return text
+
+    @property
+    def unproven(self) -> int:
+        """How many budgets' optima stopped at a time limit (not proven best)."""
+        return sum(p.status == "feasible" for p in self.points)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -507,6 +586,13 @@ class BudgetCurve:
             "models_built": self.builds,
             "seconds": self.seconds,
         }
+
+
+def _basis(result: Result) -> str:
+    """The marginal value's basis as ``Result.marginal_basis_text`` reads it: an LP's own
+    dual is exact ("lp"), a relaxation's only a guide."""
+    basis = result.budget_marginal_basis
+    return "lp" if basis == "lp_relaxation" and result.method == "lp" else basis
 
 
 def budget_grid(base: float, points: int = 11, low: float = 0.5, high: float = 1.5) -> list[float]:
@@ -527,8 +613,10 @@ def budget_curve(
 ) -> BudgetCurve:
     """The optimum at each budget of a grid (default: half to 1.5 times the current budget).
 
-    The marginal value between neighbouring points is the finite difference of the
-    objective and of the people served per budget unit; ``dual`` is the engine's LP dual.
+    Each point's marginal value is the engine's (the budget row's dual at that budget,
+    with its basis), so it does not depend on the grid; the finite differences of the
+    objective and of the people served since the previous point are kept as averages over
+    the step (``step_objective``, ``step_people``).
     """
     settings = settings or Settings()
     sweep = sweep or Sweep(scenario)
@@ -545,6 +633,7 @@ def budget_curve(
         if ok and prev is not None and prev.objective is not None and b > prev.budget:
             m_obj = (res.objective - prev.objective) / (b - prev.budget)  # type: ignore[operator]
             m_people = (people - prev.people_served) / (b - prev.budget)  # type: ignore[operator]
+        marginal = res.budget_marginal_value if ok else None
         point = BudgetPoint(
             float(b),
             res.status,
@@ -553,9 +642,10 @@ def budget_curve(
             res.objective if ok else None,
             people,
             res.budget_used if ok else None,
+            marginal,
+            _basis(res) if marginal is not None else None,
             m_obj,
             m_people,
-            res.budget_marginal_value if ok else None,
             res,
         )
         out.append(point)

@@ -40,7 +40,12 @@ def frontier_chart(
     show the clicked point's allocation.
     """
     data = check_rows(frame[["point", "efficiency", "equity", "people_served"]].copy())
-    data["label"] = [t("an.chart.point_n", lang, n=int(p) + 1) for p in data["point"]]
+    proven = frame["proven"] if "proven" in frame else pd.Series(True, index=frame.index)
+    data["label"] = [
+        t("an.chart.point_n", lang, n=int(p) + 1)
+        + ("" if ok else t("an.chart.unproven_mark", lang))
+        for p, ok in zip(data["point"], proven.reindex(data.index, fill_value=True))
+    ]
     x = alt.X("equity:Q", title=t("an.chart.equity_axis", lang), axis=alt.Axis(format="%"))
     x = x.scale(zero=False)
     y = alt.Y("efficiency:Q", title=t("an.chart.efficiency_axis", lang), axis=alt.Axis(format="%"))
@@ -140,20 +145,31 @@ def budget_curve_chart(frame: pd.DataFrame, base_budget: float, lang: str) -> al
     )
 
 
-def marginal_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
-    """People newly served per extra budget unit, between neighbouring budgets."""
-    data = check_rows(frame[frame["marginal_people"].notna()].copy())
+def marginal_points(frame: pd.DataFrame, base_budget: float) -> pd.Series:
+    """Each budget's marginal value as percentage points of the objective per 1% of the
+    current budget more: a per-unit dual is a tiny number nobody reads, 1% is a step a
+    policymaker thinks in. Scaling by one fixed chunk keeps the points comparable."""
+    return frame["marginal_value"].astype(float) * base_budget
+
+
+def marginal_chart(frame: pd.DataFrame, base_budget: float, lang: str) -> alt.Chart:
+    """The marginal value of the budget at each budget of the grid (the engine's dual, so
+    it does not depend on how many budgets the grid has), with the people served per budget
+    unit averaged over the step from the previous budget in the tooltip."""
+    data = frame[frame["marginal_value"].notna()].copy()
+    data["points"] = marginal_points(data, base_budget)
+    data = check_rows(data)
+    title = t("an.chart.marginal_axis", lang, chunk=f"{base_budget * 0.01:,.0f}")
     return (
         alt.Chart(data)
-        .mark_bar(color=AFTER_COLOUR)
+        .mark_line(point=True, color=AFTER_COLOUR)
         .encode(
-            x=alt.X("budget:O", title=t("an.col.budget", lang), axis=alt.Axis(format=",.0f")),
-            y=alt.Y("marginal_people:Q", title=t("an.col.marginal_people", lang)),
+            x=alt.X("budget:Q", title=t("an.col.budget", lang), axis=alt.Axis(format=",.0f")),
+            y=alt.Y("points:Q", title=title),
             tooltip=[
                 alt.Tooltip("budget:Q", title=t("an.col.budget", lang), format=",.0f"),
-                alt.Tooltip(
-                    "marginal_people:Q", title=t("an.col.marginal_people", lang), format=",.2f"
-                ),
+                alt.Tooltip("points:Q", title=title, format=",.3f"),
+                alt.Tooltip("step_people:Q", title=t("an.chart.step_people", lang), format=",.2f"),
             ],
         )
         .properties(

@@ -10,10 +10,8 @@ another reason (time limit before any allocation, solver error).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
-import unicodedata
 from typing import Any
 
 from govdecide import analyses as an
@@ -23,7 +21,9 @@ from govdecide.cli import (
     UsageError,
     _lang_from_argv,
     add_solve_options,
+    dump_json,
     settings_from_args,
+    text_table,
 )
 from govdecide.data import problem_data
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
@@ -65,46 +65,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # helpers
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe plain data: non-finite floats become null, numpy scalars plain numbers."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _dump(data: dict[str, Any]) -> None:
-    """Print JSON (UTF-8 names kept readable, no NaN)."""
-    sys.stdout.write(json.dumps(_clean(data), ensure_ascii=False, indent=2, allow_nan=False))
-    sys.stdout.write("\n")
-
-
-def _width(text: str) -> int:
-    """Display width in a terminal: Chinese characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A plain text table; every column but the first is right-aligned (numbers)."""
-    widths = [_width(h) for h in header]
-    for row in rows:
-        widths = [max(w, _width(c)) for w, c in zip(widths, row)]
-
-    def line(cells: list[str]) -> str:
-        parts = []
-        for i, (cell, w) in enumerate(zip(cells, widths)):
-            pad = " " * (w - _width(cell))
-            parts.append(cell + pad if i == 0 else pad + cell)
-        return "  ".join(parts).rstrip()
-
-    return [line(header), "  ".join("-" * w for w in widths), *[line(r) for r in rows]]
-
-
 def _load(args: argparse.Namespace) -> tuple[Scenario, Any]:
     """The scenario and the settings the shared options describe."""
     return load_scenario(args.file), settings_from_args(args)
@@ -114,6 +74,21 @@ def _need_at_least(value: int, least: int, option: str, lang: str) -> None:
     """A count option below its minimum is a usage error (exit 1), said in plain words."""
     if value < least:
         raise UsageError(t("an.cli.at_least", lang, option=option, least=least, got=value))
+
+
+def _need_between(value: int, least: int, most: int, option: str, lang: str) -> None:
+    """A count option outside [least, most] is a usage error (exit 1): the upper limits are
+    the app's (:data:`govdecide.analyses.MAX_FRONTIER_POINTS` ...), since every point or
+    run is a full solve and the machine may be shared."""
+    _need_at_least(value, least, option, lang)
+    if value > most:
+        raise UsageError(t("an.cli.at_most", lang, option=option, most=most, got=value))
+
+
+def _unproven_note(lines: list[str], count: int, total: int, lang: str) -> None:
+    """Add a line saying how many points stopped at the time limit, when any did."""
+    if count:
+        lines.append(t("an.status.unproven_count", lang, n=count, total=total))
 
 
 def _share(text: str, option: str, lang: str, upper: float = 1.0) -> float:
@@ -147,7 +122,7 @@ def _header(scenario: Scenario, lang: str, key: str) -> list[str]:
 def cmd_frontier(args: argparse.Namespace) -> int:
     """The efficiency-equity frontier, with the current setting and the price of fairness."""
     lang = args.lang
-    _need_at_least(args.points, 2, "--points", lang)
+    _need_between(args.points, 2, an.MAX_FRONTIER_POINTS, "--points", lang)
     scenario, settings = _load(args)
     fr = an.frontier(scenario, settings, points=args.points)
     if args.format == "json":
@@ -156,7 +131,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         pof = fr.price_of_fairness()
         if pof is not None:
             data["price_of_fairness"]["sentence"] = pof.sentence(lang)
-        _dump(data)
+        dump_json(data)
         return _status_code(fr.status)
     lines = _header(scenario, lang, "an.cli.frontier_title")
     if not fr.points:
@@ -170,6 +145,9 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         t("an.col.objective", lang, lam=fmt_num(fr.equity_weight, lang, 2)),
         t("an.col.people", lang),
     ]
+    unproven = fr.unproven
+    if unproven:
+        header.append(t("an.col.status", lang))
     rows = [
         [
             str(i + 1),
@@ -178,11 +156,14 @@ def cmd_frontier(args: argparse.Namespace) -> int:
             fmt_num(p.objective, lang, 4),
             fmt_num(p.people_served, lang),
         ]
+        + ([an.status_words(p.result, lang)] if unproven else [])
         for i, p in enumerate(fr.points)
     ]
-    lines += table(header, rows)
+    right = set(range(1, 5))
+    lines += text_table(header, rows, right)
     cur = fr.current
     lines.append("")
+    _unproven_note(lines, unproven, len(fr.points), lang)
     if cur.has_solution:
         lines.append(
             t(
@@ -207,7 +188,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 def cmd_budget_curve(args: argparse.Namespace) -> int:
     """The optimum over a grid of budgets, with people served per extra budget unit."""
     lang = args.lang
-    _need_at_least(args.points, 2, "--points", lang)
+    _need_between(args.points, 2, an.MAX_CURVE_POINTS, "--points", lang)
     if not (math.isfinite(args.low) and math.isfinite(args.high) and 0 <= args.low < args.high):
         raise UsageError(t("an.cli.bad_range", lang, low=args.low, high=args.high))
     scenario, settings = _load(args)
@@ -219,7 +200,7 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
         data = curve.to_dict()
         data["scenario"] = localize(scenario.name, lang)
         data["more_budget_sentence"] = curve.more_budget_sentence(0.1, lang)
-        _dump(data)
+        dump_json(data)
         return EXIT_OK if ok else _status_code(curve.points[0].status)
     lines = _header(scenario, lang, "an.cli.curve_title")
     header = [
@@ -228,12 +209,17 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
         t("an.col.efficiency", lang),
         t("an.col.equity", lang),
         t("an.col.people", lang),
-        t("an.col.marginal_people", lang),
+        t("an.col.marginal_value", lang),
+        t("an.col.step_people", lang),
     ]
+    flagged = any(p.status != "optimal" for p in curve.points)
+    if flagged:
+        header.append(t("an.col.status", lang))
     rows = []
     for p in curve.points:
+        status = [an.status_words(p.result, lang)] if flagged else []
         if p.efficiency is None:
-            rows.append([fmt_num(p.budget, lang), "—", "—", "—", "—", p.status])
+            rows.append([fmt_num(p.budget, lang), "—", "—", "—", "—", "—", "—", *status])
             continue
         mark = " *" if abs(p.budget - base) <= 1e-9 * max(1.0, base) else ""
         rows.append(
@@ -243,11 +229,21 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
                 fmt_pct(p.efficiency, lang, 2),
                 fmt_pct(p.equity, lang, 2),
                 fmt_num(p.people_served, lang),
-                "—" if p.marginal_people is None else fmt_num(p.marginal_people, lang, 2),
+                "—" if p.marginal_value is None else fmt_num(p.marginal_value * base, lang, 3),
+                "—" if p.step_people is None else fmt_num(p.step_people, lang, 2),
+                *status,
             ]
         )
-    lines += table(header, rows)
+    lines += text_table(header, rows, set(range(1, 7)))
     lines += ["", t("an.cli.base_marked", lang)]
+    bases = dict.fromkeys(
+        p.result.marginal_basis_text(lang) for p in ok if p.marginal_value is not None
+    )
+    chunk = fmt_num(base * 0.01, lang)
+    for basis in bases:
+        lines.append(t("an.cli.marginal_basis", lang, chunk=chunk, basis=basis))
+    lines.append(t("an.cli.step_note", lang))
+    _unproven_note(lines, curve.unproven, len(curve.points), lang)
     sentence = curve.more_budget_sentence(0.1, lang)
     if sentence:
         lines.append(sentence)
@@ -269,7 +265,7 @@ def cmd_min_budget(args: argparse.Namespace) -> int:
         data = answer.to_dict()
         data["scenario"] = localize(scenario.name, lang)
         data["sentence"] = answer.sentence(lang)
-        _dump(data)
+        dump_json(data)
     else:
         lines = _header(scenario, lang, "an.cli.minb_title")
         lines.append(answer.sentence(lang))
@@ -300,7 +296,7 @@ def cmd_min_budget(args: argparse.Namespace) -> int:
                     t("an.col.units", lang),
                     t("an.col.coverage", lang),
                 ]
-                lines += table(header, rows)
+                lines += text_table(header, rows)
         sys.stdout.write("\n".join(lines) + "\n")
     if answer.budget is not None:
         return EXIT_OK
@@ -314,7 +310,7 @@ def cmd_min_budget(args: argparse.Namespace) -> int:
 def cmd_robustness(args: argparse.Namespace) -> int:
     """Re-solve under seeded perturbations of need; ranges per district."""
     lang = args.lang
-    _need_at_least(args.runs, 1, "--runs", lang)
+    _need_between(args.runs, 1, an.MAX_ROBUSTNESS_RUNS, "--runs", lang)
     if not (math.isfinite(args.spread) and 0 <= args.spread < 1):
         raise UsageError(t("an.cli.bad_spread", lang, got=args.spread))
     scenario, settings = _load(args)
@@ -322,7 +318,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = rob.to_dict()
         data["scenario"] = localize(scenario.name, lang)
-        _dump(data)
+        dump_json(data)
         return _status_code(rob.base.status)
     lines = _header(scenario, lang, "an.cli.robust_title")
     if not rob.base.has_solution:
@@ -371,6 +367,6 @@ def cmd_robustness(args: argparse.Namespace) -> int:
                 ]
             )
         lines.append("")
-        lines += table(header, rows)
+        lines += text_table(header, rows)
     sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_OK if rob.solved else _status_code(next(iter(rob.statuses), "error"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import random
@@ -232,17 +233,79 @@ def test_frontier_progress_and_infeasible():
 def test_budget_curve_by_hand():
     """lambda = 0, budgets 0, 2, 4, 20: all money goes to p1 (10 people per unit) up to its
     limit of 5 units, then to p2 (5 per unit): E = 0, 20/200, 40/200, (50 + 75)/200.
-    People newly served per budget unit: 20/2 = 10, then 10, then (125 - 40)/16 = 5.3125.
+    People newly served per budget unit, averaged over each step: 20/2 = 10, then 10, then
+    (125 - 40)/16 = 5.3125. The marginal value at a budget is the objective E gained by one
+    more unit there (the LP relaxation's dual): p1 at 10/200 = 0.05 while p1 has room
+    (budgets 0, 2, 4), p2 at 5/200 = 0.025 once p1 is full (budget 20).
     """
     curve = an.budget_curve(two(equity_weight=0), Settings(), budgets=[0, 2, 4, 20])
     eff = [p.efficiency for p in curve.points]
     assert eff == pytest.approx([0.0, 0.1, 0.2, 0.625])
-    assert curve.points[0].marginal_people is None
-    assert [p.marginal_people for p in curve.points[1:]] == pytest.approx([10, 10, 5.3125])
+    assert curve.points[0].step_people is None
+    assert [p.step_people for p in curve.points[1:]] == pytest.approx([10, 10, 5.3125])
+    assert [p.marginal_value for p in curve.points] == pytest.approx([0.05, 0.05, 0.05, 0.025])
+    assert {p.marginal_basis for p in curve.points} == {"lp_relaxation"}  # whole units
     assert curve.builds == 1  # one model for the whole curve
     frame = curve.frame()
     assert list(frame["budget"]) == [0, 2, 4, 20]
     json.dumps(curve.to_dict())
+
+
+def test_marginal_value_does_not_depend_on_the_grid():
+    """Budget 6 at lambda = 0: x1 = 5 (full), x2 = 1; one more unit buys p2, 5 people,
+    E + 5/200 = 0.025, whatever the other budgets of the grid. The step average does
+    depend on the grid: from budget 2 (20 people) to 6 (55 people) it is 35/4 = 8.75 per
+    unit, from budget 5 (50 people) it is 5/1 = 5."""
+    wide = an.budget_curve(two(equity_weight=0), Settings(), budgets=[2, 6])
+    narrow = an.budget_curve(two(equity_weight=0), Settings(), budgets=[5, 6])
+    assert wide.at(6).marginal_value == narrow.at(6).marginal_value == pytest.approx(0.025)
+    assert wide.at(6).step_people == pytest.approx(8.75)
+    assert narrow.at(6).step_people == pytest.approx(5.0)
+    row = wide.frame().set_index("budget").loc[6.0]
+    assert row["marginal_value"] == pytest.approx(0.025) and bool(row["proven"])
+
+
+def test_frontier_bounds_say_what_they_bound():
+    """Each point's bound is the solver's bound on what its solve maximized, and says so:
+    points from E-maximizing solves (lambda = 0) bound E, the fairest end (lambda = 1)
+    bounds z, the current setting (lambda = 0.5 here) bounds the objective at the user's
+    weight, which is the objective shown next to it. So bound >= the named figure on
+    every point (up to round-off), never a bound on z shown beside a larger E."""
+    for scenario in (unbounded_two(), random_scenario(1), random_scenario(2)):
+        fr = an.frontier(scenario, Settings(), points=6)
+        seen = set()
+        for p in fr.points:
+            d = p.to_dict()
+            figure = {"efficiency": p.efficiency, "equity": p.equity, "objective": p.objective}
+            assert d["bound_of"] in figure
+            seen.add(d["bound_of"])
+            if d["bound"] is not None:
+                assert d["bound"] >= figure[d["bound_of"]] - 1e-9
+            if d["bound_of"] == "objective":
+                assert p.result.equity_weight == fr.equity_weight
+        assert "efficiency" in seen
+        assert list(fr.frame()["bound_of"]) == [p.to_dict()["bound_of"] for p in fr.points]
+
+
+def test_unproven_points_are_flagged():
+    """A point stopped at the time limit (status feasible, gap 1.2%) is marked in words and
+    in the price of fairness, which is then not proven; a proven pair is not qualified."""
+    fr = an.frontier(unbounded_two(), Settings(), points=3)
+    assert fr.unproven == 0 and all(p.to_dict()["proven"] for p in fr.points)
+    assert an.status_words(fr.points[0].result, "en") == ""
+    stopped = dataclasses.replace(fr.points[-1].result, status="feasible", gap=0.012)
+    assert an.status_words(stopped, "en") == "not proven best (time limit, gap 1.20%)"
+    assert an.status_words(stopped, "zh") == "未证明最优（时间限制，间隙 1.20%）"
+    none = dataclasses.replace(stopped, status="infeasible", gap=None)
+    assert an.status_words(none, "zh") == none.status_text("zh") and "不可行" in none.status_text(
+        "zh"
+    )
+    last = dataclasses.replace(fr.points[-1], status="feasible", result=stopped)
+    flagged = dataclasses.replace(fr, points=(*fr.points[:-1], last))
+    assert flagged.unproven == 1
+    assert "not proven" in flagged.price_of_fairness().sentence("en")
+    assert "未经证明" in flagged.price_of_fairness().sentence("zh")
+    assert "not proven" not in fr.price_of_fairness().sentence("en")
 
 
 def test_budget_grid_holds_base_and_ten_percent_more():
@@ -431,8 +494,12 @@ def test_charts_build_with_their_data_and_words():
     assert "What more money buys" in json.dumps(
         ca.budget_curve_chart(curve.frame(), 10, "en").to_dict()
     )
-    marginal = ca.marginal_chart(curve.frame(), "en").to_dict()
-    assert any(len(rows) == 3 for rows in marginal["datasets"].values())  # 3 steps
+    marginal = ca.marginal_chart(curve.frame(), 10, "en").to_dict()
+    # one point per budget: the dual 0.05 per unit times 1% of budget 10 (0.1 unit) is
+    # 0.005 of the objective, 0.5 percentage points; 0.025 at budget 20 gives 0.25
+    rows = next(r for r in marginal["datasets"].values() if len(r) == 4)
+    assert [r["points"] for r in rows] == pytest.approx([0.5, 0.5, 0.5, 0.25])
+    assert "not depend on the number of budgets" in json.dumps(marginal)
     rob = an.robustness(random_scenario(3), Settings(), spread=0.1, runs=2, seed=1)
     names = {"d0": "Zero"}
     spec = ca.robustness_chart(rob.pairs, names, "en", max_rows=3).to_dict()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 
+from govdecide import analyses as an
 from govdecide.cli import main
 
 # The two-district scenario of test_analyses.py (p1 capped at 5 units, budget 10):
@@ -54,7 +57,11 @@ def test_frontier_json(scenario_file, capsys):
     code, data = run_json(capsys, "frontier", scenario_file, "--points", "3")
     assert code == 0
     pts = data["points"]
-    assert {"efficiency", "equity", "objective", "method", "bound", "gap"} <= set(pts[0])
+    assert {"efficiency", "equity", "objective", "method", "bound", "bound_of", "gap"} <= set(
+        pts[0]
+    )
+    assert pts[0]["bound_of"] == "efficiency"  # the lambda = 0 solve bounds E
+    assert {p["bound_of"] for p in pts} <= {"efficiency", "equity", "objective"}
     assert pts[0]["efficiency"] == pytest.approx(0.375)
     assert pts[0]["equity"] == pytest.approx(0.25)
     assert pts[-1]["efficiency"] == pytest.approx(0.35)
@@ -121,6 +128,9 @@ def test_robustness_json_reproducible(scenario_file, capsys):
         ["robustness", "FILE", "--spread", "1"],
         ["robustness", "FILE", "--runs", "0"],
         ["frontier", "FILE", "--budget", "-5"],
+        ["frontier", "FILE", "--points", "41"],
+        ["budget-curve", "FILE", "--points", "26"],
+        ["robustness", "FILE", "--runs", "501"],
     ],
 )
 def test_bad_options_exit_1_with_a_message(scenario_file, capsys, argv):
@@ -139,3 +149,93 @@ def test_infeasible_scenario_exit_2(tmp_path, capsys):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert main(["frontier", str(path), "--points", "3"]) == 2
     assert "Infeasible" in capsys.readouterr().out
+
+
+RIVERTON = str(Path(__file__).resolve().parents[1] / "scenarios" / "riverton.yaml")
+
+
+@pytest.mark.parametrize(
+    ("argv", "limit"),
+    [
+        (["frontier", "FILE", "--points", "41"], "--points can be at most 40"),
+        (["robustness", "FILE", "--runs", "501"], "--runs can be at most 500"),
+    ],
+)
+def test_counts_are_capped_like_the_app(scenario_file, capsys, argv, limit):
+    """The command line has the app's limits (one place: analyses.MAX_*), exit 1, no solve."""
+    assert (an.MAX_FRONTIER_POINTS, an.MAX_ROBUSTNESS_RUNS) == (40, 500)
+    assert main([scenario_file if a == "FILE" else a for a in argv]) == 1
+    captured = capsys.readouterr()
+    assert limit in captured.err and captured.out == ""
+
+
+def test_marginal_value_at_a_budget_does_not_depend_on_points(capsys):
+    """Riverton, current budget 40,000: with --points 2 the grid is 20,000, 40,000, 44,000,
+    60,000; with --points 4 it adds 33,333 and 46,667. The marginal value at 40,000 is the
+    engine's dual there, the same on both grids; only the step average (people per unit
+    since the previous budget) changes, because the previous budget does (20,000 vs
+    33,333)."""
+    values, steps = [], []
+    for points in ("2", "4"):
+        code, data = run_json(capsys, "budget-curve", RIVERTON, "--points", points)
+        assert code == 0
+        at = next(p for p in data["points"] if p["budget"] == 40000)
+        values.append(at["marginal_value"])
+        steps.append(at["step_people"])
+        assert at["marginal_basis"] in ("lp", "lp_relaxation", "lagrangian")
+    assert values[0] is not None and values[0] == pytest.approx(values[1], rel=1e-9)
+    assert steps[0] != pytest.approx(steps[1])
+
+
+def test_budget_curve_failed_rows_in_chinese(tmp_path, capsys):
+    """p2 needs at least 12 units: with --points 2 --high 3 the budgets are 5, 10, 11 and
+    30; the first three cannot pay for the minimum (the engine says infeasible), 30 can.
+    The zh table says so in Chinese (the engine's status text), never 'infeasible'."""
+    data = copy.deepcopy(TWO)
+    data["programs"][1]["min_units"] = 12
+    path = tmp_path / "tight.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    argv = ["--lang", "zh", "budget-curve", str(path), "--points", "2", "--high", "3"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("不可行") == 3
+    assert "infeasible" not in out.lower()
+
+
+def _stopped(result):
+    """The same result as if the solver had stopped at its time limit 1.2% from the best."""
+    return dataclasses.replace(result, status="feasible", gap=0.012)
+
+
+def test_unproven_points_are_flagged_in_the_text(scenario_file, capsys, monkeypatch):
+    """A frontier point and a budget stopped at the time limit are marked in the table, counted
+    under it, and the price of fairness and the 10%-more sentence say they are not proven."""
+    real_frontier, real_curve = an.frontier, an.budget_curve
+
+    def frontier(*args, **kwargs):
+        fr = real_frontier(*args, **kwargs)
+        last = fr.points[-1]
+        last = dataclasses.replace(last, status="feasible", result=_stopped(last.result))
+        return dataclasses.replace(fr, points=(*fr.points[:-1], last))
+
+    def curve(*args, **kwargs):
+        c = real_curve(*args, **kwargs)
+        pts = [
+            dataclasses.replace(p, status="feasible", result=_stopped(p.result))
+            if p.budget == 11
+            else p
+            for p in c.points
+        ]
+        return dataclasses.replace(c, points=tuple(pts))
+
+    monkeypatch.setattr(an, "frontier", frontier)
+    monkeypatch.setattr(an, "budget_curve", curve)
+    assert main(["frontier", scenario_file, "--points", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "not proven best (time limit, gap 1.20%)" in out
+    assert "stopped at the time limit" in out and "this cost is not proven" in out
+    assert main(["--lang", "zh", "budget-curve", scenario_file, "--points", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "未证明最优（时间限制，间隙 1.20%）" in out
+    assert "4 个点中有 1 个在时间限制处停止" in out
+    assert "这些数字未经证明为最优" in out
