@@ -8,18 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from govdecide import analyses as an
-from govdecide.charts_analyses import budget_curve_chart, marginal_chart
-from govdecide.data import Settings, problem_data
+from govdecide.charts_analyses import budget_curve_chart, marginal_chart, marginal_points
+from govdecide.data import problem_data
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_num, localize, t
-from govdecide.scenario import Scenario, display_names
-from ui import controls, solving
-from ui.sidebar import require_scenario
-from ui.state import current_lang
+from govdecide.i18n import fmt_num, t
+from govdecide.scenario import Scenario
+from ui import analysis_page, solving
 from ui.text import md_escape
-
-TIME_LIMIT_S = 10.0
-AUTO_MAX_DISTRICTS = 300  # larger scenarios compute the curve on request
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -37,8 +32,10 @@ def _min_budget(fingerprint: str, key: tuple, coverage: float, _scenario: Scenar
 
 
 def curve_table(curve: an.BudgetCurve, lang: str) -> pd.DataFrame:
-    """The curve's figures under readable headings."""
+    """The curve's figures under readable headings: the marginal value at each budget (the
+    engine's, per 1% of the current budget), the step average, and each point's status."""
     frame = curve.frame()
+    chunk = fmt_num(curve.base_budget * 0.01, lang)
     return pd.DataFrame(
         {
             t("an.col.budget", lang): frame["budget"],
@@ -46,21 +43,18 @@ def curve_table(curve: an.BudgetCurve, lang: str) -> pd.DataFrame:
             t("an.col.efficiency", lang): frame["efficiency"],
             t("an.col.equity", lang): frame["equity"],
             t("an.col.people", lang): frame["people_served"],
-            t("an.col.marginal_people", lang): frame["marginal_people"],
+            t("an.chart.marginal_axis", lang, chunk=chunk): marginal_points(
+                frame, curve.base_budget
+            ),
+            t("an.chart.step_people", lang): frame["step_people"],
+            t("an.col.status", lang): [an.status_words(p.result, lang) for p in curve.points],
         }
     )
 
 
-lang = current_lang()
-entry, scenario = require_scenario(lang)
-names = display_names(scenario, lang)
-specs = controls.control_specs(scenario, lang)
-settings: Settings = controls.settings_from_values(controls.current_values(entry.key, specs))
-settings = settings.with_(time_limit_s=TIME_LIMIT_S)
-key = solving.settings_key(settings)
-
-st.title(t("an.budget.title", lang, name=md_escape(localize(scenario.name, lang))))
-st.caption(t("an.budget.intro", lang))
+page = analysis_page.start("an.budget.title", "an.budget.intro")
+lang, entry, scenario, names, key = page.lang, page.entry, page.scenario, page.names, page.key
+settings = page.settings
 try:
     base = problem_data(scenario, settings).budget
 except ScenarioError as exc:
@@ -85,16 +79,13 @@ with left:
         t("an.budget.range", lang), 0.0, 3.0, (0.5, 1.5), 0.1, key="an_budget_range"
     )
 with right:
-    n_points = st.slider(t("an.budget.points", lang), 3, 25, 11, key="an_budget_points")
+    n_points = st.slider(
+        t("an.budget.points", lang), 3, an.MAX_CURVE_POINTS, 11, key="an_budget_points"
+    )
 if high <= low:
     high = low + 0.1
 grid = tuple(an.budget_grid(base, n_points, low, high))
-go = f"an_curve_go:{entry.fingerprint}:{key}:{grid}"
-if len(scenario.districts) > AUTO_MAX_DISTRICTS and not st.session_state.get(go):
-    st.info(t("an.page.large", lang, n=fmt_num(len(scenario.districts), lang), solves=len(grid)))
-    if not st.button(t("an.page.compute", lang), key="an_curve_button"):
-        st.stop()
-    st.session_state[go] = True
+analysis_page.compute_on_request(page, "curve", grid, len(grid))
 with st.spinner(t("an.page.computing", lang), show_time=True):
     curve = _curve(entry.fingerprint, key, grid, scenario)
 
@@ -103,7 +94,14 @@ if sentence:
     st.info(sentence, icon=":material/savings:")
 if any(p.efficiency is not None for p in curve.points):
     st.altair_chart(budget_curve_chart(curve.frame(), base, lang), width="stretch")
-    st.altair_chart(marginal_chart(curve.frame(), lang), width="stretch")
+    st.altair_chart(marginal_chart(curve.frame(), base, lang), width="stretch")
+    bases = dict.fromkeys(
+        p.result.marginal_basis_text(lang) for p in curve.points if p.marginal_value is not None
+    )
+    for basis in bases:
+        st.caption(t("an.cli.marginal_basis", lang, chunk=fmt_num(base * 0.01, lang), basis=basis))
+    st.caption(t("an.cli.step_note", lang))
+    analysis_page.unproven_warning(curve.unproven, len(curve.points), lang)
 else:
     st.warning(t("an.page.no_result", lang, status=curve.points[0].result.status_text(lang)))
 with st.expander(t("an.budget.table", lang)):
@@ -119,7 +117,7 @@ with st.expander(t("an.budget.table", lang)):
             t("an.col.people", lang): st.column_config.NumberColumn(format="localized"),
         },
     )
-st.caption(t("an.page.time_note", lang, seconds=fmt_num(TIME_LIMIT_S, lang)))
+st.caption(t("an.page.time_note", lang, seconds=fmt_num(analysis_page.TIME_LIMIT_S, lang)))
 
 st.subheader(t("an.budget.min_title", lang))
 st.caption(t("an.budget.min_note", lang))

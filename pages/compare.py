@@ -10,10 +10,7 @@ from govdecide import equity
 from govdecide.charts_analyses import difference_chart
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
-from govdecide.scenario import display_names
-from ui import controls, solving
-from ui.sidebar import require_scenario
-from ui.state import current_lang
+from ui import analysis_page, solving
 from ui.text import md_escape
 
 MAX_UPLOAD_MB = 5
@@ -78,15 +75,10 @@ def indicator_frame(a: an.Snapshot, b: an.Snapshot, lang: str) -> pd.DataFrame |
     )
 
 
-lang = current_lang()
-entry, scenario = require_scenario(lang)
-names = display_names(scenario, lang)
-specs = controls.control_specs(scenario, lang)
-settings = controls.settings_from_values(controls.current_values(entry.key, specs))
+page = analysis_page.start("an.cmp.title", "an.cmp.intro", time_limit=False)
+lang, entry, scenario, names = page.lang, page.entry, page.scenario, page.names
+settings = page.settings
 scenario_name = localize(scenario.name, lang)
-
-st.title(t("an.cmp.title", lang, name=md_escape(scenario_name)))
-st.caption(t("an.cmp.intro", lang))
 
 store: dict[str, list[an.Snapshot]] = st.session_state.setdefault(_SNAPSHOTS, {})
 snaps = store.setdefault(entry.fingerprint, [])

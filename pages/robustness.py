@@ -7,16 +7,11 @@ import streamlit as st
 
 from govdecide import analyses as an
 from govdecide.charts_analyses import robustness_chart
-from govdecide.data import Settings
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_pct, localize, t
-from govdecide.scenario import display_names
-from ui import controls, solving
-from ui.sidebar import require_scenario
-from ui.state import current_lang
+from govdecide.i18n import fmt_pct, t
+from ui import analysis_page
 from ui.text import md_escape
 
-TIME_LIMIT_S = 10.0
 _RESULTS = "_an_robustness"
 
 
@@ -51,26 +46,24 @@ def pair_table(rob: an.Robustness, names: dict[str, str], lang: str) -> pd.DataF
     )
 
 
-lang = current_lang()
-entry, scenario = require_scenario(lang)
-names = display_names(scenario, lang)
-specs = controls.control_specs(scenario, lang)
-settings: Settings = controls.settings_from_values(controls.current_values(entry.key, specs))
-settings = settings.with_(time_limit_s=TIME_LIMIT_S)
-
-st.title(t("an.robust.title", lang, name=md_escape(localize(scenario.name, lang))))
-st.caption(t("an.robust.intro", lang))
+page = analysis_page.start("an.robust.title", "an.robust.intro")
+lang, entry, scenario, names = page.lang, page.entry, page.scenario, page.names
+settings = page.settings
 
 c1, c2, c3 = st.columns(3)
 with c1:
     spread = st.slider(t("an.robust.spread", lang), 0, 50, 10, 1, key="an_rob_spread")
 with c2:
-    runs = int(st.number_input(t("an.robust.runs", lang), 1, 500, 50, 1, key="an_rob_runs"))
+    runs = int(
+        st.number_input(
+            t("an.robust.runs", lang), 1, an.MAX_ROBUSTNESS_RUNS, 50, 1, key="an_rob_runs"
+        )
+    )
 with c3:
     seed = int(st.number_input(t("an.robust.seed", lang), 0, 10**9, 1, 1, key="an_rob_seed"))
 
 store: dict = st.session_state.setdefault(_RESULTS, {})
-run_key = (entry.fingerprint, solving.settings_key(settings), spread, runs, seed)
+run_key = (entry.fingerprint, page.key, spread, runs, seed)
 if st.button(t("an.robust.run", lang), type="primary", key="an_rob_go"):
     bar = st.progress(0.0, text=t("an.robust.progress", lang, done=0, total=runs))
 

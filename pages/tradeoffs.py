@@ -8,18 +8,13 @@ import streamlit as st
 from govdecide import analyses as an
 from govdecide import equity
 from govdecide.charts_analyses import frontier_chart
-from govdecide.data import Settings
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.result import Result
-from govdecide.scenario import Scenario, display_names
-from ui import controls, solving
-from ui.sidebar import require_scenario
-from ui.state import current_lang
+from govdecide.scenario import Scenario
+from ui import analysis_page, solving
 from ui.text import md_escape
 
-TIME_LIMIT_S = 10.0
-AUTO_MAX_DISTRICTS = 300  # larger scenarios compute the frontier on request
 _SEEN = "_an_pick_seen"
 
 
@@ -85,24 +80,17 @@ def indicators_frame(columns: dict[str, Result], lang: str) -> pd.DataFrame:
     return out
 
 
-lang = current_lang()
-entry, scenario = require_scenario(lang)
-names = display_names(scenario, lang)
-specs = controls.control_specs(scenario, lang)
-settings: Settings = controls.settings_from_values(controls.current_values(entry.key, specs))
-settings = settings.with_(time_limit_s=TIME_LIMIT_S)
-key = solving.settings_key(settings)
+page = analysis_page.start("an.trade.title", "an.trade.intro")
+lang, entry, scenario, names, key = page.lang, page.entry, page.scenario, page.names, page.key
 
-st.title(t("an.trade.title", lang, name=md_escape(localize(scenario.name, lang))))
-st.caption(t("an.trade.intro", lang))
-
-points = st.slider(t("an.trade.points", lang), min_value=3, max_value=40, value=20, key="an_points")
-go = f"an_frontier_go:{entry.fingerprint}:{key}:{points}"
-if len(scenario.districts) > AUTO_MAX_DISTRICTS and not st.session_state.get(go):
-    st.info(t("an.page.large", lang, n=fmt_num(len(scenario.districts), lang), solves=points + 3))
-    if not st.button(t("an.page.compute", lang), key="an_frontier_button"):
-        st.stop()
-    st.session_state[go] = True
+points = st.slider(
+    t("an.trade.points", lang),
+    min_value=3,
+    max_value=an.MAX_FRONTIER_POINTS,
+    value=20,
+    key="an_points",
+)
+analysis_page.compute_on_request(page, "frontier", points, points + 3)
 try:
     with st.spinner(t("an.page.computing", lang), show_time=True):
         fr = _frontier(entry.fingerprint, key, points, scenario)
@@ -137,12 +125,15 @@ if slider_key not in st.session_state:
 choice = st.select_slider(
     t("an.trade.choose", lang),
     options=list(range(len(fr.points))),
-    format_func=lambda i: t(
-        "an.trade.option",
-        lang,
-        n=i + 1,
-        z=fmt_pct(fr.points[i].equity, lang),
-        e=fmt_pct(fr.points[i].efficiency, lang, 2),
+    format_func=lambda i: (
+        t(
+            "an.trade.option",
+            lang,
+            n=i + 1,
+            z=fmt_pct(fr.points[i].equity, lang),
+            e=fmt_pct(fr.points[i].efficiency, lang, 2),
+        )
+        + ("" if an.proven(fr.points[i].status) else t("an.chart.unproven_mark", lang))
     ),
     key=slider_key,
 )
@@ -155,7 +146,8 @@ st.altair_chart(
     key=chart_key,
 )
 st.caption(t("an.trade.click", lang))
-st.caption(t("an.page.time_note", lang, seconds=fmt_num(TIME_LIMIT_S, lang)))
+analysis_page.unproven_warning(fr.unproven, len(fr.points), lang)
+st.caption(t("an.page.time_note", lang, seconds=fmt_num(analysis_page.TIME_LIMIT_S, lang)))
 
 point = fr.points[choice]
 st.subheader(t("an.trade.point_title", lang, n=choice + 1))

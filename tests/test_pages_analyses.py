@@ -203,3 +203,60 @@ def test_compare_page_loads_a_file_and_refuses_others(riverton):
     at.run()
     assert not at.exception
     assert t("an.cmp.bad_file", "en") in [w.value for w in at.warning]
+
+
+def test_pages_share_the_command_lines_limits():
+    """The frontier slider, the budget-points slider and the runs box stop where the
+    command line does (analyses.MAX_*: 40 points, 25 budgets, 500 runs)."""
+    at = open_page("pages/tradeoffs.py")
+    assert at.slider(key="an_points").max == an.MAX_FRONTIER_POINTS == 40
+    at.switch_page("pages/budget.py").run()
+    assert at.slider(key="an_budget_points").max == an.MAX_CURVE_POINTS == 25
+    at.switch_page("pages/robustness.py").run()
+    assert at.number_input(key="an_rob_runs").max == an.MAX_ROBUSTNESS_RUNS == 500
+
+
+def test_budget_page_marginal_value_is_the_engines(riverton):
+    """The table's marginal value at the current budget (40,000) is the engine's dual there
+    times 1% of that budget in percentage points (dual x 40,000), as the library
+    computes it; the captions name its basis and say the step average depends on the grid."""
+    settings = page_settings(riverton)
+    base = riverton.policy.budget
+    curve = an.budget_curve(riverton, settings, budgets=an.budget_grid(base, 11, 0.5, 1.5))
+    at = open_page("pages/budget.py")
+    table = at.dataframe[0].value
+    column = t("an.chart.marginal_axis", "en", chunk="400")
+    row = table[table[t("an.col.budget", "en")] == base]
+    assert row[column].iloc[0] == pytest.approx(curve.at(base).marginal_value * base)
+    shown = texts(at)
+    assert t("an.cli.step_note", "en") in shown
+    basis = curve.at(base).result.marginal_basis_text("en")
+    assert any(c.startswith("marginal value: percentage points") and basis in c for c in shown)
+
+
+def test_tradeoffs_page_flags_unproven_points(monkeypatch):
+    """A frontier point stopped at the time limit is marked in the point chooser and
+    counted in a warning (the page never presents it as proven best)."""
+    import dataclasses
+
+    import streamlit as st
+
+    real = an.frontier
+
+    def frontier(*args, **kwargs):
+        fr = real(*args, **kwargs)
+        last = fr.points[-1]
+        stopped = dataclasses.replace(last.result, status="feasible", gap=0.012)
+        last = dataclasses.replace(last, status="feasible", result=stopped)
+        return dataclasses.replace(fr, points=(*fr.points[:-1], last))
+
+    monkeypatch.setattr(an, "frontier", frontier)
+    st.cache_data.clear()
+    try:
+        at = open_page("pages/tradeoffs.py")
+        n = len(at.select_slider[0].options)
+        warning = t("an.status.unproven_count", "en", n=1, total=n)
+        assert warning in [w.value for w in at.warning]
+        assert at.select_slider[0].options[-1].endswith(t("an.chart.unproven_mark", "en"))
+    finally:
+        st.cache_data.clear()
