@@ -263,6 +263,9 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         options = {
             "time_limit": limit,
             "mip_rel_gap": float(self.gapRel) if self.gapRel is not None else 1e-4,
+            # only the relative gap is ours to ask for: HiGHS's default absolute gap (1e-6
+            # of the scaled objective) would stop short of a requested gap of 0
+            "mip_abs_gap": 0.0,
             "threads": int(self.threads) if self.threads is not None else 1,
             **self.optionsDict,
         }

@@ -850,7 +850,9 @@ def solve_structured(
         bound = best_obj if best_obj - bound <= 1e-9 * max(1.0, abs(best_obj)) else math.inf
     if math.isfinite(bound):
         gap = (bound - best_obj) / max(abs(bound), 1e-12)
-        status = "optimal" if gap <= tol * 1.000001 else "feasible"
+        from govdecide.engine import within_gap
+
+        status = "optimal" if within_gap(gap, bound, data.gap) else "feasible"
     else:
         status = "feasible"
     timings["solve_s"] = time.perf_counter() - start
