@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_analyses import TWO as TWO_CAPPED
 
 from govdecide import equity
 from govdecide.analyses import Sweep
@@ -121,34 +123,11 @@ def test_every_indicator_has_a_name_and_explanation_in_both_languages():
 
 # -- equity rules on a tiny scenario ----------------------------------------------------
 
-TWO = {
-    "format": "govdecide/v1",
-    "name": "Two districts",
-    "indicators": [{"id": "i1"}, {"id": "i2"}],
-    "districts": [
-        {"id": "a", "name": "A", "population": 100, "indicators": {"i1": 1, "i2": 0}},
-        {"id": "b", "name": "B", "population": 100, "indicators": {"i1": 0, "i2": 1}},
-    ],
-    "programs": [
-        {
-            "id": "p1",
-            "name": "P1",
-            "unit_cost": 1,
-            "capacity": 10,
-            "integer": True,
-            "need": {"indicator": "i1", "per_capita": True},
-        },
-        {
-            "id": "p2",
-            "name": "P2",
-            "unit_cost": 1,
-            "capacity": 5,
-            "integer": True,
-            "need": {"indicator": "i2", "per_capita": True},
-        },
-    ],
-    "policy": {"budget": 10, "equity_weight": 0},
-}
+# The two-district scenario of test_analyses.py without p1's unit cap, at lambda = 0:
+# coverage a = 0.1 x1, b = 0.05 x2; E = (10 x1 + 5 x2) / 200; budget 10.
+TWO = copy.deepcopy(TWO_CAPPED)
+del TWO["programs"][0]["max_units"]
+TWO["policy"]["equity_weight"] = 0
 
 
 def _units(result) -> dict[tuple[str, str], float]:
