@@ -189,16 +189,16 @@ def _marginal_text(result: Result, lang: str, currency: str) -> str:
     """
     if result.budget_marginal_value is None:
         return t("cli.marginal_unknown", lang)
-    basis = "lp" if result.method == "lp" else "relaxed"
     value = result.budget_marginal_value
     chunk = result.budget * 0.01
     return t(
-        f"cli.marginal_{basis}",
+        "cli.marginal",
         lang,
         value=f"{value:.3g}",
         currency=currency,
         chunk=fmt_num(chunk, lang, 0 if chunk >= 100 else 2),
         points=f"{value * chunk * 100:.3g}",
+        basis=result.marginal_basis_text(lang),
     )
 
 

@@ -20,6 +20,7 @@ from govdecide.errors import Problem, ScenarioError
 from govdecide.scenario import Scenario
 
 SOLVERS = ("highs", "cbc")
+METHODS = ("auto", "milp", "structured")
 DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_GAP = 1e-4
 
@@ -208,6 +209,8 @@ def _check_settings(scenario: Scenario, s: Settings) -> None:
         bad("gap", "setting_range01", s.gap)
     if s.solver is not None and s.solver not in SOLVERS:
         bad("solver", "unknown_solver", s.solver)
+    if s.method not in METHODS:
+        bad("method", "unknown_method", s.method)
     ids = {p.id for p in scenario.programs}
     for pid, w in s.weights.items():
         if pid not in ids:

@@ -124,10 +124,13 @@ class Result:
         An LP's own budget dual is exact at the margin; a MILP's is the LP relaxation's; the
         structured method's is the budget's Lagrange multiplier. Callers should say which.
         """
+        return t(f"basis.{self.marginal_basis}", lang)
+
+    @property
+    def marginal_basis(self) -> str:
+        """``lp`` (a pure LP's own dual), ``lp_relaxation`` or ``lagrangian``."""
         basis = self.budget_marginal_basis
-        if basis == "lp_relaxation" and self.method == "lp":
-            basis = "lp"
-        return t(f"basis.{basis}", lang)
+        return "lp" if basis == "lp_relaxation" and self.method == "lp" else basis
 
     def diagnosis_sentences(
         self, lang: str = "en", names: dict[str, str] | None = None

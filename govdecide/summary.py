@@ -29,14 +29,20 @@ class MarginalValue:
 
     ``people`` is set only when the objective is people served (see module docstring);
     ``points`` is always the change of the objective (1 - lambda) E + lambda z, in
-    percentage points. ``exact`` is True for a pure LP (the dual is the true local rate)
-    and False when it comes from the LP relaxation of an integer model (an estimate).
+    percentage points. ``basis`` is the result's own word for where the rate comes from
+    (``lp``: the exact local rate of a pure LP; ``lp_relaxation`` or ``lagrangian``: an
+    estimate for whole units), so the summary says what the engine says.
     """
 
     step: float
     points: float
     people: float | None
-    exact: bool
+    basis: str
+
+    @property
+    def exact(self) -> bool:
+        """True when the rate is a pure LP's own dual (exact at the margin)."""
+        return self.basis == "lp"
 
 
 def effective_weights(scenario: Scenario, settings: Settings | None) -> dict[str, float]:
@@ -82,8 +88,9 @@ def marginal_value(
     if result.equity_weight == 0 and active and all(abs(w - active[0]) < 1e-12 for w in active):
         if active[0] > 0:
             people = dual * float(alloc["need"].sum()) * step
-    exact = result.method == "lp"
-    return MarginalValue(step=step, points=dual * step * 100, people=people, exact=exact)
+    return MarginalValue(
+        step=step, points=dual * step * 100, people=people, basis=result.marginal_basis
+    )
 
 
 def marginal_text(mv: MarginalValue | None, lang: str) -> str:
@@ -99,7 +106,7 @@ def basis_text(mv: MarginalValue | None, lang: str) -> str:
     """How the marginal value was estimated, in words."""
     if mv is None:
         return t("app.sum.mv_none", lang)
-    return t("app.sum.basis_lp" if mv.exact else "app.sum.basis_relaxation", lang)
+    return t(f"basis.{mv.basis}", lang)
 
 
 def name_list(names: Sequence[str], lang: str, limit: int = MAX_NAMES) -> str:

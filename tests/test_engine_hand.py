@@ -359,16 +359,10 @@ def test_time_limited_milp_is_not_called_optimal(solver):
 
 # ---------------------------------------------------------------------------------------
 # proven optima at gap 0 must be called optimal; infeasible LPs must be called infeasible
-# (core bugs found by tests/test_properties.py, kept here as strict xfails)
+# (bugs first found by tests/test_properties.py; fixed in solvers.py and engine.py)
 
 
 @pytest.mark.skipif("highs" not in available_solvers(), reason="highs not installed")
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug (engine.honest_status / solvers): HiGHS stops at its default absolute "
-    "MIP gap (1e-6 on the scaled objective), leaving a relative gap of ~2e-6 on an objective "
-    "near 0.1; honest_status then downgrades a proven optimum to 'feasible' when gap=0",
-)
 def test_gap_zero_optimum_is_called_optimal_highs():
     """Five districts (301, 50, 138, 50, 50 people), clinics of 5 people at cost 8, budget 96
     = 12 clinics, lambda 0.3, gap 0. Paper: no clinic saturates, so E = 60 / 589 whatever
@@ -398,12 +392,6 @@ def test_gap_zero_optimum_is_called_optimal_highs():
 
 
 @pytest.mark.skipif("cbc" not in available_solvers(), reason="cbc not installed")
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug (solvers._cbc_bound): the bound is read from CBC's log, which prints "
-    "6 significant digits (0.122951 for 0.12295082), so the computed gap is 1.5e-6 and "
-    "honest_status calls a proven optimum 'feasible' when gap=0",
-)
 def test_gap_zero_optimum_is_called_optimal_cbc():
     """Two districts of 50 and 72 people, clinics of 5 people at cost 1, budget 3, lambda 0,
     gap 0. Paper: 3 clinics serve 15 people wherever they go (none saturates), and the LP
@@ -429,13 +417,6 @@ def test_gap_zero_optimum_is_called_optimal_cbc():
 
 
 @pytest.mark.skipif("cbc" not in available_solvers(), reason="cbc not installed")
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug (solvers._run_cbc/_classify): when CBC's presolve proves an LP "
-    "infeasible ('Bound tightening: infeasibility proved — skipping solve') PuLP returns "
-    "status -3 with no solution file, which _classify reports as 'no_solution', so no "
-    "diagnosis is made",
-)
 def test_infeasible_lp_is_called_infeasible_cbc():
     """Paper: each of two districts must get at least 1 unit (cost 1) of a continuous
     program, and the budget is 0: infeasible; the diagnosis raises the budget to 2."""
@@ -456,3 +437,17 @@ def test_infeasible_lp_is_called_infeasible_cbc():
     result = solve(town, Settings(solver="cbc"))
     assert result.status == "infeasible"
     assert result.diagnosis.options[0][0].needed == 2
+
+
+def test_unknown_method_is_bad_input():
+    """A method name the engine does not know is bad input, said in plain words."""
+    from govdecide import ScenarioError
+
+    town = scenario(
+        [{"id": "a", "population": 50}],
+        [{"id": "grant", "unit_cost": 1, "capacity": 5, "need": {"indicator": "population"}}],
+        budget=3,
+    )
+    with pytest.raises(ScenarioError) as err:
+        solve(town, Settings(method="fastest"))
+    assert "unknown method 'fastest'; choose auto, milp or structured" in str(err.value)

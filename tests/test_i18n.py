@@ -351,13 +351,16 @@ def test_pydantic_kinds_without_a_scenario_field_render():
 def test_setting_codes_render():
     """Bad settings from a caller: budget -1 (setting_negative), equity weight 2
     (setting_range01), time limit 0 (setting_positive), a weight for a program the
-    scenario lacks (unknown_program_weight): all four in one error, rendered."""
+    scenario lacks (unknown_program_weight), an unknown method (unknown_method): all five
+    in one error, rendered."""
     from govdecide.data import Settings, problem_data
     from govdecide.errors import ScenarioError
     from govdecide.scenario import parse_scenario
 
     scenario = parse_scenario(_BASE, "t.yaml")
-    settings = Settings(budget=-1, equity_weight=2, time_limit_s=0, weights={"nope": 1})
+    settings = Settings(
+        budget=-1, equity_weight=2, time_limit_s=0, weights={"nope": 1}, method="fastest"
+    )
     with pytest.raises(ScenarioError) as exc:
         problem_data(scenario, settings)
     assert _codes(exc) >= {
@@ -365,6 +368,7 @@ def test_setting_codes_render():
         "setting_range01",
         "setting_positive",
         "unknown_program_weight",
+        "unknown_method",
     }
 
 
@@ -392,6 +396,7 @@ _RENDERED_AT_RUN_TIME = {
     "err.duplicate_key",
     *(f"err.setting_{c}" for c in ("negative", "range01", "positive")),
     "err.unknown_program_weight",
+    "err.unknown_method",
     "io.tbl.not_number",
     "io.tbl.formula",
 }
