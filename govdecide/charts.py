@@ -223,6 +223,18 @@ def coverage_dumbbell(
     ).properties(height=alt.Step(22))
 
 
+def _value_color(scale: alt.Scale, value_title: str, value_format: str) -> alt.Color:
+    """The colour channel of a map (tile or boundary): the value, legend below the map."""
+    return alt.Color(
+        "value:Q",
+        scale=scale,
+        title=value_title,
+        legend=alt.Legend(
+            orient="bottom", format=value_format, gradientLength=240, titleLimit=400
+        ),
+    )
+
+
 def _value_tooltips(
     value_title: str, value_format: str, extra: Sequence[tuple[str, str]], lang: str
 ) -> list[alt.Tooltip]:
@@ -267,14 +279,7 @@ def tile_map(
         y=alt.Y("row:O", axis=None),
     )
     tiles = base.mark_rect(stroke="white", strokeWidth=2 if n <= 400 else 0).encode(
-        color=alt.Color(
-            "value:Q",
-            scale=scale,
-            title=value_title,
-            legend=alt.Legend(
-                orient="bottom", format=value_format, gradientLength=240, titleLimit=400
-            ),
-        ),
+        color=_value_color(scale, value_title, value_format),
         tooltip=_value_tooltips(value_title, value_format, extra_tooltips, lang),
     )
     chart: alt.Chart | alt.LayerChart = tiles
@@ -326,14 +331,7 @@ def boundary_map(
         .transform_lookup(lookup="id", from_=alt.LookupData(frame, key="map_id", fields=fields))
         .transform_filter("isValid(datum.value)")
         .encode(
-            color=alt.Color(
-                "value:Q",
-                scale=scale,
-                title=value_title,
-                legend=alt.Legend(
-                    orient="bottom", format=value_format, gradientLength=240, titleLimit=400
-                ),
-            ),
+            color=_value_color(scale, value_title, value_format),
             tooltip=_value_tooltips(value_title, value_format, extra_tooltips, lang),
         )
     )

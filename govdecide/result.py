@@ -19,6 +19,18 @@ from govdecide.data import ProblemData
 from govdecide.i18n import fmt_num, fmt_pct, t
 
 TOL = 1e-6
+# the columns of Result.allocation, in order (an empty result has the same columns)
+ALLOCATION_COLUMNS = (
+    "district",
+    "program",
+    "new_units",
+    "served",
+    "need",
+    "coverage_before",
+    "coverage_after",
+    "spend",
+    "staff",
+)
 
 
 @dataclass(frozen=True)
@@ -430,22 +442,11 @@ def empty_result(
     bound: float | None = None,
 ) -> Result:
     """A result with no allocation to show (infeasible, no solution in time, error)."""
-    cols = [
-        "district",
-        "program",
-        "new_units",
-        "served",
-        "need",
-        "coverage_before",
-        "coverage_after",
-        "spend",
-        "staff",
-    ]
     return Result(
         status=status,
         method=method,
         solver=solver,
-        allocation=pd.DataFrame(columns=cols),
+        allocation=pd.DataFrame(columns=list(ALLOCATION_COLUMNS)),
         districts=pd.DataFrame(columns=["district"]),
         programs=pd.DataFrame(columns=["program"]),
         budget=data.budget,
