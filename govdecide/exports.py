@@ -57,26 +57,29 @@ def _clean(value: float) -> float:
     return round(float(value), 6) + 0.0
 
 
+def _labelled(
+    frame: pd.DataFrame,
+    ids: tuple[str, ...],
+    figures: tuple[str, ...],
+    scenario: Scenario,
+    lang: str,
+) -> pd.DataFrame:
+    """Export columns: for each id column its id and its name, then the figures, each
+    rounded clear of solver noise, under ``io.col.<column>`` headers in ``lang``."""
+    names = display_names(scenario, lang)
+    columns: dict[str, pd.Series] = {}
+    for col in ids:
+        columns[t(f"io.col.{col}_id", lang)] = frame[col].astype(str)
+        columns[t(f"io.col.{col}", lang)] = frame[col].map(lambda x: names.get(x, x))
+    for col in figures:
+        columns[t(f"io.col.{col}", lang)] = frame[col].map(_clean)
+    return pd.DataFrame(columns)
+
+
 def allocation_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     """One row per district and program: new units, people served, need, coverage, spend."""
-    names = display_names(scenario, lang)
-    a = result.allocation
-    frame = pd.DataFrame(
-        {
-            t("io.col.district_id", lang): a["district"].astype(str),
-            t("io.col.district", lang): a["district"].map(lambda d: names.get(d, d)),
-            t("io.col.program_id", lang): a["program"].astype(str),
-            t("io.col.program", lang): a["program"].map(lambda p: names.get(p, p)),
-            t("io.col.new_units", lang): a["new_units"].map(_clean),
-            t("io.col.need", lang): a["need"].map(_clean),
-            t("io.col.served", lang): a["served"].map(_clean),
-            t("io.col.coverage_before", lang): a["coverage_before"].map(_clean),
-            t("io.col.coverage_after", lang): a["coverage_after"].map(_clean),
-            t("io.col.spend", lang): a["spend"].map(_clean),
-            t("io.col.staff", lang): a["staff"].map(_clean),
-        }
-    )
-    return frame
+    figures = ("new_units", "need", "served", "coverage_before", "coverage_after", "spend", "staff")
+    return _labelled(result.allocation, ("district", "program"), figures, scenario, lang)
 
 
 def district_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
@@ -85,42 +88,24 @@ def district_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.D
     New units are left out here: units of different programs (stations, beds, places) do
     not add up to a meaningful number; the allocation table has them per program.
     """
-    names = display_names(scenario, lang)
-    d = result.districts
-    return pd.DataFrame(
-        {
-            t("io.col.district_id", lang): d["district"].astype(str),
-            t("io.col.district", lang): d["district"].map(lambda x: names.get(x, x)),
-            t("io.col.population", lang): d["population"].map(_clean),
-            t("io.col.spend", lang): d["spend"].map(_clean),
-            t("io.col.staff", lang): d["staff"].map(_clean),
-            t("io.col.need", lang): d["need"].map(_clean),
-            t("io.col.served_before", lang): d["served_before"].map(_clean),
-            t("io.col.served", lang): d["served"].map(_clean),
-            t("io.col.newly_served", lang): d["newly_served"].map(_clean),
-            t("io.col.coverage_before", lang): d["coverage_before"].map(_clean),
-            t("io.col.coverage_after", lang): d["coverage_after"].map(_clean),
-        }
+    figures = (
+        "population",
+        "spend",
+        "staff",
+        "need",
+        "served_before",
+        "served",
+        "newly_served",
+        "coverage_before",
+        "coverage_after",
     )
+    return _labelled(result.districts, ("district",), figures, scenario, lang)
 
 
 def program_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     """One row per program: new units, spend, staff, need and people served."""
-    names = display_names(scenario, lang)
-    p = result.programs
-    return pd.DataFrame(
-        {
-            t("io.col.program_id", lang): p["program"].astype(str),
-            t("io.col.program", lang): p["program"].map(lambda x: names.get(x, x)),
-            t("io.col.new_units", lang): p["new_units"].map(_clean),
-            t("io.col.spend", lang): p["spend"].map(_clean),
-            t("io.col.staff", lang): p["staff"].map(_clean),
-            t("io.col.need", lang): p["need"].map(_clean),
-            t("io.col.served_before", lang): p["served_before"].map(_clean),
-            t("io.col.served", lang): p["served"].map(_clean),
-            t("io.col.newly_served", lang): p["newly_served"].map(_clean),
-        }
-    )
+    figures = ("new_units", "spend", "staff", "need", "served_before", "served", "newly_served")
+    return _labelled(result.programs, ("program",), figures, scenario, lang)
 
 
 def figures_table(
