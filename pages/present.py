@@ -10,10 +10,11 @@ import streamlit as st
 
 from govdecide import charts
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.i18n import fmt_num, localize
 from govdecide.scenario import display_names
 from govdecide.summary import summarize
 from ui import controls, solving
+from ui.allocate_view import people_and_shares
 from ui.sidebar import require_scenario
 from ui.state import current_lang
 from ui.text import md_escape
@@ -47,28 +48,7 @@ if not result.has_solution:
         st.info(md_escape(sentence))
     st.stop()
 
-c1, c2, c3 = st.columns(3)
-c1.metric(t("app.kpi.people", lang), fmt_num(result.people_newly_served, lang), border=True)
-c2.metric(
-    t("app.kpi.efficiency", lang),
-    fmt_pct(result.efficiency, lang),
-    delta=t(
-        "app.kpi.points",
-        lang,
-        points=f"{((result.efficiency or 0) - (result.efficiency_before or 0)) * 100:+.1f}",
-    ),
-    border=True,
-)
-c3.metric(
-    t("app.kpi.equity", lang),
-    fmt_pct(result.equity, lang),
-    delta=t(
-        "app.kpi.points",
-        lang,
-        points=f"{((result.equity or 0) - (result.equity_before or 0)) * 100:+.1f}",
-    ),
-    border=True,
-)
+people_and_shares(result, lang)
 left, right = st.columns([2, 3], gap="large")
 with left:
     sentences = summarize(scenario, result, lang, settings)

@@ -130,27 +130,7 @@ def headline(
     fills it with :func:`marginal_tile`, after the re-solve with more budget.
     """
     currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
-    c1, c2, c3 = st.columns(3)
-    c1.metric(
-        t("app.kpi.people", lang),
-        fmt_num(result.people_newly_served, lang),
-        help=t("app.kpi.people_help", lang),
-        border=True,
-    )
-    c2.metric(
-        t("app.kpi.efficiency", lang),
-        fmt_pct(result.efficiency, lang),
-        delta=_points(result.efficiency, result.efficiency_before, lang),
-        help=t("app.kpi.efficiency_help", lang),
-        border=True,
-    )
-    c3.metric(
-        t("app.kpi.equity", lang),
-        fmt_pct(result.equity, lang),
-        delta=_points(result.equity, result.equity_before, lang),
-        help=t("app.kpi.equity_help", lang),
-        border=True,
-    )
+    people_and_shares(result, lang)
     c4, c5, c6 = st.columns(3)
     c4.metric(
         t("app.kpi.budget", lang),
@@ -205,6 +185,32 @@ def marginal_tile(
         label,
         value,
         help=t("app.kpi.marginal_help", lang, basis=basis, currency=currency),
+        border=True,
+    )
+
+
+def people_and_shares(result: Result, lang: str) -> None:
+    """The first row of headline figures (people newly served, E and z with their change),
+    shared by the Allocate page and the presenter view so both say the same thing."""
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        t("app.kpi.people", lang),
+        fmt_num(result.people_newly_served, lang),
+        help=t("app.kpi.people_help", lang),
+        border=True,
+    )
+    c2.metric(
+        t("app.kpi.efficiency", lang),
+        fmt_pct(result.efficiency, lang),
+        delta=_points(result.efficiency, result.efficiency_before, lang),
+        help=t("app.kpi.efficiency_help", lang),
+        border=True,
+    )
+    c3.metric(
+        t("app.kpi.equity", lang),
+        fmt_pct(result.equity, lang),
+        delta=_points(result.equity, result.equity_before, lang),
+        help=t("app.kpi.equity_help", lang),
         border=True,
     )
 
