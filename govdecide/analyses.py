@@ -43,6 +43,7 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)``, called after each solve of a long analysis (a progress bar)."""
 
 TOL = 1e-9
+TIE = 10 * TOL  # frontier points closer than this on E and z are the same point
 BIG_BUDGET = 1e12  # "no budget limit" for the questions that ask what money cannot buy
 EFFICIENCY_FLOOR = "efficiency_floor"
 
@@ -376,22 +377,24 @@ class Frontier:
 
 
 def _nondominated(points: list[FrontierPoint]) -> list[FrontierPoint]:
-    """Drop points another point beats on both E and z (ties within 1e-9 kept once).
+    """Drop points another point beats on both E and z (ties kept once, the first found).
 
     The grid's E-maximizations can leave such points where the solver's gap tolerance
-    leaves a little E on the table, or where two floors give the same solution.
+    leaves a little E on the table, or where two floors give the same solution. A tie is a
+    difference within ``TIE``: the last floor is set ``TOL`` below the highest z, so its
+    allocation may sit that hair below the lambda = 1 solve's and is the same point.
     """
     out: list[FrontierPoint] = []
     for p in points:
         beaten = any(
             q is not p
-            and q.efficiency >= p.efficiency - TOL
-            and q.equity >= p.equity - TOL
-            and (q.efficiency > p.efficiency + TOL or q.equity > p.equity + TOL)
+            and q.efficiency >= p.efficiency - TIE
+            and q.equity >= p.equity - TIE
+            and (q.efficiency > p.efficiency + TIE or q.equity > p.equity + TIE)
             for q in points
         )
         duplicate = any(
-            abs(q.efficiency - p.efficiency) <= TOL and abs(q.equity - p.equity) <= TOL for q in out
+            abs(q.efficiency - p.efficiency) <= TIE and abs(q.equity - p.equity) <= TIE for q in out
         )
         if not beaten and not duplicate:
             out.append(p)

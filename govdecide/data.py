@@ -232,25 +232,29 @@ def problem_data(scenario: Scenario, settings: Settings | None = None) -> Proble
         {"population": [d.population for d in scenario.districts]},
         index=pd.Index([d.id for d in scenario.districts], name="district"),
     )
-    programs = pd.DataFrame(
-        {
-            "unit_cost": [p.unit_cost for p in scenario.programs],
-            "capacity": [p.capacity for p in scenario.programs],
-            "staff": [p.staff_per_unit for p in scenario.programs],
-            "integer": [bool(p.integer and s.integer) for p in scenario.programs],
-            "weight": [weights[p.id] for p in scenario.programs],
-            "spend_min": [p.spend_min for p in scenario.programs],
-            "spend_max": [p.spend_max for p in scenario.programs],
-        },
-        index=pd.Index([p.id for p in scenario.programs], name="program"),
-    )
+
+    def vector(values: list) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    progs = scenario.programs
+    integer = np.array([bool(p.integer and s.integer) for p in progs], dtype=bool)
+    cap = vector([p.capacity for p in progs])
+    columns = {
+        "unit_cost": vector([p.unit_cost for p in progs]),
+        "capacity": cap,
+        "staff": vector([p.staff_per_unit for p in progs]),
+        "integer": integer,
+        "weight": vector([weights[p.id] for p in progs]),
+        "spend_min": vector([p.spend_min for p in progs]),
+        "spend_max": vector([p.spend_max for p in progs]),
+    }
+    programs = pd.DataFrame(columns, index=pd.Index([p.id for p in progs], name="program"))
     need = _need(scenario)
     lo, hi = _bounds(scenario)
     base = np.array(
         [[float(d.baseline.get(p.id, 0.0)) for p in scenario.programs] for d in scenario.districts],
         dtype=float,
     ).reshape(need.shape)
-    cap = np.array([p.capacity for p in scenario.programs], dtype=float)
     values = np.column_stack(
         [
             need.reshape(-1),
@@ -274,15 +278,13 @@ def problem_data(scenario: Scenario, settings: Settings | None = None) -> Proble
         ),
     )
 
-    weighted = float(
-        (values[:, 0].reshape(-1, n_p) * programs["weight"].to_numpy(dtype=float)).sum()
-    )
+    weighted = float((values[:, 0].reshape(-1, n_p) * columns["weight"]).sum())
     if weighted <= 0:
         raise ScenarioError([Problem("weights", "weights_all_zero", {})])
 
     solver_opts = policy.solver
     staff = policy.staff if s.staff is None else (None if s.staff == math.inf else s.staff)
-    return ProblemData(
+    data = ProblemData(
         districts=districts,
         programs=programs,
         pairs=pairs,
@@ -302,3 +304,22 @@ def problem_data(scenario: Scenario, settings: Settings | None = None) -> Proble
         ),
         method=s.method,
     )
+    # the arrays from what was just computed, so they need not be read back from the frames
+    # (``arrays`` caches on the instance; a ``dataclasses.replace`` computes its own)
+    data.__dict__["arrays"] = Arrays(
+        districts=[str(d) for d in districts.index],
+        programs=[str(p) for p in programs.index],
+        need=need,
+        base=base,
+        lo=lo,
+        hi=hi,
+        base_served=np.minimum(need, cap[None, :] * base),
+        cap=cap,
+        cost=columns["unit_cost"],
+        staff=columns["staff"],
+        weight=columns["weight"],
+        integer=integer,
+        spend_min=columns["spend_min"],
+        spend_max=columns["spend_max"],
+    )
+    return data

@@ -35,6 +35,17 @@ from govdecide.model import no_gc
 
 _BANNER_SILENCED = False
 
+# HiGHS options for this model, chosen on the benchmark's regions (docs/benchmarks.md):
+# - presolve off: the model is already tight (coverage shares, integer-hull rows) and
+#   presolve found little to remove; without it the 20-district MILP took 7 ms against
+#   11-19 ms, the 300-district MILP at weight 0 0.21 s against 0.64 s, and the 3,000-
+#   district LP 0.85 s against 1.05 s (HiGHS 1.16, 1 thread);
+# - no feasibility-jump heuristic: with the hull rows the root relaxation is within the gap
+#   of the optimum and the root's own heuristics find it; the jump search added 2-3 ms to
+#   every 20-district MILP and found nothing better.
+HIGHS_OPTIONS: dict[str, Any] = {"presolve": "off"}
+HIGHS_MIP_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
+
 
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
@@ -134,12 +145,18 @@ def _cbc_wall(log: str) -> float | None:
 class _Cache:
     """The solver's copy of a PuLP problem and what is needed to update it in place."""
 
-    def __init__(self, highs: Any, columns: list, rows: list, integrality: np.ndarray) -> None:
+    def __init__(self, highs: Any, columns: list, col_of: dict, rows: list) -> None:
         self.highs = highs
         self.columns = columns
-        self.col_of = {v.hash: i for i, v in enumerate(columns)}
+        self.col_of = col_of
         self.rows = rows
-        self.integrality = integrality
+        # which columns are integer, read once: nothing here changes a variable's category
+        # after the model is built, and reading 48k of them again on every solve of a
+        # 3,000-district model cost ~25 ms
+        self.is_integer = np.fromiter(
+            (v.cat == pulp.LpInteger for v in columns), dtype=bool, count=len(columns)
+        )
+        self.integrality = np.zeros(len(columns), dtype=np.uint8)
         self.options: dict[str, Any] = {}
 
 
@@ -203,9 +220,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             if lp.sense == pulp.LpMaximize
             else highspy.ObjSense.kMinimize
         )
-        cache = _Cache(h, columns, rows, np.zeros(n, dtype=np.uint8))
-        cache.col_of = col_of
-        return cache
+        return _Cache(h, columns, col_of, rows)
 
     def _reusable(self, lp: pulp.LpProblem, cache: _Cache | None) -> bool:
         """True when the cached solver model still has this problem's shape.
@@ -245,11 +260,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
                 h.changeRowsBounds(len(changed), np.asarray(changed, np.int32), lo, up)
                 for r in changed:
                     cache.rows[r].modified = False
-        integrality = np.fromiter(
-            (1 if (self.mip and v.cat == pulp.LpInteger) else 0 for v in columns),
-            dtype=np.uint8,
-            count=n,
-        )
+        integrality = (cache.is_integer & bool(self.mip)).astype(np.uint8)
         self.integer_columns = int(integrality.sum())
         if fresh or not np.array_equal(integrality, cache.integrality):
             h.changeColsIntegrality(n, idx, integrality)
@@ -267,10 +278,14 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             # of the scaled objective) would stop short of a requested gap of 0
             "mip_abs_gap": 0.0,
             "threads": int(self.threads) if self.threads is not None else 1,
+            **HIGHS_OPTIONS,
+            **(HIGHS_MIP_OPTIONS if integrality.any() else {}),
             **self.optionsDict,
         }
         for key, value in options.items():
             if cache.options.get(key) != value:
+                # an option an older HiGHS lacks is refused with a status, not an error:
+                # the solve goes on with that version's default
                 h.setOptionValue(key, value)
                 cache.options[key] = value
         if not self.warm:
@@ -339,17 +354,13 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         else:
             pair = (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
         if has_primal:
+            # values and row duals (the budget's marginal value); reduced costs and slacks
+            # are not read back: nothing uses them, and at 3,000 districts they cost ~10 ms
             solution = h.getSolution()
-            col_value = solution.col_value
-            col_dual = solution.col_dual
-            for var, val, dj in zip(cache.columns, col_value, col_dual, strict=True):
+            for var, val in zip(cache.columns, solution.col_value, strict=True):
                 var.varValue = val
-                var.dj = dj
-            row_value = solution.row_value
             row_dual = solution.row_dual if solution.dual_valid else [None] * len(cache.rows)
-            for con, val, pi in zip(cache.rows, row_value, row_dual, strict=True):
-                slack = con.constant + val
-                con.slack = -slack if con.sense == pulp.LpConstraintLE else slack
+            for con, pi in zip(cache.rows, row_dual, strict=True):
                 con.pi = pi
         else:
             for var in cache.columns:

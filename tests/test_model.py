@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from govdecide import Settings
+from govdecide import Settings, solvers
 from govdecide.data import problem_data
 from govdecide.engine import solve_data
 from govdecide.model import NO_LIMIT, AllocationModel
@@ -216,3 +216,64 @@ def test_arrays_follow_the_frames():
     assert arr.weight.tolist() == [1.0, 2.0]
     assert math.isinf(arr.hi[0, 0])
     assert arr.spend_max[1] == 50 and math.isnan(arr.spend_max[0])
+
+
+def test_integer_hull_row_by_hand():
+    """One district of 250 people, clinics of 100 places: the need is met at x* = 2.5 units.
+    Whole units reach coverage 0.8 at 2 and 1 at 3, so the chord through (2, 0.8) and
+    (3, 1) is the row integer_hull__a__clinic: c - 0.2 x <= 0.8 - 0.2 * 2 = 0.4."""
+    model = AllocationModel(problem_data(scenario((250,), integer=True)))
+    row = model.constraints["integer_hull__a__clinic"]
+    assert row[model.c[("a", "clinic")]] == 1.0
+    assert row[model.x[("a", "clinic")]] == pytest.approx(-0.2)
+    assert -row.constant == pytest.approx(0.4)
+
+
+def test_integer_hull_tightens_the_relaxation_not_the_optimum():
+    """Budget 25 buys 2.5 clinics at 10 each. Without the row the LP relaxation would serve
+    everyone (c = 2.5 * 100 / 250 = 1); with it c <= 0.4 + 0.2 * 2.5 = 0.9. The whole-unit
+    optimum is 2 clinics, 200 of 250 people: E = 0.8, as before. The budget's marginal
+    value on that relaxation: 0.2 coverage per clinic / 10 per clinic = 0.02."""
+    data = problem_data(scenario((250,), integer=True, budget=25))
+    model = AllocationModel(data)
+    relaxed = solvers.run(model.prob, "highs", time_limit_s=10, gap=0.0, mip=False)
+    assert relaxed.objective / model.scale == pytest.approx(0.9)
+    result = solve_data(data)
+    assert result.efficiency == pytest.approx(0.8)
+    assert result.allocation["new_units"].tolist() == [2.0]
+    assert result.budget_marginal_value == pytest.approx(0.02)
+
+
+def test_integer_hull_rows_only_where_they_cut():
+    """No row for fractional units (it would cut off real plans), none where whole units
+    meet the need exactly (200 people: 2 clinics), none where the pair's maximum stops
+    short of the need (max 2 clinics for 250 people: the capacity row is the hull)."""
+
+    def hull_rows(s) -> list[str]:
+        model = AllocationModel(problem_data(s))
+        return [n for n in model.constraints if n.startswith("integer_hull__")]
+
+    assert hull_rows(scenario((250, 330), integer=True)) == [
+        "integer_hull__a__clinic",
+        "integer_hull__b__clinic",
+    ]
+    assert hull_rows(scenario((250,), integer=False)) == []
+    assert hull_rows(scenario((200,), integer=True)) == []
+    assert hull_rows(scenario((250,), integer=True, max_units=2)) == []
+
+
+def test_prefilled_arrays_equal_the_frames():
+    """problem_data fills ``arrays`` from what it computed; they equal the ones read back
+    from the frames (what a ``dataclasses.replace`` of the data computes)."""
+    import dataclasses
+
+    data = problem_data(scenario((1000, 3000), base=(1, 0), grant=True, max_units=4))
+    fresh = dataclasses.replace(data)
+    assert "arrays" not in fresh.__dict__
+    for field in dataclasses.fields(data.arrays):
+        mine, theirs = getattr(data.arrays, field.name), getattr(fresh.arrays, field.name)
+        if isinstance(mine, np.ndarray):
+            assert np.array_equal(mine, theirs, equal_nan=True), field.name
+            assert mine.dtype == theirs.dtype, field.name
+        else:
+            assert mine == theirs, field.name

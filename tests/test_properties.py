@@ -172,3 +172,35 @@ def test_limits_monotone_equity_and_solvers_agree(data: dict, lam: float, step: 
     assert proven(higher), (higher.status, higher.gap)
     check_limits(data, higher)
     assert higher.equity >= highs.equity - 2 * SOLVER_GAP / (lam2 - lam)
+
+
+@PROPS
+@given(data=scenarios(), seed=st.integers(0, 2**16))
+def test_integer_hull_rows_keep_every_whole_unit_plan(data: dict, seed: int):
+    """The integer-hull rows only tighten the LP relaxation: for whole units x drawn at
+    random within each pair's bounds (and beyond the point of saturation), with c the
+    coverage those units give (min(1, cap (base + x) / need)), every such row holds."""
+    import numpy as np
+
+    from govdecide.data import problem_data
+    from govdecide.model import INTEGER_HULL, AllocationModel
+
+    if not total_need_positive(data):
+        return
+    for program in data["programs"]:
+        program["integer"] = True
+    model = AllocationModel(problem_data(scenario_from_data(data)))
+    arr = model.arr
+    rng = np.random.default_rng(seed)
+    rows = {n: c for n, c in model.constraints.items() if n.startswith(INTEGER_HULL + "__")}
+    event(f"{min(len(rows), 3)}+ hull rows")
+    top = np.where(np.isfinite(arr.hi), arr.hi, arr.lo + 8)
+    for _ in range(20):
+        x = rng.integers(arr.lo.astype(int), top.astype(int) + 1)
+        for k, var in enumerate(model.x_list):
+            var.varValue = float(x.flat[k])
+        for (d, p), var in model.c.items():
+            i, j = arr.districts.index(d), arr.programs.index(p)
+            var.varValue = min(1.0, arr.cap[j] * (arr.base[i, j] + x[i, j]) / arr.need[i, j])
+        for name, row in rows.items():
+            assert row.value() <= 1e-9, (name, row.value())
