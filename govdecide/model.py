@@ -46,6 +46,14 @@ SPEND_MIN = "spend_min"
 SPEND_MAX = "spend_max"
 EQUITY_FLOOR = "equity_floor"
 
+# Models of up to this many columns (300 districts of 8 programs have ~4,800) get the
+# integer-hull rows, and HiGHS runs them without presolve (solvers.py). Measured on the
+# benchmark's regions (HiGHS 1.16): at 300 districts the hull rows took the plain MILP at
+# equity weight 0 from 5.3 s to 0.1 s; at 3,000 districts HiGHS's presolve and root spent
+# 16-28 s past a 60 s time limit on the 10,000 extra rows (3 s without them), and there the
+# structured method, which does not need them, solves instead.
+SMALL_MODEL_COLUMNS = 10_000
+
 # A right-hand side both solvers read as "no limit": HiGHS treats any bound of 1e20 or more
 # as infinite (option infinite_bound) and CLP/CBC any above 1e27, so the row is free and
 # does not distort scaling or tolerances (a large finite number such as 1e15 would).
@@ -232,8 +240,11 @@ class AllocationModel:
 
             c_dp - (1 - f0) x_dp <= f0 - (1 - f0) k0,   f0 = cap (base + k0) / need
 
-        Continuous programs get no such row (for them it would cut off real plans).
+        Continuous programs get no such row (for them it would cut off real plans), nor
+        do models above SMALL_MODEL_COLUMNS columns (see there).
         """
+        if len(self.columns) > SMALL_MODEL_COLUMNS:
+            return
         arr = self.arr
         idx = self.need_index
         n_p = self._n_p

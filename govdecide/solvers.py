@@ -31,19 +31,21 @@ import numpy as np
 import pulp
 
 from govdecide.errors import input_error
-from govdecide.model import no_gc
+from govdecide.model import SMALL_MODEL_COLUMNS, no_gc
 
 _BANNER_SILENCED = False
 
 # HiGHS options for this model, chosen on the benchmark's regions (docs/benchmarks.md):
-# - presolve off: the model is already tight (coverage shares, integer-hull rows) and
-#   presolve found little to remove; without it the 20-district MILP took 7 ms against
-#   11-19 ms, the 300-district MILP at weight 0 0.21 s against 0.64 s, and the 3,000-
-#   district LP 0.85 s against 1.05 s (HiGHS 1.16, 1 thread);
+# - presolve off for models of up to SMALL_MODEL_COLUMNS columns (model.py): the model is
+#   already tight (coverage shares, integer-hull rows) and presolve found little to remove;
+#   without it the 20-district MILP took 7 ms against 11-19 ms, the 300-district MILP at
+#   weight 0 0.1 s, the LPs ~25% less. Larger models keep HiGHS's default: at 3,000
+#   districts an LP with the integer units fixed (the structured method's polish) took
+#   4.2 s without presolve against 1.5 s, and the MILP ran 80 s past a 10 s time limit;
 # - no feasibility-jump heuristic: with the hull rows the root relaxation is within the gap
 #   of the optimum and the root's own heuristics find it; the jump search added 2-3 ms to
 #   every 20-district MILP and found nothing better.
-HIGHS_OPTIONS: dict[str, Any] = {"presolve": "off"}
+HIGHS_SMALL_OPTIONS: dict[str, Any] = {"presolve": "off"}
 HIGHS_MIP_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
 
 
@@ -278,7 +280,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             # of the scaled objective) would stop short of a requested gap of 0
             "mip_abs_gap": 0.0,
             "threads": int(self.threads) if self.threads is not None else 1,
-            **HIGHS_OPTIONS,
+            **(HIGHS_SMALL_OPTIONS if n <= SMALL_MODEL_COLUMNS else {}),
             **(HIGHS_MIP_OPTIONS if integrality.any() else {}),
             **self.optionsDict,
         }

@@ -277,3 +277,19 @@ def test_prefilled_arrays_equal_the_frames():
             assert mine.dtype == theirs.dtype, field.name
         else:
             assert mine == theirs, field.name
+
+
+def test_no_integer_hull_rows_in_large_models(monkeypatch):
+    """Above SMALL_MODEL_COLUMNS columns the model keeps MODEL.md's rows only (HiGHS spent
+    long past its time limit on the extra rows at 3,000 districts); the optimum is the same."""
+    import govdecide.model as model_module
+
+    data = problem_data(scenario((250, 330), integer=True, budget=50))
+    small = AllocationModel(data)
+    assert any(n.startswith("integer_hull__") for n in small.constraints)
+    monkeypatch.setattr(model_module, "SMALL_MODEL_COLUMNS", 2)
+    large = AllocationModel(data)
+    assert not any(n.startswith("integer_hull__") for n in large.constraints)
+    assert solve_data(data, lambda d: (large, 0.0)).objective == pytest.approx(
+        solve_data(data, lambda d: (small, 0.0)).objective
+    )
