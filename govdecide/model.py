@@ -371,11 +371,20 @@ class AllocationModel:
         """The objective for the current equity weight, scaled by K."""
         lam = self.equity_weight
         k = self.scale
-        coef = (k * (1 - lam) * self._eff_coef).tolist()
-        terms = [(c, v) for c, v in zip(self.c_list, coef, strict=True) if v != 0]
+        coef = k * (1 - lam) * self._eff_coef
+        keep = np.flatnonzero(coef != 0)
+        cols = self.n_x + keep
+        values = coef[keep]
+        c_list = self.c_list
+        terms = [(c_list[i], v) for i, v in zip(keep.tolist(), values.tolist(), strict=True)]
         if lam != 0:
             terms.append((self.z, k * lam))
-        self.prob.setObjective(_expr(terms))
+            cols = np.append(cols, self.z_col)
+            values = np.append(values, k * lam)
+        objective = _expr(terms)
+        self.prob.setObjective(objective)
+        # the same as arrays over the model's columns, for the HiGHS adapter (like the rows)
+        self.prob._govdecide_objective = (objective, cols, values)  # type: ignore[attr-defined]
 
     # -- updating -----------------------------------------------------------------------
 
