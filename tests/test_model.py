@@ -293,3 +293,21 @@ def test_no_integer_hull_rows_in_large_models(monkeypatch):
     assert solve_data(data, lambda d: (large, 0.0)).objective == pytest.approx(
         solve_data(data, lambda d: (small, 0.0)).objective
     )
+
+
+def test_objective_arrays_equal_the_pulp_objective():
+    """The objective the model leaves as arrays for the HiGHS adapter is exactly its PuLP
+    objective, after an equity-weight change too (the adapter uses it by identity)."""
+    model = AllocationModel(problem_data(scenario((1000, 3000, 500), grant=True)))
+    for lam in (None, 0.4, 1.0):
+        if lam is not None:
+            model.set_policy(equity_weight=lam)
+        expr, cols, values = model.prob._govdecide_objective
+        assert expr is model.prob.objective
+        dense = np.zeros(len(model.columns))
+        dense[cols] = values
+        col_of = {v.hash: i for i, v in enumerate(model.columns)}
+        pulp_dense = np.zeros(len(model.columns))
+        for var, coef in model.prob.objective.items():
+            pulp_dense[col_of[var.hash]] = coef
+        assert np.array_equal(dense, pulp_dense)
