@@ -145,12 +145,11 @@ def table(rows: list[dict]) -> str:
 
 def verdict(rows: list[dict]) -> list[str]:
     """Per size: what the automatic choice runs, and each target met or by how much missed."""
-    from govdecide.structured import MIN_DISTRICTS_AUTO
+    from govdecide.structured import auto_method
 
     out = []
     by_key = {(r["n"], r["lam"], r["method"]): r for r in rows}
     for n in sorted({r["n"] for r in rows}):
-        auto = "milp" if n < MIN_DISTRICTS_AUTO else "structured"
         target_gap, target_time = TARGETS.get(n, (0.01, 30.0))
         parts = []
         for lam in sorted({r["lam"] for r in rows if r["n"] == n}):
@@ -172,10 +171,10 @@ def verdict(rows: list[dict]) -> list[str]:
             else:
                 diff = s["objective"] - m["objective"]
                 versus = f"objective {'>=' if diff >= -1e-9 else '<'} plain MILP's ({diff:+.2e})"
-            parts.append(f"weight {lam:g}: {when}, {versus}")
+            parts.append(f"weight {lam:g} (auto runs {auto_method(n, lam)}): {when}, {versus}")
         out.append(
-            f"- {n:,} districts (target: gap <= {pct(target_gap, 2)} in <= {target_time:g} s; "
-            f"auto runs {auto}): structured — " + "; ".join(parts) + "."
+            f"- {n:,} districts (target: gap <= {pct(target_gap, 2)} in <= {target_time:g} s): "
+            "structured — " + "; ".join(parts) + "."
         )
     return out
 

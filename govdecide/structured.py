@@ -44,6 +44,14 @@ from govdecide.model import AllocationModel
 from govdecide.result import Result, empty_result, evaluate, figures
 
 MIN_DISTRICTS_AUTO = 15  # auto: below this the plain MILP (10-district city: < 0.1 s)
+# auto: below this many districts and below this equity weight the plain MILP too: with
+# the integer-hull rows (model.py) HiGHS proves such optima at the root. Measured (gap
+# 0.01%, HiGHS 1.16): Beijing's 16 districts 7-52 ms against 21-163 ms structured at
+# weights 0-0.8, the 20-district region 13-32 ms against 17-62 ms at 0-0.5, London's 33
+# and a 35-district region within 20% either way; at weight 0.8 and above the max-min
+# term makes the plain MILP up to 3x slower (20 districts, 0.9: 0.67 s against 0.30 s).
+MILP_AUTO_MAX_DISTRICTS = 40
+MILP_AUTO_MAX_WEIGHT = 0.75
 SMALL_MODEL = 40  # below this the search is short and the MILP finishes (step 4)
 MAX_GRID = 4_000_000  # districts x integer-unit combinations enumerated at most
 FEAS_TOL = 1e-9
@@ -96,11 +104,11 @@ def _redundant(con: object) -> bool:
 def choose(data: ProblemData, model: AllocationModel | None = None) -> str:
     """'structured' or 'milp' for this solve (``data.method`` may force either).
 
-    Automatic: the plain MILP where it is fast (no integer programs, or fewer than 15
-    districts), the structured method otherwise: on the benchmark's 20 districts at equity
-    weight 1 the plain MILP took 0.64 s to the structured method's 0.28 s. Even at equity
-    weight 0 the plain MILP took 3-14 s on 300 generated districts (HiGHS 1.16, shared
-    machine), the structured method 0.1-0.3 s, so the weight does not enter the choice.
+    Automatic: the plain MILP where it is fast (no integer programs; fewer than 15
+    districts; fewer than 40 districts at an equity weight below 0.75, see
+    MILP_AUTO_MAX_DISTRICTS), the structured method otherwise: on the benchmark's 20
+    districts at equity weight 1 the plain MILP took 0.26 s to the structured method's
+    0.13 s, and at 300 districts and weight 0.3 13 s to 1.2 s (HiGHS 1.16, shared machine).
     """
     if data.method == "milp":
         return "milp"
@@ -108,7 +116,14 @@ def choose(data: ProblemData, model: AllocationModel | None = None) -> str:
         return "milp"
     if data.method == "structured":
         return "structured"
-    if len(data.arrays.districts) < MIN_DISTRICTS_AUTO:
+    return auto_method(len(data.arrays.districts), data.equity_weight)
+
+
+def auto_method(districts: int, equity_weight: float) -> str:
+    """What ``auto`` runs for an integer model the structured method applies to."""
+    if districts < MIN_DISTRICTS_AUTO:
+        return "milp"
+    if districts < MILP_AUTO_MAX_DISTRICTS and equity_weight < MILP_AUTO_MAX_WEIGHT:
         return "milp"
     return "structured"
 

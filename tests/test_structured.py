@@ -21,7 +21,7 @@ from govdecide.engine import solve_data
 from govdecide.model import AllocationModel
 from govdecide.result import figures
 from govdecide.scenario import scenario_from_data
-from govdecide.structured import Lagrangian, choose, prepare, solve_structured
+from govdecide.structured import Lagrangian, auto_method, choose, prepare, solve_structured
 from tests.conftest import SCENARIOS
 
 
@@ -188,6 +188,19 @@ def test_auto_choice():
     assert solve(scenario_from_data(region(60, 2)), Settings(time_limit_s=30)).method == (
         "structured"
     )
+
+
+def test_auto_choice_by_size_and_equity_weight():
+    """Below 40 districts the plain MILP runs at equity weights below 0.75 (the hull rows
+    make it fast there), the structured method above (the max-min term makes it slow)."""
+    beijing = load_scenario(SCENARIOS / "beijing.yaml")  # 16 districts
+    assert choose(problem_data(beijing, Settings(equity_weight=0.3))) == "milp"
+    assert choose(problem_data(beijing, Settings(equity_weight=0.9))) == "structured"
+    assert solve(beijing, Settings(equity_weight=0.3)).method == "milp"
+    assert solve(beijing, Settings(equity_weight=0.9)).method == "structured"
+    assert auto_method(14, 1.0) == "milp"
+    assert auto_method(39, 0.74) == "milp"
+    assert auto_method(40, 0.0) == "structured"
 
 
 def test_spend_minimum_falls_back_to_milp():
