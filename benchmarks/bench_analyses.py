@@ -7,7 +7,7 @@ the solve methods the engine chose, the statuses, and the largest gap of any poi
 
     python -m benchmarks.bench_analyses                 # teaching city and 300 districts
     python -m benchmarks.bench_analyses --milp          # also force the plain MILP at 300
-    python -m benchmarks.bench_analyses --write         # also refresh docs/benchmarks.md
+    python -m benchmarks.bench_analyses --write         # also refresh docs/benchmarks_analyses.md
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=int, default=20)
     parser.add_argument("--milp", action="store_true", help="also force the plain MILP at 300")
     parser.add_argument("--time-limit", type=float, default=30.0, help="per solve, seconds")
-    parser.add_argument("--write", action="store_true", help="refresh docs/benchmarks.md")
+    parser.add_argument("--write", action="store_true", help="refresh docs/benchmarks_analyses.md")
     args = parser.parse_args(argv)
 
     city = load_scenario(RIVERTON)
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(body)
     if args.write:
-        write_section("analyses", body)
+        write_section("analyses", body, ROOT / "docs" / "benchmarks_analyses.md")
     return 0
 
 

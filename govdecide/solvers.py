@@ -35,18 +35,19 @@ from govdecide.model import SMALL_MODEL_COLUMNS, no_gc
 
 _BANNER_SILENCED = False
 
-# HiGHS options for this model, chosen on the benchmark's regions (docs/benchmarks.md):
-# - presolve off for models of up to SMALL_MODEL_COLUMNS columns (model.py): the model is
-#   already tight (coverage shares, integer-hull rows) and presolve found little to remove;
-#   without it the 20-district MILP took 7 ms against 11-19 ms, the 300-district MILP at
-#   weight 0 0.1 s, the LPs ~25% less. Larger models keep HiGHS's default: at 3,000
-#   districts an LP with the integer units fixed (the structured method's polish) took
-#   4.2 s without presolve against 1.5 s, and the MILP ran 80 s past a 10 s time limit;
-# - no feasibility-jump heuristic: with the hull rows the root relaxation is within the gap
-#   of the optimum and the root's own heuristics find it; the jump search added 2-3 ms to
-#   every 20-district MILP and found nothing better.
+# HiGHS options for small models (up to SMALL_MODEL_COLUMNS columns, model.py: 300
+# districts of 8 programs have ~4,800), chosen on the benchmark's regions
+# (docs/benchmarks.md, HiGHS 1.16). Larger models keep HiGHS's defaults.
+# - presolve off: the model is already tight (coverage shares, integer-hull rows) and
+#   presolve found little to remove; without it the 20-district MILP took 7 ms against
+#   11-19 ms, the 300-district MILP at weight 0 0.1 s, the LPs ~25% less. At 3,000
+#   districts it hurt: an LP with the integer units fixed (the structured method's polish)
+#   took 4.2 s without presolve against 1.5 s, and the MILP ran 80 s past a 10 s limit;
+# - no feasibility-jump heuristic in a MIP: with the hull rows the root relaxation is
+#   within the gap of the optimum and the root's own heuristics find it; the jump search
+#   added 2-3 ms to every 20-district MILP and found nothing better.
 HIGHS_SMALL_OPTIONS: dict[str, Any] = {"presolve": "off"}
-HIGHS_MIP_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
+HIGHS_SMALL_MIP_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
 
 
 @contextlib.contextmanager
@@ -304,6 +305,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         limit = np.inf if self.timeLimit is None else float(self.timeLimit)
         if not integrality.any():
             limit += h.getRunTime()
+        small = n <= SMALL_MODEL_COLUMNS
         options = {
             "time_limit": limit,
             "mip_rel_gap": float(self.gapRel) if self.gapRel is not None else 1e-4,
@@ -311,8 +313,8 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             # of the scaled objective) would stop short of a requested gap of 0
             "mip_abs_gap": 0.0,
             "threads": int(self.threads) if self.threads is not None else 1,
-            **(HIGHS_SMALL_OPTIONS if n <= SMALL_MODEL_COLUMNS else {}),
-            **(HIGHS_MIP_OPTIONS if integrality.any() else {}),
+            **(HIGHS_SMALL_OPTIONS if small else {}),
+            **(HIGHS_SMALL_MIP_OPTIONS if small and integrality.any() else {}),
             **self.optionsDict,
         }
         for key, value in options.items():

@@ -121,21 +121,27 @@ def test_highs_and_cbc_agree_on_riverton(staff):
 
 
 def test_presolve_is_off_for_small_models_only(monkeypatch):
-    """Small models run without HiGHS presolve (faster on the benchmark); a model above
-    SMALL_MODEL_COLUMNS keeps HiGHS's default, and the optimum is the same either way."""
+    """Small models run without HiGHS presolve and, as MIPs, without the feasibility-jump
+    heuristic (faster on the benchmark); a model above SMALL_MODEL_COLUMNS keeps HiGHS's
+    defaults, and the optimum is the same either way."""
     import govdecide.solvers as solvers
 
     def presolve(prob: pulp.LpProblem) -> str:
         value = prob._govdecide_highs.highs.getOptionValue("presolve")
         return value[1] if isinstance(value, tuple) else value  # (status, value) in 1.16
 
-    prob, _ = small_lp()
+    jump = "mip_heuristic_run_feasibility_jump"
+    prob, x = small_lp()
+    x.cat = pulp.LpInteger
     small = run(prob, "highs", time_limit_s=10, gap=1e-6)
     assert prob._govdecide_highs.options.get("presolve") == "off"
+    assert prob._govdecide_highs.options.get(jump) is False
     assert presolve(prob) == "off"
     monkeypatch.setattr(solvers, "SMALL_MODEL_COLUMNS", 1)
-    prob, _ = small_lp()
+    prob, x = small_lp()
+    x.cat = pulp.LpInteger
     large = run(prob, "highs", time_limit_s=10, gap=1e-6)
     assert "presolve" not in prob._govdecide_highs.options
+    assert jump not in prob._govdecide_highs.options
     assert presolve(prob) == "choose"
     assert small.objective == large.objective == pytest.approx(5)
