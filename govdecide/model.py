@@ -49,9 +49,10 @@ EQUITY_FLOOR = "equity_floor"
 # Models of up to this many columns (300 districts of 8 programs have ~4,800) get the
 # integer-hull rows, and HiGHS runs them without presolve (solvers.py). Measured on the
 # benchmark's regions (HiGHS 1.16): at 300 districts the hull rows took the plain MILP at
-# equity weight 0 from 5.3 s to 0.1 s; at 3,000 districts HiGHS's presolve and root spent
-# 16-28 s past a 60 s time limit on the 10,000 extra rows (3 s without them), and there the
-# structured method, which does not need them, solves instead.
+# equity weight 0 from 5.3 s to 0.1 s. At 3,000 districts `auto` runs the structured
+# method, which never uses them there (no MILP finish at that size) and whose LPs they
+# only enlarge; and the plain MILP's presolve alone took 15.6 s with them, beyond a 10 s
+# time limit it does not check.
 SMALL_MODEL_COLUMNS = 10_000
 
 # A right-hand side both solvers read as "no limit": HiGHS treats any bound of 1e20 or more
