@@ -152,12 +152,23 @@ def page(browser: object) -> Iterator[object]:
 
 
 def wait_for_app_run(page: object, settle_ms: int = 250) -> None:
-    """Block until Streamlit has finished running the script (as Streamlit's tests do)."""
+    """Block until Streamlit has finished running the script (as Streamlit's tests do).
+
+    The script must still be finished after ``settle_ms``: a page may rerun at once (a
+    fragment's poll, the navigation's first rerun), and on a loaded machine the first
+    "not running" can be the pause between two runs, when half the page is still the old
+    run's elements.
+    """
     page.wait_for_timeout(210)  # type: ignore[attr-defined]
-    page.locator(  # type: ignore[attr-defined]
-        "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-    ).wait_for(state="attached", timeout=30_000)
-    page.locator(  # type: ignore[attr-defined]
+    done = page.locator(  # type: ignore[attr-defined]
         "[data-testid='stApp'][data-test-script-state='notRunning']"
-    ).wait_for(state="attached", timeout=30_000)
-    page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        page.locator(  # type: ignore[attr-defined]
+            "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+        ).wait_for(state="attached", timeout=30_000)
+        done.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
+        if done.count() == 1 or time.monotonic() > deadline:
+            return
