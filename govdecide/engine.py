@@ -97,12 +97,15 @@ def solve_data(
 def solve_plain(data: ProblemData, model: AllocationModel, build_s: float, t0: float) -> Result:
     """The model as it is, by the chosen solver: LP, or MILP with the solver's own search."""
     mip = bool(data.arrays.integer.any())
-    outcome = solvers.run(model.prob, data.solver, time_limit_s=data.time_limit_s, gap=data.gap)
+    outcome = solvers.run_model(model, data.solver, time_limit_s=data.time_limit_s, gap=data.gap)
     timings = {
         "build_s": build_s,
         "solve_s": outcome.solver_s if outcome.solver_s is not None else outcome.solve_s,
         "adapter_s": outcome.solve_s - (outcome.solver_s or outcome.solve_s),
     }
+    if outcome.overlap_s is not None:
+        # PuLP made the model's objects while the solver ran (solvers.run_model)
+        timings["overlap_build_s"] = outcome.overlap_s
     method = "milp" if mip else "lp"
     if not outcome.has_solution:
         diagnosis = None

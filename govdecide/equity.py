@@ -171,7 +171,7 @@ def _coverage_expr(model: AllocationModel, district: str) -> pulp.LpAffineExpres
 def _add(model: AllocationModel, constraint: pulp.LpConstraint, family: str, *ids: str) -> str:
     """Add a named constraint to the model's problem and its ``constraints`` dict."""
     name = cname(family, *ids)
-    model.prob += constraint, name
+    model.prob.addConstraint(constraint, name)
     model.constraints[name] = constraint
     return name
 

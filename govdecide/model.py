@@ -19,9 +19,14 @@ coefficients near 1e-8 that MIP presolve may drop. So the model works with cover
 
 This is MODEL.md exactly (s_dp = need_dp c_dp); pairs with need 0 have no c variable.
 
-Speed. Expressions are built directly from (variable, coefficient) lists rather than by
-PuLP's operator overloading, and all data come from ``ProblemData.arrays``: at 3,000
-districts this is the difference between seconds and a fraction of one.
+Speed. Each ``define_*`` step computes its rows as arrays from ``ProblemData.arrays``;
+``materialize`` then makes the PuLP variables and named constraints from them, building
+expressions directly from (variable, coefficient) lists rather than by PuLP's operator
+overloading. A large model (more than SMALL_MODEL_COLUMNS columns) waits to be
+materialized until something asks for its PuLP objects, so that the HiGHS adapter can hand
+the arrays (``matrix_form``) to the solver and let PuLP make its objects while the solver
+runs (``solvers.run_model``): at 3,000 districts making ~48k variables and ~27k rows takes
+about a quarter of a second, a quarter of the LP's solve.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,12 +52,14 @@ SPEND_MAX = "spend_max"
 EQUITY_FLOOR = "equity_floor"
 
 # Models of up to this many columns (300 districts of 8 programs have ~4,800) get the
-# integer-hull rows, and HiGHS runs them without presolve (solvers.py). Measured on the
-# benchmark's regions (HiGHS 1.16): at 300 districts the hull rows took the plain MILP at
-# equity weight 0 from 5.3 s to 0.1 s. At 3,000 districts `auto` runs the structured
-# method, which never uses them there (no MILP finish at that size) and whose LPs they
-# only enlarge; and the plain MILP's presolve alone took 15.6 s with them, beyond a 10 s
-# time limit it does not check.
+# integer-hull rows, HiGHS runs them without presolve (solvers.py), and their PuLP objects
+# are made at once. Measured on the benchmark's regions (HiGHS 1.16): at 300 districts the
+# hull rows took the plain MILP at equity weight 0 from 5.3 s to 0.1 s. At 3,000 districts
+# `auto` runs the structured method, which never uses them there (no MILP finish at that
+# size) and whose LPs they only enlarge; and the plain MILP's presolve alone took 15.6 s
+# with them, beyond a 10 s time limit it does not check. Larger models are materialized
+# while the solver runs (module doc); a small one builds in milliseconds, less than a
+# thread's hand-over would save.
 SMALL_MODEL_COLUMNS = 10_000
 
 # A right-hand side both solvers read as "no limit": HiGHS treats any bound of 1e20 or more
@@ -62,6 +69,7 @@ NO_LIMIT = 1e30
 
 _LE = pulp.LpConstraintLE
 _GE = pulp.LpConstraintGE
+_EQ = pulp.LpConstraintEQ
 
 
 @contextlib.contextmanager
@@ -86,6 +94,39 @@ def cname(family: str, *ids: str) -> str:
     return "__".join((family, *ids))
 
 
+@dataclass(frozen=True)
+class MatrixForm:
+    """A model as a solver takes it: arrays over its columns (x, then c, then z) and rows.
+
+    The same numbers as the PuLP objects ``AllocationModel.materialize`` makes from them:
+    column bounds and integrality, the objective's coefficients, and the rows in
+    compressed form with their lower and upper limits (infinite where a side is free).
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray  # bool per column
+    cost: np.ndarray
+    maximize: bool
+    starts: np.ndarray  # row r's entries are index/value[starts[r]:starts[r + 1]]
+    index: np.ndarray
+    value: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+@dataclass
+class _Block:
+    """One family's rows as arrays, and how to name them (names are made when needed)."""
+
+    names: Callable[[], list[str]]
+    starts: np.ndarray
+    cols: np.ndarray
+    coefs: np.ndarray
+    sense: int
+    rhs: np.ndarray
+
+
 @dataclass
 class Values:
     """New units per (district, program) from a solve, rounded where integer."""
@@ -102,18 +143,24 @@ def _expr(
 
 
 class AllocationModel:
-    """MODEL.md as a PuLP problem, built once per data and updated in place."""
+    """MODEL.md as a PuLP problem, built once per data and updated in place.
 
-    def __init__(self, data: ProblemData) -> None:
+    The ``define_*`` steps compute every family's rows as arrays; ``materialize`` makes the
+    PuLP objects from them, at once for a small model and, for a large one, on first use
+    of ``prob``, ``constraints`` or the variables (see the module doc). Either way the PuLP
+    problem is the model of record: its names, values and duals are what callers read.
+    """
+
+    def __init__(self, data: ProblemData, lazy: bool | None = None) -> None:
         with no_gc():
-            self._build(data)
+            self._define(data)
+        if not (self.n_columns > SMALL_MODEL_COLUMNS if lazy is None else lazy):
+            self.materialize()
 
-    def _build(self, data: ProblemData) -> None:
-        """All the families, in a fixed order (so the model is the same on every build)."""
+    def _define(self, data: ProblemData) -> None:
+        """All the families as arrays, in a fixed order (the same model on every build)."""
         self.data = data
         self.arr = data.arrays
-        self.prob = pulp.LpProblem("govdecide", pulp.LpMaximize)
-        self.constraints: dict[str, pulp.LpConstraint] = {}
         self.pairs = list(data.pairs.index)
         self.need = data.pairs["need"].to_dict()
         self.budget = data.budget
@@ -121,6 +168,9 @@ class AllocationModel:
         self.equity_weight = data.equity_weight
         self.equity_floor: float | None = None
         self.builds = 1
+        self._prob: pulp.LpProblem | None = None
+        self._blocks: list[_Block] = []
+        self._single_rows: dict[str, _Block] = {}  # one-row families updated in place
         self.define_variables()
         self.define_capacity()
         self.define_integer_hull()
@@ -129,39 +179,112 @@ class AllocationModel:
         self.define_spend_limits()
         self.define_equity()
         self.define_objective()
-        self._finish_hint()
 
-    # -- building -----------------------------------------------------------------------
+    # -- the PuLP objects -----------------------------------------------------------------
 
-    def _add(self, constraint: pulp.LpConstraint, family: str, *ids: str) -> None:
-        """Add a constraint under its stable name and remember it."""
-        name = cname(family, *ids)
-        self.prob.addConstraint(constraint, name)
-        self.constraints[name] = constraint
+    @property
+    def pending(self) -> bool:
+        """True while the PuLP objects are not made yet (a large model before first use)."""
+        return self._prob is None
 
-    def _rows(
-        self,
-        names: list[str],
-        starts: np.ndarray,
-        cols: np.ndarray,
-        coefs: np.ndarray,
-        sense: int,
-        rhs: list[float],
-    ) -> None:
-        """Add a family of rows given as compressed arrays over the model's columns.
+    def materialize(self) -> None:
+        """Make the PuLP variables, named constraints and objective from the arrays (once)."""
+        if self._prob is not None:
+            return
+        with no_gc():
+            prob = pulp.LpProblem("govdecide", pulp.LpMaximize)
+            self._make_variables(prob)
+            self._constraints: dict[str, pulp.LpConstraint] = {}
+            made = [self._make_rows(prob, block) for block in self._blocks]
+            self._finish_hint(prob, made)
+            self._prob = prob
+            self._make_objective()
 
-        Each row becomes a named PuLP constraint (the model of record); the same arrays are
-        kept as a hint so that the HiGHS adapter can hand the matrix over without walking
-        the PuLP expressions again. ``extend`` files the constraints without registering
-        their variables one by one (the adapter knows them from ``_govdecide_columns``).
+    @property
+    def prob(self) -> pulp.LpProblem:
+        """The PuLP problem (made on first use for a large model)."""
+        self.materialize()
+        assert self._prob is not None
+        return self._prob
+
+    @property
+    def constraints(self) -> dict[str, pulp.LpConstraint]:
+        """Every constraint by its stable name."""
+        self.materialize()
+        return self._constraints
+
+    @property
+    def x(self) -> dict[tuple[str, str], pulp.LpVariable]:
+        """New units by (district, program)."""
+        self.materialize()
+        return self._x
+
+    @property
+    def x_list(self) -> list[pulp.LpVariable]:
+        """New units in flat pair order."""
+        self.materialize()
+        return self._x_list
+
+    @property
+    def c(self) -> dict[tuple[str, str], pulp.LpVariable]:
+        """Coverage shares by (district, program), for pairs with need."""
+        self.materialize()
+        return self._c
+
+    @property
+    def c_list(self) -> list[pulp.LpVariable]:
+        """Coverage shares in ``with_need`` order."""
+        self.materialize()
+        return self._c_list
+
+    @property
+    def z(self) -> pulp.LpVariable:
+        """The equity level: the lowest district's weighted coverage."""
+        self.materialize()
+        return self._z
+
+    @property
+    def columns(self) -> list[pulp.LpVariable]:
+        """All variables in column order: x, then c, then z."""
+        self.materialize()
+        return self._columns
+
+    def _make_variables(self, prob: pulp.LpProblem) -> None:
+        """The PuLP variables, named ``x__<district>__<program>``, ``c__...`` and ``z``."""
+        add = prob.add_variable
+        n_x = self.n_x
+        hi = self.col_upper[:n_x]
+        hi_list = np.where(np.isfinite(hi), hi, np.nan).tolist()
+        lo_list = self.col_lower[:n_x].tolist()
+        cats = ["Integer" if flag else "Continuous" for flag in self.col_integer[:n_x].tolist()]
+        names = [f"x__{d}__{p}" for d, p in self.pairs]
+        self._x_list = [
+            add(name, lowBound=lo, upBound=None if up != up else up, cat=cat)
+            for name, lo, up, cat in zip(names, lo_list, hi_list, cats, strict=True)
+        ]
+        self._x = dict(zip(self.pairs, self._x_list, strict=True))
+        self._c_list = [add(f"c__{d}__{p}", lowBound=0, upBound=1) for d, p in self.with_need]
+        self._c = dict(zip(self.with_need, self._c_list, strict=True))
+        self._z = add("z", lowBound=self.equity_floor or 0.0, upBound=1)
+        self._columns = [*self._x_list, *self._c_list, self._z]
+        prob._govdecide_columns = self._columns  # type: ignore[attr-defined]
+
+    def _make_rows(self, prob: pulp.LpProblem, block: _Block) -> list[pulp.LpConstraint]:
+        """One family's named PuLP constraints from its arrays.
+
+        ``extend`` files the constraints without registering their variables one by one
+        (the solver adapter knows them from ``_govdecide_columns``).
         """
-        columns = self.columns
-        variables = [columns[c] for c in cols.tolist()]
-        coef_list = coefs.tolist()
-        bounds = starts.tolist()
+        columns = self._columns
+        variables = [columns[c] for c in block.cols.tolist()]
+        coef_list = block.coefs.tolist()
+        bounds = block.starts.tolist()
+        rhs = block.rhs.tolist()
+        sense = block.sense
         expr, con = pulp.LpAffineExpression, pulp.LpConstraint
         named = {}
-        if len(names) > 1 and bool((np.diff(starts) == 2).all()):
+        names = block.names()
+        if len(names) > 1 and bool((np.diff(block.starts) == 2).all()):
             # two terms a row (capacity): no slicing
             it = iter(zip(variables, coef_list))
             for name, first, second, b in zip(names, it, it, rhs):
@@ -171,45 +294,51 @@ class AllocationModel:
                 lo, hi = bounds[r], bounds[r + 1]
                 terms = zip(variables[lo:hi], coef_list[lo:hi])
                 named[name] = con(expr(terms), sense, None, rhs[r])
-        self.prob.extend(named)
-        self.constraints.update(named)
-        self._hint.append((list(named.values()), starts, cols, coefs))
+        prob.extend(named)
+        self._constraints.update(named)
+        return list(named.values())
+
+    # -- building -----------------------------------------------------------------------
+
+    def _rows(
+        self,
+        names: Callable[[], list[str]],
+        starts: np.ndarray,
+        cols: np.ndarray,
+        coefs: np.ndarray,
+        sense: int,
+        rhs: list[float],
+    ) -> _Block:
+        """Add a family of rows given as compressed arrays over the model's columns.
+
+        The arrays are kept: ``materialize`` makes the named PuLP constraints from them,
+        and the HiGHS adapter hands them to the solver without walking PuLP expressions.
+        """
+        block = _Block(names, starts, cols, coefs, sense, np.asarray(rhs, dtype=float))
+        self._blocks.append(block)
+        return block
 
     def define_variables(self) -> None:
         """x_dp (new units, integer where the program says so), c_dp (coverage), z.
 
-        Columns are numbered x (flat pair order), then c (pairs with need), then z.
+        Columns are numbered x (flat pair order), then c (pairs with need), then z; here
+        as arrays of bounds and integrality (``_make_variables`` makes the PuLP ones).
         """
         arr = self.arr
-        add = self.prob.add_variable
         n_p = len(arr.programs)
-        hi = arr.hi.reshape(-1)
-        hi_list = np.where(np.isfinite(hi), hi, np.nan).tolist()
-        lo_list = arr.lo.reshape(-1).tolist()
-        cats = ["Integer" if flag else "Continuous" for flag in arr.integer.tolist()] * len(
-            arr.districts
-        )
-        names = [f"x__{d}__{p}" for d, p in self.pairs]
-        self.x_list: list[pulp.LpVariable] = [
-            add(name, lowBound=lo, upBound=None if up != up else up, cat=cat)
-            for name, lo, up, cat in zip(names, lo_list, hi_list, cats, strict=True)
-        ]
-        self.x: dict[tuple[str, str], pulp.LpVariable] = dict(
-            zip(self.pairs, self.x_list, strict=True)
-        )
         flat_need = arr.need.reshape(-1)
         self.need_index = np.flatnonzero(flat_need > 0)  # flat (d, p) positions with need
         self.with_need = [self.pairs[k] for k in self.need_index.tolist()]
-        self.c_list = [add(f"c__{d}__{p}", lowBound=0, upBound=1) for d, p in self.with_need]
-        self.c = dict(zip(self.with_need, self.c_list, strict=True))
-        self.z = add("z", lowBound=0, upBound=1)
         self._n_p = n_p
-        self.n_x = len(self.x_list)
-        self.n_c = len(self.c_list)
+        self.n_x = len(self.pairs)
+        self.n_c = len(self.with_need)
         self.z_col = self.n_x + self.n_c
-        self.columns = [*self.x_list, *self.c_list, self.z]
-        self._hint: list[tuple[list, np.ndarray, np.ndarray, np.ndarray]] = []
-        self.prob._govdecide_columns = self.columns  # type: ignore[attr-defined]
+        self.n_columns = self.z_col + 1
+        self.col_lower = np.concatenate((arr.lo.reshape(-1), np.zeros(self.n_c + 1)))
+        self.col_upper = np.concatenate((arr.hi.reshape(-1), np.ones(self.n_c + 1)))
+        self.col_integer = np.concatenate(
+            (np.tile(arr.integer, len(arr.districts)), np.zeros(self.n_c + 1, dtype=bool))
+        )
 
     def define_capacity(self) -> None:
         """(2) people served are at most what old and new units can serve, as shares."""
@@ -224,7 +353,11 @@ class AllocationModel:
         coefs = np.empty(2 * n_c)
         coefs[0::2] = 1.0
         coefs[1::2] = -ratio
-        names = [f"{CAPACITY}__{d}__{p}" for d, p in self.with_need]
+        with_need = self.with_need
+
+        def names() -> list[str]:
+            return [f"{CAPACITY}__{d}__{p}" for d, p in with_need]
+
         self._rows(names, np.arange(0, 2 * n_c + 1, 2), cols, coefs, _LE, rhs)
 
     def define_integer_hull(self) -> None:
@@ -244,7 +377,7 @@ class AllocationModel:
         Continuous programs get no such row (for them it would cut off real plans), nor
         do models above SMALL_MODEL_COLUMNS columns (see there).
         """
-        if len(self.columns) > SMALL_MODEL_COLUMNS:
+        if self.n_columns > SMALL_MODEL_COLUMNS:
             return
         arr = self.arr
         idx = self.need_index
@@ -270,8 +403,12 @@ class AllocationModel:
         coefs[0::2] = 1.0
         coefs[1::2] = -slope
         rhs = (f0 - slope * k0[rows]).tolist()
-        names = [f"{INTEGER_HULL}__{d}__{p}" for d, p in (self.with_need[r] for r in rows)]
-        if names:
+        pairs = [self.with_need[r] for r in rows.tolist()]
+
+        def names() -> list[str]:
+            return [f"{INTEGER_HULL}__{d}__{p}" for d, p in pairs]
+
+        if pairs:
             self._rows(names, np.arange(0, 2 * rows.size + 1, 2), cols, coefs, _LE, rhs)
 
     def _cost_row(self, per_unit: np.ndarray, program: int | None = None) -> tuple:
@@ -289,9 +426,10 @@ class AllocationModel:
         return np.concatenate(cols), np.concatenate(coefs)
 
     def _single(self, name: str, row: tuple, sense: int, rhs: float) -> None:
-        """One row from (columns, coefficients)."""
+        """One row from (columns, coefficients), kept by name for ``set_policy``."""
         cols, coefs = row
-        self._rows([name], np.array([0, cols.size]), cols, coefs, sense, [rhs])
+        block = self._rows(lambda: [name], np.array([0, cols.size]), cols, coefs, sense, [rhs])
+        self._single_rows[name] = block
 
     def define_budget(self) -> None:
         """(3) total cost of new units within the budget."""
@@ -338,26 +476,49 @@ class AllocationModel:
         positions = np.arange(m.size) + offsets
         cols[positions] = self.n_x + m
         coefs[positions] = -share
-        names = [cname(EQUITY, arr.districts[i]) for i in rows.tolist()]
+        districts = [arr.districts[i] for i in rows.tolist()]
+
+        def names() -> list[str]:
+            return [cname(EQUITY, d) for d in districts]
+
         self._rows(names, starts, cols, coefs, _LE, [0.0] * rows.size)
 
-    def _finish_hint(self) -> None:
-        """The rows built so far as one compressed matrix, for the solver adapter."""
-        cons: list = []
+    def _stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All rows as one compressed matrix (starts, columns, coefficients)."""
         starts = [np.zeros(1, dtype=np.int64)]
-        cols, coefs = [], []
         offset = 0
-        for block_cons, block_starts, block_cols, block_coefs in self._hint:
-            cons.extend(block_cons)
-            starts.append(block_starts[1:] + offset)
-            offset += int(block_starts[-1])
-            cols.append(block_cols)
-            coefs.append(block_coefs)
-        self.prob._govdecide_rows = (  # type: ignore[attr-defined]
-            cons,
-            np.concatenate(starts),
-            np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
-            np.concatenate(coefs) if coefs else np.zeros(0),
+        for block in self._blocks:
+            starts.append(block.starts[1:] + offset)
+            offset += int(block.starts[-1])
+        cols = [b.cols for b in self._blocks] or [np.zeros(0, dtype=np.int64)]
+        coefs = [b.coefs for b in self._blocks] or [np.zeros(0)]
+        return np.concatenate(starts), np.concatenate(cols), np.concatenate(coefs)
+
+    def _finish_hint(self, prob: pulp.LpProblem, made: list[list[pulp.LpConstraint]]) -> None:
+        """The rows as one compressed matrix beside their constraints, for the adapter."""
+        cons = [con for block in made for con in block]
+        prob._govdecide_rows = (cons, *self._stacked())  # type: ignore[attr-defined]
+
+    def matrix_form(self) -> MatrixForm:
+        """The model as arrays, as it stands (budget, staff, equity weight and floor)."""
+        starts, cols, coefs = self._stacked()
+        rhs = np.concatenate([b.rhs for b in self._blocks]) if self._blocks else np.zeros(0)
+        sense = np.concatenate([np.full(b.rhs.size, b.sense) for b in self._blocks] or [[]])
+        lower = self.col_lower.copy()
+        lower[self.z_col] = self.equity_floor or 0.0
+        cost = np.zeros(self.n_columns)
+        cost[self._objective[0]] = self._objective[1]
+        return MatrixForm(
+            lower=lower,
+            upper=self.col_upper,
+            integer=self.col_integer,
+            cost=cost,
+            maximize=True,
+            starts=starts,
+            index=cols,
+            value=coefs,
+            row_lower=np.where(sense == _LE, -np.inf, rhs),
+            row_upper=np.where(sense == _GE, np.inf, rhs),
         )
 
     def define_objective(self) -> None:
@@ -369,23 +530,31 @@ class AllocationModel:
         self._set_objective()
 
     def _set_objective(self) -> None:
-        """The objective for the current equity weight, scaled by K."""
+        """The objective for the current equity weight, scaled by K, as arrays (and in
+        PuLP once the model is materialized)."""
         lam = self.equity_weight
         k = self.scale
         coef = k * (1 - lam) * self._eff_coef
         keep = np.flatnonzero(coef != 0)
         cols = self.n_x + keep
         values = coef[keep]
-        c_list = self.c_list
-        terms = [(c_list[i], v) for i, v in zip(keep.tolist(), values.tolist(), strict=True)]
         if lam != 0:
-            terms.append((self.z, k * lam))
             cols = np.append(cols, self.z_col)
             values = np.append(values, k * lam)
+        self._objective = (cols, values)
+        if self._prob is not None:
+            self._make_objective()
+
+    def _make_objective(self) -> None:
+        """The PuLP objective from the arrays."""
+        assert self._prob is not None
+        cols, values = self._objective
+        columns = self._columns
+        terms = [(columns[i], v) for i, v in zip(cols.tolist(), values.tolist(), strict=True)]
         objective = _expr(terms)
-        self.prob.setObjective(objective)
+        self._prob.setObjective(objective)
         # the same as arrays over the model's columns, for the HiGHS adapter (like the rows)
-        self.prob._govdecide_objective = (objective, cols, values)  # type: ignore[attr-defined]
+        self._prob._govdecide_objective = (objective, cols, values)  # type: ignore[attr-defined]
 
     # -- updating -----------------------------------------------------------------------
 
@@ -398,13 +567,19 @@ class AllocationModel:
         """Change budget, staff (``None`` = no limit) or equity weight without a rebuild."""
         if budget is not None:
             self.budget = float(budget)
-            self.constraints[BUDGET].changeRHS(self.budget)
+            self._set_rhs(BUDGET, self.budget)
         if staff is not ...:
             self.staff = None if staff is None else float(staff)  # type: ignore[arg-type]
-            self.constraints[STAFF].changeRHS(NO_LIMIT if self.staff is None else self.staff)
+            self._set_rhs(STAFF, NO_LIMIT if self.staff is None else self.staff)
         if equity_weight is not None and equity_weight != self.equity_weight:
             self.equity_weight = float(equity_weight)
             self._set_objective()
+
+    def _set_rhs(self, name: str, value: float) -> None:
+        """A one-row family's right-hand side, in the arrays and (if made) in PuLP."""
+        self._single_rows[name].rhs[0] = value
+        if self._prob is not None:
+            self._constraints[name].changeRHS(value)
 
     def set_equity_floor(self, floor: float | None) -> None:
         """Require z >= floor (the epsilon-constraint of the frontier); None removes it.
@@ -413,7 +588,8 @@ class AllocationModel:
         removing it never changes the model's shape and the solver keeps its copy.
         """
         self.equity_floor = None if floor is None else float(floor)
-        self.z.lowBound = 0.0 if floor is None else float(floor)
+        if self._prob is not None:
+            self._z.lowBound = 0.0 if floor is None else float(floor)
 
     # -- reading ------------------------------------------------------------------------
 

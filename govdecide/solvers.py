@@ -11,6 +11,12 @@ columns and rows one call at a time, which at 3,000 districts costs more than th
 Ours hands the whole model to highspy as arrays in three calls, keeps the solver's copy
 on the problem, and on the next solve of the same problem (a slider move) only refreshes
 bounds, costs and integrality. The model is still built and read through PuLP.
+
+A large ``AllocationModel`` is first solved by ``run_model`` with an overlap: the model's
+arrays go to HiGHS, HiGHS runs in a worker thread (highspy releases the GIL while it
+solves), and meanwhile PuLP makes the model's variables and named constraints; then the
+solution is read into them as after any solve. The solver gets the same numbers either
+way (``AllocationModel.matrix_form``), so the result is the same; only the wait is shorter.
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,7 @@ import numpy as np
 import pulp
 
 from govdecide.errors import input_error
-from govdecide.model import SMALL_MODEL_COLUMNS, no_gc
+from govdecide.model import SMALL_MODEL_COLUMNS, AllocationModel, MatrixForm, no_gc
 
 _BANNER_SILENCED = False
 
@@ -105,7 +112,8 @@ class SolveOutcome:
 
     ``solve_s`` is the whole call; ``solver_s`` the part spent inside the solver itself
     (HiGHS ``run`` or CBC's own wall clock), so ``solve_s - solver_s`` is the adapter's
-    overhead (handing the model over and reading the solution back).
+    overhead (handing the model over and reading the solution back). ``overlap_s`` is the
+    time PuLP spent making a large model's objects while the solver ran (``run_model``).
     """
 
     status: str  # optimal | feasible | no_solution | infeasible | unbounded | error
@@ -116,6 +124,7 @@ class SolveOutcome:
     solver: str
     solver_s: float | None = None
     mip_gap: float | None = None  # the solver's own relative gap, when a MIP
+    overlap_s: float | None = None
 
 
 _CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
@@ -148,19 +157,30 @@ def _cbc_wall(log: str) -> float | None:
 class _Cache:
     """The solver's copy of a PuLP problem and what is needed to update it in place."""
 
-    def __init__(self, highs: Any, columns: list, col_of: dict | None, rows: list) -> None:
+    def __init__(
+        self,
+        highs: Any,
+        columns: list,
+        col_of: dict | None,
+        rows: list,
+        is_integer: np.ndarray | None = None,
+    ) -> None:
         self.highs = highs
         self.columns = columns
         self._col_of = col_of
         self.rows = rows
-        # which columns are integer, read once: nothing here changes a variable's category
-        # after the model is built, and reading 48k of them again on every solve of a
-        # 3,000-district model cost ~25 ms
-        self.is_integer = np.fromiter(
-            (v.cat == pulp.LpInteger for v in columns), dtype=bool, count=len(columns)
+        # which columns are integer, read once (or taken from the model's arrays): nothing
+        # here changes a variable's category after the model is built, and reading 48k of
+        # them again on every solve of a 3,000-district model cost ~25 ms
+        self.is_integer = (
+            np.fromiter((v.cat == pulp.LpInteger for v in columns), dtype=bool, count=len(columns))
+            if is_integer is None
+            else is_integer
         )
         self.integrality = np.zeros(len(columns), dtype=np.uint8)
         self.options: dict[str, Any] = {}
+        for con in rows:
+            con.modified = False  # the solver's copy has these rows as they are now
 
     @property
     def col_of(self) -> dict:
@@ -199,16 +219,13 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         self.start = start
         self.pass_s = 0.0
         self.run_s = 0.0
+        self.overlap_s: float | None = None
         self.integer_columns = 0
 
     # -- building and updating the solver's copy ------------------------------------------
 
     def _build(self, lp: pulp.LpProblem) -> _Cache:
         """Hand the whole problem to a new highspy model as arrays."""
-        import highspy
-
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
         rows = list(lp._constraints.values())
         columns = getattr(lp, "_govdecide_columns", None)
         hint = getattr(lp, "_govdecide_rows", None)
@@ -226,29 +243,21 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             col_of = _col_of(columns)
             known = 0  # the hint numbers the model's own columns: not usable
         n = len(columns)
-        lower = np.array([-np.inf if v.lowBound is None else v.lowBound for v in columns])
-        upper = np.array([np.inf if v.upBound is None else v.upBound for v in columns])
-        h.addCols(
-            n,
-            np.zeros(n),
-            lower,
-            upper,
-            0,
-            np.zeros(n, np.int32),
-            np.zeros(0, np.int32),
-            np.zeros(0),
-        )
         starts, index, value = _matrix(rows, col_of or {}, hint if known else None)
         lo, up = _row_bounds(rows)
-        h.addRows(len(rows), lo, up, len(index), starts[:-1], index, value)
-        for con in rows:
-            con.modified = False
-        h.changeObjectiveSense(
-            highspy.ObjSense.kMaximize
-            if lp.sense == pulp.LpMaximize
-            else highspy.ObjSense.kMinimize
+        form = MatrixForm(
+            lower=np.array([-np.inf if v.lowBound is None else v.lowBound for v in columns]),
+            upper=np.array([np.inf if v.upBound is None else v.upBound for v in columns]),
+            integer=np.zeros(n, dtype=bool),  # set by _refresh, like the costs
+            cost=np.zeros(n),
+            maximize=lp.sense == pulp.LpMaximize,
+            starts=starts,
+            index=index,
+            value=value,
+            row_lower=lo,
+            row_upper=up,
         )
-        return _Cache(h, columns, col_of, rows)
+        return _Cache(_load(form), columns, col_of, rows)
 
     def _reusable(self, lp: pulp.LpProblem, cache: _Cache | None) -> bool:
         """True when the cached solver model still has this problem's shape.
@@ -299,30 +308,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         if fresh or not np.array_equal(integrality, cache.integrality):
             h.changeColsIntegrality(n, idx, integrality)
             cache.integrality = integrality
-        # HiGHS 1.x measures an LP's time_limit against the model's total run clock, which
-        # keeps counting across runs of a kept model (HiGHS issue #1477), so an LP gets
-        # what earlier runs used added; its MIP solver measures from its own start.
-        limit = np.inf if self.timeLimit is None else float(self.timeLimit)
-        if not integrality.any():
-            limit += h.getRunTime()
-        small = n <= SMALL_MODEL_COLUMNS
-        options = {
-            "time_limit": limit,
-            "mip_rel_gap": float(self.gapRel) if self.gapRel is not None else 1e-4,
-            # only the relative gap is ours to ask for: HiGHS's default absolute gap (1e-6
-            # of the scaled objective) would stop short of a requested gap of 0
-            "mip_abs_gap": 0.0,
-            "threads": int(self.threads) if self.threads is not None else 1,
-            **(HIGHS_SMALL_OPTIONS if small else {}),
-            **(HIGHS_SMALL_MIP_OPTIONS if small and integrality.any() else {}),
-            **self.optionsDict,
-        }
-        for key, value in options.items():
-            if cache.options.get(key) != value:
-                # an option an older HiGHS lacks is refused with a status, not an error:
-                # the solve goes on with that version's default
-                h.setOptionValue(key, value)
-                cache.options[key] = value
+        self._options(h, cache.options, n, bool(integrality.any()))
         if not self.warm:
             h.clearSolver()
         if self.start is not None:
@@ -334,7 +320,84 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             sol.value_valid = True
             h.setSolution(sol)
 
-    # -- PuLP's entry point -------------------------------------------------------------
+    def _options(self, h: Any, applied: dict[str, Any], n: int, mip: bool) -> None:
+        """Set the run's options on ``h`` where they differ from ``applied`` (kept)."""
+        # HiGHS 1.x measures an LP's time_limit against the model's total run clock, which
+        # keeps counting across runs of a kept model (HiGHS issue #1477), so an LP gets
+        # what earlier runs used added; its MIP solver measures from its own start.
+        limit = np.inf if self.timeLimit is None else float(self.timeLimit)
+        if not mip:
+            limit += h.getRunTime()
+        small = n <= SMALL_MODEL_COLUMNS
+        options = {
+            "time_limit": limit,
+            "mip_rel_gap": float(self.gapRel) if self.gapRel is not None else 1e-4,
+            # only the relative gap is ours to ask for: HiGHS's default absolute gap (1e-6
+            # of the scaled objective) would stop short of a requested gap of 0
+            "mip_abs_gap": 0.0,
+            "threads": int(self.threads) if self.threads is not None else 1,
+            **(HIGHS_SMALL_OPTIONS if small else {}),
+            **(HIGHS_SMALL_MIP_OPTIONS if small and mip else {}),
+            **self.optionsDict,
+        }
+        for key, value in options.items():
+            if applied.get(key) != value:
+                # an option an older HiGHS lacks is refused with a status, not an error:
+                # the solve goes on with that version's default
+                h.setOptionValue(key, value)
+                applied[key] = value
+
+    # -- entry points -------------------------------------------------------------------
+
+    def solve_overlapped(self, model: AllocationModel) -> int:
+        """Solve a model whose PuLP objects are not made yet, making them meanwhile.
+
+        HiGHS gets the model's arrays and runs in a worker thread while this thread runs
+        ``model.materialize()``; then the solver's copy is kept on the new problem (as
+        ``actualSolve`` keeps it) and the solution read into the PuLP variables. If making
+        the objects fails, the solve is still waited for (its time limit bounds it).
+        """
+        t0 = time.perf_counter()
+        with no_gc():
+            form = model.matrix_form()
+            integrality = (form.integer & bool(self.mip)).astype(np.uint8)
+            h = _load(form, integrality)
+            applied: dict[str, Any] = {}
+            self._options(h, applied, form.lower.size, bool(integrality.any()))
+        self.integer_columns = int(integrality.sum())
+        ran: dict[str, Any] = {}
+
+        def work() -> None:
+            start = time.perf_counter()
+            try:
+                h.run()
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                ran["error"] = exc
+            ran["run_s"] = time.perf_counter() - start
+
+        worker = threading.Thread(target=work, name="govdecide-highs", daemon=True)
+        worker.start()
+        t_m = time.perf_counter()
+        try:
+            model.materialize()
+        finally:
+            self.overlap_s = time.perf_counter() - t_m
+            worker.join()
+        if "error" in ran:
+            raise ran["error"]
+        lp = model.prob
+        with no_gc():
+            cache = _Cache(h, model.columns, None, list(lp._constraints.values()), form.integer)
+            cache.integrality = integrality
+            cache.options = applied
+            lp._govdecide_highs = cache  # type: ignore[attr-defined]
+            lp.solverModel = h
+            status, sol_status = self._read(lp, cache)
+        lp.assignStatus(status, sol_status)
+        lp.solver = self
+        self.run_s = ran["run_s"]
+        self.pass_s = time.perf_counter() - t0 - self.run_s
+        return status
 
     def actualSolve(self, lp: pulp.LpProblem) -> int:  # noqa: N802 - PuLP's name
         """Build or update the solver model, run it, and read values back into PuLP."""
@@ -403,6 +466,41 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             for con in cache.rows:
                 con.pi = None
         return pair
+
+
+def _load(form: MatrixForm, integrality: np.ndarray | None = None) -> Any:
+    """A new highspy model holding ``form`` (columns, rows, costs, sense), quiet."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    n = form.lower.size
+    h.addCols(
+        n,
+        form.cost,
+        form.lower,
+        form.upper,
+        0,
+        np.zeros(n, np.int32),
+        np.zeros(0, np.int32),
+        np.zeros(0),
+    )
+    starts = form.starts.astype(np.int32)
+    h.addRows(
+        starts.size - 1,
+        form.row_lower,
+        form.row_upper,
+        form.index.size,
+        starts[:-1],
+        form.index.astype(np.int32),
+        form.value.astype(float),
+    )
+    if integrality is not None and integrality.any():
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integrality)
+    h.changeObjectiveSense(
+        highspy.ObjSense.kMaximize if form.maximize else highspy.ObjSense.kMinimize
+    )
+    return h
 
 
 def _prefix(rows: list, hinted: list) -> bool:
@@ -501,15 +599,33 @@ def run(
     return _run_cbc(prob, time_limit_s, gap, mip, warm_start)
 
 
+def run_model(
+    model: AllocationModel, solver: str, *, time_limit_s: float, gap: float
+) -> SolveOutcome:
+    """Solve an ``AllocationModel`` as it stands, like ``run(model.prob, ...)``.
+
+    A model whose PuLP objects are not made yet (a large one, see ``AllocationModel``)
+    goes to HiGHS as arrays, and PuLP makes its objects while HiGHS runs
+    (``FastHiGHS.solve_overlapped``); any other goes through ``run``.
+    """
+    if solver == "highs" and model.pending:
+        return _run_highs(None, time_limit_s, gap, True, False, None, overlap=model)
+    return run(model.prob, solver, time_limit_s=time_limit_s, gap=gap)
+
+
 def _run_highs(
-    prob: pulp.LpProblem,
+    prob: pulp.LpProblem | None,
     time_limit_s: float,
     gap: float,
     mip: bool,
     warm: bool,
     start: dict[str, float] | None,
+    overlap: AllocationModel | None = None,
 ) -> SolveOutcome:
-    """HiGHS through FastHiGHS, reading its own status, solution state and bound."""
+    """HiGHS through FastHiGHS, reading its own status, solution state and bound.
+
+    ``overlap``: solve this pending model while it is made (``prob`` is then its own).
+    """
     import highspy
 
     silence_highs_banner()
@@ -525,7 +641,12 @@ def _run_highs(
     )
     t0 = time.perf_counter()
     try:
-        code = prob.solve(engine)
+        if overlap is not None:
+            code = engine.solve_overlapped(overlap)
+            prob = overlap.prob
+        else:
+            assert prob is not None
+            code = prob.solve(engine)
     except (pulp.PulpSolverError, KeyError):
         return SolveOutcome("error", False, None, None, time.perf_counter() - t0, "highs")
     elapsed = time.perf_counter() - t0
@@ -548,7 +669,8 @@ def _run_highs(
     elif code == pulp.LpStatusOptimal and sol == pulp.LpSolutionOptimal:
         bound = objective
     del highspy
-    return _classify(code, sol, objective, bound, elapsed, "highs", engine.run_s, mip_gap)
+    outcome = _classify(code, sol, objective, bound, elapsed, "highs", engine.run_s, mip_gap)
+    return replace(outcome, overlap_s=engine.overlap_s)
 
 
 def _not_run() -> tuple:

@@ -204,3 +204,35 @@ def test_integer_hull_rows_keep_every_whole_unit_plan(data: dict, seed: int):
             var.varValue = min(1.0, arr.cap[j] * (arr.base[i, j] + x[i, j]) / arr.need[i, j])
         for name, row in rows.items():
             assert row.value() <= 1e-9, (name, row.value())
+
+
+@PROPS
+@given(data=scenarios(), lam=st.sampled_from([0.0, 0.5, 1.0]))
+def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
+    """A model solved while PuLP makes its objects (what large models get, forced here)
+    has the same status and objective as the same model made first, and its arrays equal
+    the rows PuLP made from them (tests/test_overlap.py has the mechanism by hand)."""
+    import numpy as np
+
+    from govdecide.data import problem_data
+    from govdecide.model import AllocationModel
+    from govdecide.solvers import _matrix, _row_bounds, run_model
+
+    if not total_need_positive(data):
+        return
+    pdata = problem_data(scenario_from_data(data), Settings(equity_weight=lam))
+    lazy = AllocationModel(pdata, lazy=True)
+    form = lazy.matrix_form()
+    a = run_model(lazy, "highs", time_limit_s=20, gap=0.0)
+    b = run_model(AllocationModel(pdata), "highs", time_limit_s=20, gap=0.0)
+    event(f"status {a.status}")
+    assert a.status == b.status
+    if a.objective is not None:
+        assert math.isclose(a.objective, b.objective, rel_tol=1e-9, abs_tol=1e-9)
+    rows = list(lazy.prob._constraints.values())
+    col_of = {v.hash: i for i, v in enumerate(lazy.columns)}
+    starts, index, value = _matrix(rows, col_of, None)
+    assert np.array_equal(form.starts, starts)
+    assert np.array_equal(form.index, index) and np.array_equal(form.value, value)
+    lo, up = _row_bounds(rows)
+    assert np.array_equal(form.row_lower, lo) and np.array_equal(form.row_upper, up)
