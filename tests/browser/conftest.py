@@ -151,24 +151,24 @@ def page(browser: object) -> Iterator[object]:
         context.close()
 
 
-def wait_for_app_run(page: object, settle_ms: int = 250) -> None:
+def wait_for_app_run(page: object, settle_ms: int = 250, timeout_ms: int = 30_000) -> None:
     """Block until Streamlit has finished running the script (as Streamlit's tests do).
 
     The script must still be finished after ``settle_ms``: a page may rerun at once (a
     fragment's poll, the navigation's first rerun), and on a loaded machine the first
     "not running" can be the pause between two runs, when half the page is still the old
-    run's elements.
+    run's elements. ``timeout_ms`` bounds each wait (the analyses' runs take longer).
     """
     page.wait_for_timeout(210)  # type: ignore[attr-defined]
     done = page.locator(  # type: ignore[attr-defined]
         "[data-testid='stApp'][data-test-script-state='notRunning']"
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout_ms / 1000
     while True:
         page.locator(  # type: ignore[attr-defined]
             "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-        ).wait_for(state="attached", timeout=30_000)
-        done.wait_for(state="attached", timeout=30_000)
+        ).wait_for(state="attached", timeout=timeout_ms)
+        done.wait_for(state="attached", timeout=timeout_ms)
         page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
         if done.count() == 1 or time.monotonic() > deadline:
             return

@@ -7,17 +7,16 @@ Uses the ``app_url`` and ``page`` fixtures of ``tests/browser/conftest.py`` (a
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
 
 def _settle(page: object) -> None:
-    """Wait until Streamlit has finished running the script (as the shared helper does)."""
-    page.wait_for_timeout(210)  # type: ignore[attr-defined]
-    page.locator(  # type: ignore[attr-defined]
-        "[data-testid='stApp'][data-test-script-state='notRunning']"
-    ).wait_for(state="attached", timeout=90_000)
-    page.wait_for_timeout(250)  # type: ignore[attr-defined]
+    """Wait until Streamlit has finished running the script (an analysis may take long)."""
+    wait_for_app_run(page, timeout_ms=90_000)
 
 
 def _open(page: object, app_url: str, path: str) -> None:
@@ -34,7 +33,7 @@ def test_tradeoffs_page(page, app_url):
     _open(page, app_url, "tradeoffs")
     page.get_by_text("What fairness costs: Riverton").wait_for()
     page.get_by_text("Raising the worst-served district from").first.wait_for()
-    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_attached()
     page.get_by_text("Allocation at point").wait_for()
     _no_exception(page)
 
@@ -44,7 +43,7 @@ def test_budget_page(page, app_url):
     _open(page, app_url, "budget")
     page.get_by_text("What money buys: Riverton").wait_for()
     page.get_by_text("Another 10% of budget").wait_for()
-    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 2
+    expect(page.locator("[data-testid='stVegaLiteChart']").nth(1)).to_be_attached()
     page.get_by_role("button", name="Find the smallest budget").click()
     _settle(page)
     page.get_by_text("The smallest budget at which every district reaches").wait_for()
@@ -62,7 +61,7 @@ def test_robustness_page(page, app_url):
     page.get_by_role("button", name="Run", exact=True).click()
     _settle(page)
     page.get_by_text("of 5 runs found an allocation").wait_for(timeout=90_000)
-    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_attached()
     _no_exception(page)
 
 
@@ -79,7 +78,7 @@ def test_compare_page(page, app_url):
         page.get_by_text(f"Saved “{name}”.").wait_for()
     # the same settings twice: every district keeps its coverage
     page.get_by_text("give every district the same coverage").wait_for()
-    assert page.get_by_role("button", name="Download the saved options (JSON)").count() == 1
+    expect(page.get_by_role("button", name="Download the saved options (JSON)")).to_have_count(1)
     _no_exception(page)
 
 

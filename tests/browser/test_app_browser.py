@@ -55,7 +55,7 @@ def test_slider_language_and_shared_link(app_url, page, browser):
 
     # move the budget slider 10 steps of 1,000 to the right: 40,000 -> 50,000
     budget = page.get_by_role("slider").first
-    assert budget.input_value() == "40000"
+    expect(budget).to_have_value("40000")
     budget.focus()
     for _ in range(10):
         page.keyboard.press("ArrowRight")
@@ -64,7 +64,7 @@ def test_slider_language_and_shared_link(app_url, page, browser):
     moved = _engine_people(**{"policy.budget": 50000.0})
     expect(_metric_value(page, 0)).to_have_text(moved)
     assert moved != first
-    assert re.search(r"[?&]budget=50000(&|$)", page.url)
+    expect(page).to_have_url(re.compile(r"[?&]budget=50000(&|$)"))
 
     # switch to Chinese: labels change, figures stay
     page.locator("[data-testid='stSidebar']").get_by_text("中文", exact=True).click()
@@ -95,14 +95,12 @@ def test_screenshots_of_the_main_pages(app_url, browser):
         page = context.new_page()
         page.goto(app_url + "/?scenario=riverton&lang=en")
         wait_for_app_run(page, settle_ms=1500)
-        assert page.locator("[data-testid='stMetric']").count() == 6
+        expect(page.locator("[data-testid='stMetric']")).to_have_count(6)
         _shot(page, "allocate.png")
 
         page.get_by_role("tab", name="Coverage").click()
         # the tab switch reruns the fragment; wait for its chart rather than a fixed time
-        page.get_by_text("Coverage before and after, per district").first.wait_for(
-            state="visible"
-        )
+        page.get_by_text("Coverage before and after, per district").first.wait_for(state="visible")
         wait_for_app_run(page, settle_ms=800)
         _shot(page, "allocate_coverage.png")
 
@@ -112,13 +110,13 @@ def test_screenshots_of_the_main_pages(app_url, browser):
         page.goto(app_url + "/present?scenario=riverton&lang=en&equity=0.8")
         wait_for_app_run(page, settle_ms=1500)
         expect(page.get_by_role("heading", name="Riverton")).to_be_visible()
-        assert page.locator("[data-testid='stMetric']").count() == 3
+        expect(page.locator("[data-testid='stMetric']")).to_have_count(3)
         _shot(page, "present.png")
 
         page.goto(app_url + "/explore?scenario=riverton&lang=en")
         wait_for_app_run(page, settle_ms=1500)
         expect(page.get_by_role("heading", name="Explore — Riverton")).to_be_visible()
-        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+        expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_attached()
         _shot(page, "explore_riverton.png")
 
         page.goto(app_url + "/explore?scenario=london&lang=en")
@@ -127,7 +125,7 @@ def test_screenshots_of_the_main_pages(app_url, browser):
         chart = page.locator("[data-testid='stVegaLiteChart']").first
         chart.wait_for(state="visible")
         # the borough shapes are drawn (Vega renders to a canvas or svg)
-        assert chart.locator("canvas, svg").count() >= 1
+        expect(chart.locator("canvas, svg").first).to_be_attached()
         _shot(page, "explore_london.png")
     finally:
         context.close()
@@ -151,6 +149,6 @@ def test_language_defaults_from_the_browser_locale(app_url, browser):
         page.goto(app_url + "/explore")
         wait_for_app_run(page, settle_ms=1000)
         expect(page.get_by_role("heading", name="了解地区 — 河湾市")).to_be_visible()
-        assert "lang=zh" in page.url
+        expect(page).to_have_url(re.compile(r"[?&]lang=zh(&|$)"))
     finally:
         context.close()
