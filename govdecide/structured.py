@@ -77,7 +77,7 @@ def applicable(data: ProblemData, model: AllocationModel | None = None) -> bool:
         return False
     if np.any(~np.isnan(arr.spend_min) & (arr.spend_min > 0)):
         return False
-    if model is not None:
+    if model is not None and not model.pending:  # a pending model has only its own rows
         own = model.prob._govdecide_rows[0]
         rows = list(model.prob._constraints.values())
         if len(rows) < len(own) or not all(a is b for a, b in zip(rows, own)):
