@@ -91,7 +91,7 @@ def solve_data(
 
     method = structured.choose(data, model)
     if method == "structured" or data.solver != "highs":
-        # only the plain HiGHS solve makes a large model's PuLP objects while it runs
+        # only the plain HiGHS solve makes a new model's PuLP objects while it runs
         # (solvers.run_model); otherwise they are made here and count as building
         start = time.perf_counter()
         model.materialize()

@@ -22,11 +22,11 @@ This is MODEL.md exactly (s_dp = need_dp c_dp); pairs with need 0 have no c vari
 Speed. Each ``define_*`` step computes its rows as arrays from ``ProblemData.arrays``;
 ``materialize`` then makes the PuLP variables and named constraints from them, building
 expressions directly from (variable, coefficient) lists rather than by PuLP's operator
-overloading. A large model (more than SMALL_MODEL_COLUMNS columns) waits to be
-materialized until something asks for its PuLP objects, so that the HiGHS adapter can hand
-the arrays (``matrix_form``) to the solver and let PuLP make its objects while the solver
-runs (``solvers.run_model``): at 3,000 districts making ~48k variables and ~27k rows takes
-about a quarter of a second, a quarter of the LP's solve.
+overloading. A model waits to be materialized until something asks for its PuLP objects,
+so that the HiGHS adapter can hand the arrays (``matrix_form``) to the solver and let PuLP
+make its objects while the solver runs (``solvers.run_model``): at 3,000 districts making
+~48k variables and ~27k rows takes about a quarter of a second, a quarter of the LP's
+solve; at 20 districts ~3 ms, about half of the MILP's.
 """
 
 from __future__ import annotations
@@ -52,14 +52,12 @@ SPEND_MAX = "spend_max"
 EQUITY_FLOOR = "equity_floor"
 
 # Models of up to this many columns (300 districts of 8 programs have ~4,800) get the
-# integer-hull rows, HiGHS runs them without presolve (solvers.py), and their PuLP objects
-# are made at once. Measured on the benchmark's regions (HiGHS 1.16): at 300 districts the
-# hull rows took the plain MILP at equity weight 0 from 5.3 s to 0.1 s. At 3,000 districts
-# `auto` runs the structured method, which never uses them there (no MILP finish at that
-# size) and whose LPs they only enlarge; and the plain MILP's presolve alone took 15.6 s
-# with them, beyond a 10 s time limit it does not check. Larger models are materialized
-# while the solver runs (module doc); a small one builds in milliseconds, less than a
-# thread's hand-over would save.
+# integer-hull rows, and HiGHS runs them without presolve (solvers.py). Measured on the
+# benchmark's regions (HiGHS 1.16): at 300 districts the hull rows took the plain MILP at
+# equity weight 0 from 5.3 s to 0.1 s. At 3,000 districts `auto` runs the structured
+# method, which never uses them there (no MILP finish at that size) and whose LPs they
+# only enlarge; and the plain MILP's presolve alone took 15.6 s with them, beyond a 10 s
+# time limit it does not check.
 SMALL_MODEL_COLUMNS = 10_000
 
 # A right-hand side both solvers read as "no limit": HiGHS treats any bound of 1e20 or more
@@ -146,15 +144,16 @@ class AllocationModel:
     """MODEL.md as a PuLP problem, built once per data and updated in place.
 
     The ``define_*`` steps compute every family's rows as arrays; ``materialize`` makes the
-    PuLP objects from them, at once for a small model and, for a large one, on first use
-    of ``prob``, ``constraints`` or the variables (see the module doc). Either way the PuLP
-    problem is the model of record: its names, values and duals are what callers read.
+    PuLP objects from them on first use of ``prob``, ``constraints`` or the variables, or
+    while HiGHS solves the arrays (see the module doc); ``lazy=False`` makes them at once.
+    Either way the PuLP problem is the model of record: its names, values and duals are
+    what callers read.
     """
 
-    def __init__(self, data: ProblemData, lazy: bool | None = None) -> None:
+    def __init__(self, data: ProblemData, lazy: bool = True) -> None:
         with no_gc():
             self._define(data)
-        if not (self.n_columns > SMALL_MODEL_COLUMNS if lazy is None else lazy):
+        if not lazy:
             self.materialize()
 
     def _define(self, data: ProblemData) -> None:
@@ -184,7 +183,7 @@ class AllocationModel:
 
     @property
     def pending(self) -> bool:
-        """True while the PuLP objects are not made yet (a large model before first use)."""
+        """True while the PuLP objects are not made yet (before first use or a solve)."""
         return self._prob is None
 
     def materialize(self) -> None:
@@ -202,7 +201,7 @@ class AllocationModel:
 
     @property
     def prob(self) -> pulp.LpProblem:
-        """The PuLP problem (made on first use for a large model)."""
+        """The PuLP problem (its objects made on first use)."""
         self.materialize()
         assert self._prob is not None
         return self._prob

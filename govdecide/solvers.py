@@ -12,7 +12,7 @@ Ours hands the whole model to highspy as arrays in three calls, keeps the solver
 on the problem, and on the next solve of the same problem (a slider move) only refreshes
 bounds, costs and integrality. The model is still built and read through PuLP.
 
-A large ``AllocationModel`` is first solved by ``run_model`` with an overlap: the model's
+A new ``AllocationModel`` is first solved by ``run_model`` with an overlap: the model's
 arrays go to HiGHS, HiGHS runs in a worker thread (highspy releases the GIL while it
 solves), and meanwhile PuLP makes the model's variables and named constraints; then the
 solution is read into them as after any solve. The solver gets the same numbers either
@@ -113,7 +113,7 @@ class SolveOutcome:
     ``solve_s`` is the whole call; ``solver_s`` the part spent inside the solver itself
     (HiGHS ``run`` or CBC's own wall clock), so ``solve_s - solver_s`` is the adapter's
     overhead (handing the model over and reading the solution back). ``overlap_s`` is the
-    time PuLP spent making a large model's objects while the solver ran (``run_model``).
+    time PuLP spent making a new model's objects while the solver ran (``run_model``).
     """
 
     status: str  # optimal | feasible | no_solution | infeasible | unbounded | error
@@ -604,7 +604,7 @@ def run_model(
 ) -> SolveOutcome:
     """Solve an ``AllocationModel`` as it stands, like ``run(model.prob, ...)``.
 
-    A model whose PuLP objects are not made yet (a large one, see ``AllocationModel``)
+    A model whose PuLP objects are not made yet (a new one, see ``AllocationModel``)
     goes to HiGHS as arrays, and PuLP makes its objects while HiGHS runs
     (``FastHiGHS.solve_overlapped``); any other goes through ``run``.
     """
