@@ -22,11 +22,11 @@ This is MODEL.md exactly (s_dp = need_dp c_dp); pairs with need 0 have no c vari
 Speed. Each ``define_*`` step computes its rows as arrays from ``ProblemData.arrays``;
 ``materialize`` then makes the PuLP variables and named constraints from them, building
 expressions directly from (variable, coefficient) lists rather than by PuLP's operator
-overloading. A model waits to be materialized until something asks for its PuLP objects,
-so that the HiGHS adapter can hand the arrays (``matrix_form``) to the solver and let PuLP
-make its objects while the solver runs (``solvers.run_model``): at 3,000 districts making
-~48k variables and ~27k rows takes about a quarter of a second, a quarter of the LP's
-solve; at 20 districts ~3 ms, about half of the MILP's.
+overloading. A model of more than OVERLAP_MIN_COLUMNS columns waits to be materialized
+until something asks for its PuLP objects, so that the HiGHS adapter can hand the arrays
+(``matrix_form``) to the solver and let PuLP make its objects while the solver runs
+(``solvers.run_model``): at 3,000 districts making ~48k variables and ~27k rows takes
+about a quarter of a second, a quarter of the LP's solve.
 """
 
 from __future__ import annotations
@@ -59,6 +59,14 @@ EQUITY_FLOOR = "equity_floor"
 # only enlarge; and the plain MILP's presolve alone took 15.6 s with them, beyond a 10 s
 # time limit it does not check.
 SMALL_MODEL_COLUMNS = 10_000
+
+# Models of more than this many columns are solved while PuLP makes their objects (module
+# doc). Measured with runs alternating (HiGHS 1.16, this 2-core machine): at 300 districts
+# (~4,800 columns) the LP took 88 ms against 100-130 ms, at 3,000 districts 1.2 s against
+# 1.65 s; at Riverton's 10 districts (~200 columns) 50 robustness solves took ~5% longer
+# overlapped (the thread's start, and two threads sharing the cores), and at 20 districts
+# (~320 columns) neither way was faster beyond the noise.
+OVERLAP_MIN_COLUMNS = 1_000
 
 # A right-hand side both solvers read as "no limit": HiGHS treats any bound of 1e20 or more
 # as infinite (option infinite_bound) and CLP/CBC any above 1e27, so the row is free and
@@ -144,16 +152,16 @@ class AllocationModel:
     """MODEL.md as a PuLP problem, built once per data and updated in place.
 
     The ``define_*`` steps compute every family's rows as arrays; ``materialize`` makes the
-    PuLP objects from them on first use of ``prob``, ``constraints`` or the variables, or
-    while HiGHS solves the arrays (see the module doc); ``lazy=False`` makes them at once.
-    Either way the PuLP problem is the model of record: its names, values and duals are
-    what callers read.
+    PuLP objects from them: at once for a model of up to OVERLAP_MIN_COLUMNS columns (or
+    with ``lazy=False``), otherwise on first use of ``prob``, ``constraints`` or the
+    variables, or while HiGHS solves the arrays (see the module doc). Either way the PuLP
+    problem is the model of record: its names, values and duals are what callers read.
     """
 
-    def __init__(self, data: ProblemData, lazy: bool = True) -> None:
+    def __init__(self, data: ProblemData, lazy: bool | None = None) -> None:
         with no_gc():
             self._define(data)
-        if not lazy:
+        if not (self.n_columns > OVERLAP_MIN_COLUMNS if lazy is None else lazy):
             self.materialize()
 
     def _define(self, data: ProblemData) -> None:

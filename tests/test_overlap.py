@@ -1,10 +1,11 @@
 """A new model is solved while PuLP makes its objects: same numbers, same answer.
 
-``AllocationModel`` keeps its rows as arrays until something asks for its PuLP objects;
-``solvers.run_model`` hands those arrays to HiGHS, runs HiGHS in a worker thread and makes
-the PuLP objects meanwhile. These tests compare that path with the model made first
-(``lazy=False``) on small models whose answers are worked out by hand, and check that
-nothing differs but the order of the work.
+``AllocationModel`` (above OVERLAP_MIN_COLUMNS columns, or with ``lazy=True``) keeps its
+rows as arrays until something asks for its PuLP objects; ``solvers.run_model`` hands those
+arrays to HiGHS, runs HiGHS in a worker thread and makes the PuLP objects meanwhile. These
+tests force that path on small models whose answers are worked out by hand, compare it
+with the model made first (``lazy=False``), and check that nothing differs but the order
+of the work.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def test_matrix_form_is_the_materialized_model():
     """Budget, staff, equity weight and floor changed while the model is pending reach both
     the arrays HiGHS gets and the PuLP objects made afterwards, number for number."""
     data = problem_data(scenario((1000, 3000, 500), integer=True, staff=40, grant=True))
-    model = AllocationModel(data)
+    model = AllocationModel(data, lazy=True)
     model.set_policy(budget=150.0, staff=30.0, equity_weight=0.4)
     model.set_equity_floor(0.2)
     form = model.matrix_form()
@@ -69,7 +70,7 @@ def test_overlapped_lp_solve_equals_the_eager_one():
     20 clinics serve 2,000 of 4,000 people (E = 0.5) and one more budget unit serves 10
     more people; the lazy model gives the same values, names and duals as the eager one."""
     data = problem_data(scenario(), Settings(integer=False))
-    lazy = AllocationModel(data)
+    lazy = AllocationModel(data, lazy=True)
     eager = AllocationModel(data, lazy=False)
     a = run_model(lazy, "highs", time_limit_s=10, gap=0)
     b = run_model(eager, "highs", time_limit_s=10, gap=0)
@@ -80,7 +81,7 @@ def test_overlapped_lp_solve_equals_the_eager_one():
     assert np.array_equal(lazy.x_matrix(), eager.x_matrix())
     assert lazy.x_matrix().sum() == pytest.approx(20.0)
     assert lazy.budget_dual() == pytest.approx(eager.budget_dual())
-    result = solve_data(data, lambda d: (AllocationModel(d), 0.0))
+    result = solve_data(data, lambda d: (AllocationModel(d, lazy=True), 0.0))
     assert result.efficiency == pytest.approx(0.5)
     assert "overlap_build_s" in result.timings
     assert result.budget_marginal_value == pytest.approx(10 / 4000)
@@ -90,7 +91,7 @@ def test_overlapped_milp_keeps_the_solver_copy_for_the_next_solve():
     """Whole clinics (hull rows included): the overlapped MILP finds the eager optimum, and
     a budget change afterwards re-solves the same kept HiGHS model, matching a fresh one."""
     data = problem_data(scenario((250, 330), integer=True, budget=50, equity_weight=0.5))
-    lazy = AllocationModel(data)
+    lazy = AllocationModel(data, lazy=True)
     first = run_model(lazy, "highs", time_limit_s=10, gap=0)
     fresh = AllocationModel(data, lazy=False)
     assert first.status == "optimal"
@@ -113,7 +114,7 @@ def test_overlapped_milp_keeps_the_solver_copy_for_the_next_solve():
 def test_cbc_materializes_first():
     """CBC reads files written from the PuLP objects, so a pending model is made first."""
     data = problem_data(scenario(), Settings(integer=False, solver="cbc"))
-    lazy = AllocationModel(data)
+    lazy = AllocationModel(data, lazy=True)
     outcome = run_model(lazy, "cbc", time_limit_s=10, gap=0)
     assert not lazy.pending and outcome.overlap_s is None
     assert lazy.x_matrix().sum() == pytest.approx(20.0)
@@ -123,7 +124,7 @@ def test_a_failure_while_making_the_objects_waits_for_the_solver_and_is_raised(m
     """The error reaches the caller, no solver thread is left running, and the model stays
     pending (a later use makes it again)."""
     data = problem_data(scenario(), Settings(integer=False))
-    model = AllocationModel(data)
+    model = AllocationModel(data, lazy=True)
 
     def broken(prob: pulp.LpProblem) -> None:
         raise RuntimeError("boom")
@@ -137,9 +138,15 @@ def test_a_failure_while_making_the_objects_waits_for_the_solver_and_is_raised(m
     assert run_model(model, "highs", time_limit_s=10, gap=0).status == "optimal"
 
 
-def test_models_wait_for_first_use_unless_asked():
-    """The PuLP objects are made on first use (or by a solve), or at once with lazy=False."""
+def test_large_models_wait_for_first_use_and_small_ones_do_not(monkeypatch):
+    """Above OVERLAP_MIN_COLUMNS columns the PuLP objects wait for first use (or a solve);
+    smaller models make them at once; ``lazy`` forces either way."""
+    import govdecide.model as model_module
+
     data = problem_data(scenario(), Settings(integer=False))
+    assert not AllocationModel(data).pending
+    assert AllocationModel(data, lazy=True).pending
+    monkeypatch.setattr(model_module, "OVERLAP_MIN_COLUMNS", 2)
     assert not AllocationModel(data, lazy=False).pending
     model = AllocationModel(data)
     assert model.pending
@@ -152,7 +159,7 @@ def test_objects_made_before_the_solve_count_as_building():
     """With CBC (or the structured method) a pending model is made before the solve: that
     time is added to the build's, and nothing is reported as made while solving."""
     data = problem_data(scenario(), Settings(integer=False, solver="cbc"))
-    model = AllocationModel(data)
+    model = AllocationModel(data, lazy=True)
     result = solve_data(data, lambda d: (model, 0.0))
     assert not model.pending
     assert result.timings["build_s"] > 0.0

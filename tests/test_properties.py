@@ -209,8 +209,8 @@ def test_integer_hull_rows_keep_every_whole_unit_plan(data: dict, seed: int):
 @PROPS
 @given(data=scenarios(), lam=st.sampled_from([0.0, 0.5, 1.0]))
 def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
-    """A model solved while PuLP makes its objects (what a new model gets) has the same
-    status and objective as the same model made first (lazy=False), and its arrays equal
+    """A model solved while PuLP makes its objects (what a new large model gets, forced
+    here) has the same status and objective as the model made first, and its arrays equal
     the rows PuLP made from them (tests/test_overlap.py has the mechanism by hand)."""
     import numpy as np
 
@@ -221,7 +221,7 @@ def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
     if not total_need_positive(data):
         return
     pdata = problem_data(scenario_from_data(data), Settings(equity_weight=lam))
-    lazy = AllocationModel(pdata)
+    lazy = AllocationModel(pdata, lazy=True)
     form = lazy.matrix_form()
     a = run_model(lazy, "highs", time_limit_s=20, gap=0.0)
     b = run_model(AllocationModel(pdata, lazy=False), "highs", time_limit_s=20, gap=0.0)
