@@ -36,6 +36,7 @@ import gc
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar, overload
 
 import numpy as np
 import pulp
@@ -72,6 +73,8 @@ OVERLAP_MIN_COLUMNS = 1_000
 # as infinite (option infinite_bound) and CLP/CBC any above 1e27, so the row is free and
 # does not distort scaling or tolerances (a large finite number such as 1e15 would).
 NO_LIMIT = 1e30
+
+T = TypeVar("T")
 
 _LE = pulp.LpConstraintLE
 _GE = pulp.LpConstraintGE
@@ -148,6 +151,28 @@ def _expr(
     return pulp.LpAffineExpression(terms, constant=constant)
 
 
+class _Made(Generic[T]):
+    """An attribute among a model's PuLP objects: reading it makes them first.
+
+    ``model.x`` reads ``model._x`` after ``model.materialize()``, so code that uses the
+    PuLP objects never sees a model whose objects are not made yet.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.private = "_" + name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Made[T]: ...
+    @overload
+    def __get__(self, obj: AllocationModel, objtype: type | None = None) -> T: ...
+    def __get__(self, obj: AllocationModel | None, objtype: type | None = None) -> object:
+        """The descriptor itself on the class; on a model, the object once made."""
+        if obj is None:
+            return self
+        obj.materialize()
+        return getattr(obj, self.private)
+
+
 class AllocationModel:
     """MODEL.md as a PuLP problem, built once per data and updated in place.
 
@@ -207,54 +232,15 @@ class AllocationModel:
             self._prob = prob
             self._make_objective()
 
-    @property
-    def prob(self) -> pulp.LpProblem:
-        """The PuLP problem (its objects made on first use)."""
-        self.materialize()
-        assert self._prob is not None
-        return self._prob
-
-    @property
-    def constraints(self) -> dict[str, pulp.LpConstraint]:
-        """Every constraint by its stable name."""
-        self.materialize()
-        return self._constraints
-
-    @property
-    def x(self) -> dict[tuple[str, str], pulp.LpVariable]:
-        """New units by (district, program)."""
-        self.materialize()
-        return self._x
-
-    @property
-    def x_list(self) -> list[pulp.LpVariable]:
-        """New units in flat pair order."""
-        self.materialize()
-        return self._x_list
-
-    @property
-    def c(self) -> dict[tuple[str, str], pulp.LpVariable]:
-        """Coverage shares by (district, program), for pairs with need."""
-        self.materialize()
-        return self._c
-
-    @property
-    def c_list(self) -> list[pulp.LpVariable]:
-        """Coverage shares in ``with_need`` order."""
-        self.materialize()
-        return self._c_list
-
-    @property
-    def z(self) -> pulp.LpVariable:
-        """The equity level: the lowest district's weighted coverage."""
-        self.materialize()
-        return self._z
-
-    @property
-    def columns(self) -> list[pulp.LpVariable]:
-        """All variables in column order: x, then c, then z."""
-        self.materialize()
-        return self._columns
+    # The PuLP objects; reading any of them makes them first (``_Made``).
+    prob: _Made[pulp.LpProblem] = _Made()
+    constraints: _Made[dict[str, pulp.LpConstraint]] = _Made()  # by stable name
+    x: _Made[dict[tuple[str, str], pulp.LpVariable]] = _Made()  # new units by pair
+    x_list: _Made[list[pulp.LpVariable]] = _Made()  # new units in flat pair order
+    c: _Made[dict[tuple[str, str], pulp.LpVariable]] = _Made()  # coverage, pairs with need
+    c_list: _Made[list[pulp.LpVariable]] = _Made()  # coverage in ``with_need`` order
+    z: _Made[pulp.LpVariable] = _Made()  # the lowest district's weighted coverage
+    columns: _Made[list[pulp.LpVariable]] = _Made()  # x, then c, then z
 
     def _make_variables(self, prob: pulp.LpProblem) -> None:
         """The PuLP variables, named ``x__<district>__<program>``, ``c__...`` and ``z``."""
