@@ -4,11 +4,11 @@ For each size, model (LP: every program continuous; MILP: facilities integer, th
 MILP method) and solver, it times a full run from YAML text to the result's DataFrames:
 
 * load: parsing and validating the scenario text;
-* build: the model's data (``problem_data``) and the PuLP model; at 3,000 districts with
-  HiGHS, PuLP makes most of the model while HiGHS runs (``solvers.run_model``), and the
-  column after it says how much of the build that was. The row "LP, built first" times
-  the same LP with the whole PuLP model made before the solve, for comparison (its runs
-  alternate with the LP row's, so both see the same load);
+* build: the model's data (``problem_data``) and the PuLP model; above 1,000 columns (300
+  and 3,000 districts here) with HiGHS, PuLP makes most of the model while HiGHS runs
+  (``solvers.run_model``), and the column after it says how much of the build that was.
+  The row "LP, built first" times the same LP with the whole PuLP model made before the
+  solve, for comparison (its runs alternate with the LP row's, so both see the same load);
 * solver: time inside the solver itself (HiGHS ``run``, CBC's own wall clock), including
   the LP relaxation a MILP solves for the marginal value of budget;
 * engine e2e: Scenario to Result; e2e incl. load: text to Result;

@@ -12,11 +12,12 @@ Ours hands the whole model to highspy as arrays in three calls, keeps the solver
 on the problem, and on the next solve of the same problem (a slider move) only refreshes
 bounds, costs and integrality. The model is still built and read through PuLP.
 
-A new ``AllocationModel`` is first solved by ``run_model`` with an overlap: the model's
-arrays go to HiGHS, HiGHS runs in a worker thread (highspy releases the GIL while it
-solves), and meanwhile PuLP makes the model's variables and named constraints; then the
-solution is read into them as after any solve. The solver gets the same numbers either
-way (``AllocationModel.matrix_form``), so the result is the same; only the wait is shorter.
+A new ``AllocationModel`` of more than ``OVERLAP_MIN_COLUMNS`` columns is first solved by
+``run_model`` with an overlap: the model's arrays go to HiGHS, HiGHS runs in a worker
+thread (highspy releases the GIL while it solves), and meanwhile PuLP makes the model's
+variables and named constraints; then the solution is read into them as after any solve.
+The solver gets the same numbers either way (``AllocationModel.matrix_form``), so the
+result is the same; only the wait is shorter.
 """
 
 from __future__ import annotations
@@ -483,8 +484,8 @@ def _load(form: MatrixForm, integrality: np.ndarray | None = None) -> Any:
     h.setOptionValue("output_flag", False)
     # highspy routes HiGHS's callbacks through Python by default, so the solver takes the
     # GIL during its run; nothing here uses callbacks, and without them a run is not
-    # slowed by Python work in another thread (solve_overlapped): at 20 districts an LP
-    # took 6.5 ms against 1.3 ms beside a busy thread with them, 1.4 ms without
+    # slowed by Python work in another thread (solve_overlapped): beside a busy Python
+    # thread a 20-district LP took 6.5 ms with them, 1.4 ms without (1.3 ms alone)
     h.disableCallbacks()
     n = form.lower.size
     h.addCols(
@@ -616,7 +617,7 @@ def run_model(
 ) -> SolveOutcome:
     """Solve an ``AllocationModel`` as it stands, like ``run(model.prob, ...)``.
 
-    A model whose PuLP objects are not made yet (a new one, see ``AllocationModel``)
+    A model whose PuLP objects are not made yet (a new large one, see ``AllocationModel``)
     goes to HiGHS as arrays, and PuLP makes its objects while HiGHS runs
     (``FastHiGHS.solve_overlapped``); any other goes through ``run``.
     """
