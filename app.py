@@ -1,7 +1,9 @@
 """govdecide, the app: ``streamlit run app.py`` opens on the teaching city.
 
-This file only sets up navigation and the sidebar every page shares (scenario picker,
-language switch, about this scenario); each page lives in ``pages/`` and stays thin.
+This file only sets up navigation (``st.Page``/``st.navigation``) and the sidebar every
+page shares (scenario picker, language switch, about this scenario); each page lives in
+``app_pages/`` and stays thin. The folder is not called ``pages/``: that name switches on
+Streamlit's old pages-directory mode, which only private API could switch off again.
 
 To add a page, add one line to :data:`PAGES`: (section title key, page file, page title
 key, icon). Sections appear in the order they first occur; the first page is the one the
@@ -16,22 +18,22 @@ import streamlit as st
 
 from govdecide.i18n import t
 from ui.sidebar import render_sidebar, sync_url
-from ui.state import current_lang, init_session, leave_pages_directory_mode
+from ui.state import current_lang, init_session
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
-    ("app.section.decide", "pages/allocate.py", "app.page.allocate", ":material/tune:"),
-    ("app.section.decide", "pages/explore.py", "app.page.explore", ":material/map:"),
-    ("app.section.decide", "pages/present.py", "app.page.present", ":material/slideshow:"),
+    ("app.section.decide", "app_pages/allocate.py", "app.page.allocate", ":material/tune:"),
+    ("app.section.decide", "app_pages/explore.py", "app.page.explore", ":material/map:"),
+    ("app.section.decide", "app_pages/present.py", "app.page.present", ":material/slideshow:"),
     # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
-    ("app.section.analyse", "pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
-    ("app.section.analyse", "pages/budget.py", "an.page.budget", ":material/savings:"),
-    ("app.section.analyse", "pages/robustness.py", "an.page.robustness", ":material/shuffle:"),
-    ("app.section.analyse", "pages/compare.py", "an.page.compare", ":material/compare_arrows:"),
+    ("app.section.analyse", "app_pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
+    ("app.section.analyse", "app_pages/budget.py", "an.page.budget", ":material/savings:"),
+    ("app.section.analyse", "app_pages/robustness.py", "an.page.robustness", ":material/shuffle:"),
+    ("app.section.analyse", "app_pages/compare.py", "an.page.compare", ":material/compare_arrows:"),
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
-    ("app.section.data", "pages/data.py", "io.page.data", ":material/upload_file:"),
-    ("app.section.data", "pages/export.py", "io.page.export", ":material/download:"),
-    ("app.section.help", "pages/about.py", "app.page.about", ":material/info:"),
+    ("app.section.data", "app_pages/data.py", "io.page.data", ":material/upload_file:"),
+    ("app.section.data", "app_pages/export.py", "io.page.export", ":material/download:"),
+    ("app.section.help", "app_pages/about.py", "app.page.about", ":material/info:"),
 ]
 
 HERE = Path(__file__).parent
@@ -57,7 +59,6 @@ def main() -> None:
     st.set_page_config(
         page_title="govdecide", page_icon=":material/account_balance:", layout="wide"
     )
-    leave_pages_directory_mode(rerun=False)  # this script is running: navigation follows
     init_session()
     lang = current_lang()
     page = st.navigation(navigation(lang))

@@ -29,8 +29,8 @@ from benchmarks.common import (
 from benchmarks.instances import ROOT
 from govdecide import Settings, load_scenario
 from govdecide import analyses as an
-from govdecide.data import problem_data
-from govdecide.scenario import Scenario, scenario_from_data
+from govdecide.io.scenario import Scenario, scenario_from_data
+from govdecide.model.problem import problem_data
 
 RIVERTON = ROOT / "scenarios" / "riverton.yaml"
 

@@ -43,12 +43,12 @@ from benchmarks.common import (
     write_section,
 )
 from govdecide import Settings, parse_scenario, solve
-from govdecide.data import problem_data
-from govdecide.engine import solve_data
-from govdecide.model import AllocationModel
-from govdecide.result import Result
-from govdecide.scenario import Scenario
-from govdecide.solvers import available_solvers
+from govdecide.io.scenario import Scenario
+from govdecide.model.engine import solve_data
+from govdecide.model.formulation import AllocationModel
+from govdecide.model.problem import problem_data
+from govdecide.model.result import Result
+from govdecide.model.solvers import available_solvers
 
 BUILT_FIRST = "LP, built first"
 

@@ -33,7 +33,7 @@ from benchmarks.common import (
     write_section,
 )
 from govdecide import Settings, solve
-from govdecide.scenario import scenario_from_data
+from govdecide.io.scenario import scenario_from_data
 
 TARGETS = {20: (1e-4, 0.5), 300: (0.005, 5.0), 3000: (0.01, 30.0)}
 
@@ -145,7 +145,7 @@ def table(rows: list[dict]) -> str:
 
 def verdict(rows: list[dict]) -> list[str]:
     """Per size: what the automatic choice runs, and each target met or by how much missed."""
-    from govdecide.structured import auto_method
+    from govdecide.model.decomposition.search import auto_method
 
     out = []
     by_key = {(r["n"], r["lam"], r["method"]): r for r in rows}

@@ -7,11 +7,11 @@ The library is pure (no Streamlit): load a scenario, solve it, read the result.
     >>> result.status, result.efficiency, result.allocation.head()
 """
 
-from govdecide.data import Settings
-from govdecide.engine import Allocator, solve
 from govdecide.errors import Problem, ScenarioError
-from govdecide.result import Result
-from govdecide.scenario import Scenario, load_scenario, parse_scenario
+from govdecide.io.scenario import Scenario, load_scenario, parse_scenario
+from govdecide.model.engine import Allocator, solve
+from govdecide.model.problem import Settings
+from govdecide.model.result import Result
 
 __version__ = "0.1.0"
 MODEL_VERSION = "govdecide/v1 model (MODEL.md v1)"

@@ -1,4 +1,4 @@
-"""``python -m govdecide``: the command line (see :mod:`govdecide.cli`)."""
+"""``python -m govdecide``: the command line (see :mod:`govdecide.cli.common`)."""
 
 import sys
 

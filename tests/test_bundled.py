@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from govdecide.data import Settings
-from govdecide.engine import solve
 from govdecide.i18n import localize
-from govdecide.scenario import Scenario, display_names
-from govdecide.scenario import load_scenario as _load
-from govdecide.solvers import available_solvers
+from govdecide.io.scenario import Scenario, display_names
+from govdecide.io.scenario import load_scenario as _load
+from govdecide.model.engine import solve
+from govdecide.model.problem import Settings
+from govdecide.model.solvers import available_solvers
 
 ROOT = Path(__file__).resolve().parents[1]
 

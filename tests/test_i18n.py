@@ -1,6 +1,6 @@
 """The catalogue: every key in both languages, and every key the code uses exists.
 
-The scan reads the source of govdecide/, pages/, ui/ and app.py for ``t("...")`` calls
+The scan reads the source of govdecide/, app_pages/, ui/ and app.py for ``t("...")`` calls
 with a literal key (and ``t(f"...")`` keys, whose fixed prefix must match some key), so an
 untranslated or misspelt key fails here rather than in front of a workshop.
 """
@@ -20,7 +20,7 @@ from govdecide.i18n import LANGS, catalogue, fmt_num, fmt_pct, localize, normali
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     *sorted((ROOT / "govdecide").rglob("*.py")),
-    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "app_pages").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
     ROOT / "app.py",
 ]
@@ -54,7 +54,7 @@ def _calls(path: Path) -> list[tuple[int, str, bool]]:
 
 def test_the_scan_finds_calls():
     """The scan itself works: app.py uses t() with keys from PAGES (via variables) and
-    pages/allocate.py uses literal keys; at least 100 literal keys are used in all."""
+    app_pages/allocate.py uses literal keys; at least 100 literal keys are used in all."""
     literal = [k for path in SOURCES for _, k, is_prefix in _calls(path) if not is_prefix]
     assert len(literal) >= 100
     assert "app.alloc.title" in literal
@@ -322,7 +322,7 @@ def test_scenario_codes_chosen_at_run_time_render(old: str, new: str, code: str)
     variables, so the static scan cannot see their parameters: each is produced here from
     a one-line change to a valid scenario and rendered in both languages."""
     from govdecide.errors import ScenarioError
-    from govdecide.scenario import parse_scenario
+    from govdecide.io.scenario import parse_scenario
 
     parse_scenario(_BASE, "t.yaml")  # the base itself is valid
     assert old in _BASE
@@ -335,7 +335,7 @@ def test_pydantic_kinds_without_a_scenario_field_render():
     """``less_than`` and ``not_whole_number`` are mapped from pydantic error kinds no
     scenario field produces today; the mapping must still give their parameters."""
     from govdecide.errors import Problem
-    from govdecide.scenario import _problem_from_pydantic
+    from govdecide.io.scenario import _problem_from_pydantic
 
     for kind, ctx, code in [
         ("less_than", {"lt": 1}, "less_than"),
@@ -353,9 +353,9 @@ def test_setting_codes_render():
     (setting_range01), time limit 0 (setting_positive), a weight for a program the
     scenario lacks (unknown_program_weight), an unknown method (unknown_method): all five
     in one error, rendered."""
-    from govdecide.data import Settings, problem_data
     from govdecide.errors import ScenarioError
-    from govdecide.scenario import parse_scenario
+    from govdecide.io.scenario import parse_scenario
+    from govdecide.model.problem import Settings, problem_data
 
     scenario = parse_scenario(_BASE, "t.yaml")
     settings = Settings(
@@ -376,8 +376,8 @@ def test_table_cell_codes_render():
     """A text and a formula in the population column: io.tbl.not_number and
     io.tbl.formula, chosen by the cell's content, rendered with the cell quoted."""
     from govdecide.errors import ScenarioError
-    from govdecide.scenario import parse_scenario
-    from govdecide.tables import build_scenario, read_table
+    from govdecide.io.scenario import parse_scenario
+    from govdecide.io.tables import build_scenario, read_table
 
     template = parse_scenario(_BASE, "t.yaml")
     table = read_table(b"name,population\nA,abc\nB,=C2*2\nC,10\n", "t.csv")

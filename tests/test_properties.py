@@ -27,10 +27,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from govdecide.data import Settings
-from govdecide.engine import solve
-from govdecide.scenario import scenario_from_data
-from govdecide.solvers import available_solvers
+from govdecide.io.scenario import scenario_from_data
+from govdecide.model.engine import solve
+from govdecide.model.problem import Settings
+from govdecide.model.solvers import available_solvers
 
 TOL = 1e-6
 BOTH = pytest.mark.skipif(
@@ -182,8 +182,8 @@ def test_integer_hull_rows_keep_every_whole_unit_plan(data: dict, seed: int):
     coverage those units give (min(1, cap (base + x) / need)), every such row holds."""
     import numpy as np
 
-    from govdecide.data import problem_data
-    from govdecide.model import INTEGER_HULL, AllocationModel
+    from govdecide.model.formulation import INTEGER_HULL, AllocationModel
+    from govdecide.model.problem import problem_data
 
     if not total_need_positive(data):
         return
@@ -214,9 +214,9 @@ def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
     the rows PuLP made from them (tests/test_overlap.py has the mechanism by hand)."""
     import numpy as np
 
-    from govdecide.data import problem_data
-    from govdecide.model import AllocationModel
-    from govdecide.solvers import _matrix, _row_bounds, run_model
+    from govdecide.model.formulation import AllocationModel
+    from govdecide.model.problem import problem_data
+    from govdecide.model.solvers import _matrix, _row_bounds, run_model
 
     if not total_need_positive(data):
         return

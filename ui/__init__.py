@@ -3,7 +3,7 @@
 The library (``govdecide/``) never imports Streamlit; everything that needs a session, a
 widget or a cache lives here, so pages stay thin: read widgets, call govdecide, show.
 
-What a page uses (see ``pages/allocate.py`` for a complete one):
+What a page uses (see ``app_pages/allocate.py`` for a complete one):
 
 * ``ui.state.current_lang()`` first (it also makes deep links work on a fresh server),
   then ``ui.sidebar.require_scenario(lang) -> (entry, scenario)``;

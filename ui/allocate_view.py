@@ -11,13 +11,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from govdecide import charts
-from govdecide.data import Settings
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
-from govdecide.result import Result
-from govdecide.scenario import Scenario, display_names
-from govdecide.summary import (
+from govdecide.io.scenario import Scenario, display_names
+from govdecide.model.problem import Settings
+from govdecide.model.result import Result
+from govdecide.present import charts
+from govdecide.present.summary import (
     basis_text,
     budget_step,
     district_table,

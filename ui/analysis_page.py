@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from govdecide.data import Settings
 from govdecide.i18n import fmt_num, localize, t
-from govdecide.scenario import Scenario, display_names
+from govdecide.io.scenario import Scenario, display_names
+from govdecide.model.problem import Settings
 from ui import controls, solving
 from ui.sidebar import require_scenario
 from ui.state import Entry, current_lang

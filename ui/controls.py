@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from govdecide.data import Settings
 from govdecide.i18n import localize, t
-from govdecide.scenario import Scenario
+from govdecide.io.scenario import Scenario
+from govdecide.model.problem import Settings
 from ui.state import DEFAULT_SCENARIO, SCENARIO_KEY
 
 _STORE = "_govdecide_controls"

@@ -17,9 +17,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from govdecide import charts
 from govdecide.i18n import localize
-from govdecide.scenario import Scenario
+from govdecide.io.scenario import Scenario
+from govdecide.present import charts
 from ui.state import Entry
 
 

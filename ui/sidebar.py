@@ -11,7 +11,7 @@ import streamlit as st
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, localize, t
-from govdecide.scenario import Scenario
+from govdecide.io.scenario import Scenario
 from ui import controls
 from ui.state import (
     LANG_KEY,

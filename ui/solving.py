@@ -1,6 +1,6 @@
 """Cached solves for the app: quick ones for sliders, long exact ones in the background.
 
-* One :class:`~govdecide.engine.Allocator` per scenario per server (``st.cache_resource``):
+* One :class:`~govdecide.model.engine.Allocator` per scenario per server (``st.cache_resource``):
   it keeps the built model, so a budget or equity move only changes the model in place.
 * Results are cached by scenario and settings (``st.cache_data``): moving a slider back
   to a value seen before shows the allocation at once, for every user of the server.
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from govdecide.data import Settings
-from govdecide.engine import Allocator
-from govdecide.engine import solve as engine_solve
-from govdecide.result import Result
-from govdecide.scenario import Scenario
+from govdecide.io.scenario import Scenario
+from govdecide.model.engine import Allocator
+from govdecide.model.engine import solve as engine_solve
+from govdecide.model.problem import Settings
+from govdecide.model.result import Result
 
 INTERACTIVE_TIME_LIMIT_S = 2.0
 EXACT_TIME_LIMIT_S = 300.0

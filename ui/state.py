@@ -23,7 +23,7 @@ import yaml
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, localize, normalize_lang
-from govdecide.scenario import Scenario, load_scenario
+from govdecide.io.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -215,27 +215,8 @@ def sync_query_params() -> None:
 # -- what the pages read ------------------------------------------------------------------
 
 
-def leave_pages_directory_mode(rerun: bool = True) -> None:
-    """Make Streamlit run ``app.py``'s navigation even when a page was opened directly.
-
-    Streamlit decides once per server process, before any script runs, whether the app
-    uses the old ``pages/`` directory mode; it leaves that mode only when ``st.navigation``
-    runs. If the first visitor of a fresh server opens a deep link (``/explore``), the
-    page file would run on its own, without the sidebar or the shared state. Every page
-    calls :func:`current_lang` first, so this switches the mode off there and reruns,
-    which runs ``app.py`` and then the same page through ``st.navigation``.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if rerun:
-            st.rerun()
-
-
 def current_lang() -> str:
     """The language chosen in the sidebar (``en`` or ``zh``)."""
-    leave_pages_directory_mode()
     lang = st.session_state.get(LANG_KEY)
     return lang if lang in LANGS else normalize_lang(_browser_locale())
 

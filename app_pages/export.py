@@ -1,0 +1,167 @@
+"""Downloads and report: the current allocation as CSV, Excel, chart images and a report.
+
+The result is the one the Allocate page's sliders describe (the same settings), solved
+with the scenario's own time limit so that a filed report is as exact as the scenario
+asks. The files are made by :mod:`govdecide.io.exports` and :mod:`govdecide.io.report`; chart
+images and the report are made on request (drawing them takes a few seconds) and cached.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from govdecide.errors import ScenarioError
+from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.io.exports import (
+    allocation_table,
+    chart_png,
+    chart_svg,
+    csv_bytes,
+    district_table,
+    result_charts,
+    result_workbook,
+)
+from govdecide.io.report import build_report
+from govdecide.io.scenario import Scenario
+from govdecide.model.problem import Settings
+from govdecide.model.result import Result
+from ui import controls, solving
+from ui.sidebar import require_scenario
+from ui.state import current_lang
+from ui.text import md_escape
+
+CHART_WORDS = {"spend": "io.exp.chart_spend", "units": "io.exp.chart_units",
+               "coverage": "io.exp.chart_coverage"}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _files(
+    fingerprint: str, key: tuple, lang: str, source: str, _scenario: Scenario, _result: Result
+) -> dict[str, bytes]:
+    """The report and the chart images of one result, cached by scenario, settings, language."""
+    settings = solving.settings_from_key(key)
+    page, _ = build_report(_scenario, settings, lang, source=source, result=_result)
+    files = {"report.html": page.encode("utf-8")}
+    for name, chart in result_charts(_result, _scenario, lang).items():
+        files[f"{name}.svg"] = chart_svg(chart).encode("utf-8")
+        files[f"{name}.png"] = chart_png(chart)
+    return files
+
+
+lang = current_lang()
+entry, scenario = require_scenario(lang)
+st.title(t("io.exp.title", lang, name=md_escape(localize(scenario.name, lang))))
+st.caption(t("io.exp.intro", lang))
+specs = controls.control_specs(scenario, lang)
+settings: Settings = controls.settings_from_values(controls.current_values(entry.key, specs))
+try:
+    with st.spinner(t("io.exp.solving", lang)):
+        result = solving.solve(entry.fingerprint, scenario, settings)
+except ScenarioError as exc:
+    for message in exc.messages(lang):
+        st.warning(md_escape(message))
+    st.stop()
+
+st.markdown(
+    t(
+        "io.exp.status",
+        lang,
+        status=md_escape(result.status_text(lang)),
+        budget=fmt_num(result.budget, lang),
+        equity=fmt_num(result.equity_weight, lang, 2),
+    )
+)
+stem = entry.key
+if result.has_solution:
+    st.markdown(
+        t(
+            "io.exp.headline",
+            lang,
+            people=fmt_num(result.people_newly_served, lang),
+            e1=fmt_pct(result.efficiency, lang),
+            z1=fmt_pct(result.equity, lang),
+        )
+    )
+    st.subheader(t("io.exp.tables", lang))
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.download_button(
+            t("io.exp.alloc_csv", lang),
+            data=csv_bytes(allocation_table(result, scenario, lang)),
+            file_name=f"{stem}-allocation.csv",
+            mime="text/csv",
+            key="io_dl_alloc_csv",
+            on_click="ignore",
+        )
+    with c2:
+        st.download_button(
+            t("io.exp.district_csv", lang),
+            data=csv_bytes(district_table(result, scenario, lang)),
+            file_name=f"{stem}-districts.csv",
+            mime="text/csv",
+            key="io_dl_district_csv",
+            on_click="ignore",
+        )
+    with c3:
+        st.download_button(
+            t("io.exp.xlsx", lang),
+            data=result_workbook(result, scenario, lang),
+            file_name=f"{stem}-result.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="io_dl_xlsx",
+            on_click="ignore",
+        )
+    st.caption(t("io.exp.tables_help", lang))
+else:
+    st.warning(t("io.exp.no_allocation", lang))
+
+st.subheader(t("io.exp.report", lang))
+st.caption(t("io.exp.report_help", lang))
+ready_key = f"io_ready:{entry.fingerprint}:{solving.settings_key(settings)}:{lang}"
+st.button(
+    t("io.exp.prepare", lang),
+    key="io_prepare",
+    type="primary",
+    on_click=st.session_state.__setitem__,  # kept across the navigation's first rerun
+    args=(ready_key, True),
+)
+if st.session_state.get(ready_key):
+    with st.spinner(t("io.exp.preparing", lang)):
+        source = entry.path.name if entry.path is not None else str(entry.key)
+        files = _files(
+            entry.fingerprint, solving.settings_key(settings), lang, source, scenario, result
+        )
+    st.download_button(
+        t("io.exp.report_html", lang),
+        data=files["report.html"],
+        file_name=f"{stem}-report.html",
+        mime="text/html",
+        key="io_dl_report",
+        on_click="ignore",
+        type="primary",
+    )
+    charts = [k for k in CHART_WORDS if f"{k}.svg" in files]
+    if charts:
+        st.markdown(t("io.exp.charts", lang))
+        for name in charts:
+            label = t(CHART_WORDS[name], lang)
+            a, b, c = st.columns([2, 1, 1])
+            a.markdown(label)
+            b.download_button(
+                "SVG",
+                data=files[f"{name}.svg"],
+                file_name=f"{stem}-{name}.svg",
+                mime="image/svg+xml",
+                key=f"io_dl_{name}_svg",
+                on_click="ignore",
+                help=t("io.exp.svg_help", lang),
+            )
+            c.download_button(
+                "PNG",
+                data=files[f"{name}.png"],
+                file_name=f"{stem}-{name}.png",
+                mime="image/png",
+                key=f"io_dl_{name}_png",
+                on_click="ignore",
+                help=t("io.exp.png_help", lang),
+            )

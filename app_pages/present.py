@@ -1,0 +1,60 @@
+"""Present: the current allocation for a projector — big figures, the summary, one chart.
+
+No sliders: it shows the settings chosen on the Allocate page (or in the link it was
+opened with), so a trainer can set up on one screen and project this one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from govdecide.errors import ScenarioError
+from govdecide.i18n import fmt_num, localize
+from govdecide.io.scenario import display_names
+from govdecide.present import charts
+from govdecide.present.summary import summarize
+from ui import controls, solving
+from ui.allocate_view import people_and_shares
+from ui.sidebar import require_scenario
+from ui.state import current_lang
+from ui.text import md_escape
+
+lang = current_lang()
+entry, scenario = require_scenario(lang)
+specs = controls.control_specs(scenario, lang)
+values = controls.current_values(entry.key, specs)
+settings = controls.settings_from_values(values)
+
+st.title(md_escape(localize(scenario.name, lang)))
+st.caption(
+    " · ".join(
+        f"{md_escape(spec.label)}: {fmt_num(values[spec.param], lang, spec.digits)}"
+        for spec in specs
+        if spec.param.startswith("policy.")
+    )
+)
+try:
+    result = solving.finished_exact(entry.fingerprint, settings) or solving.solve(
+        entry.fingerprint, scenario, solving.interactive(settings)
+    )
+except ScenarioError as exc:
+    for message in exc.messages(lang):
+        st.warning(md_escape(message))
+    st.stop()
+
+st.markdown(f"### {md_escape(result.status_text(lang))}")
+if not result.has_solution:
+    for sentence in result.diagnosis_sentences(lang, display_names(scenario, lang)):
+        st.info(md_escape(sentence))
+    st.stop()
+
+people_and_shares(result, lang)
+left, right = st.columns([2, 3], gap="large")
+with left:
+    sentences = summarize(scenario, result, lang, settings)
+    st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences))
+with right:
+    st.altair_chart(
+        charts.coverage_dumbbell(result.districts, display_names(scenario, lang), lang),
+        width="stretch",
+    )

@@ -1,0 +1,347 @@
+"""The engine's subcommands: ``validate`` scenario files and ``solve`` one.
+
+``validate FILE...`` checks every file and prints every problem of every file (exit 1 when
+any file is bad). ``solve FILE`` prints the result as a table for a person, JSON for a
+program, or CSV of the allocation for a spreadsheet. Exit codes (see :mod:`govdecide.cli.common`):
+0 an allocation exists, 1 bad input, 2 infeasible (with the diagnosis), 3 no allocation
+for another reason (stopped before finding one, solver error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from typing import Any
+
+from govdecide.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    EXIT_OK,
+    add_solve_options,
+    clean_json,
+    lang_from_argv,
+    settings_from_args,
+    text_table,
+)
+from govdecide.errors import ScenarioError
+from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.io.scenario import Scenario, display_names, load_scenario
+from govdecide.model.diagnosis import diagnosis_text
+from govdecide.model.engine import solve
+from govdecide.model.result import Binding, Result
+
+MAX_ROWS = 100  # rows of a table shown to a person unless --all-rows
+FORMATS = ("table", "json", "csv")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``validate`` and ``solve`` to the command line."""
+    lang = lang_from_argv(sys.argv[1:])
+    p_val = subparsers.add_parser(
+        "validate", help=t("cli.validate_help", lang), description=t("cli.validate_help", lang)
+    )
+    p_val.add_argument("files", nargs="+", metavar="FILE", help=t("cli.help_files", lang))
+    p_val.set_defaults(handler=cmd_validate)
+
+    p_solve = subparsers.add_parser(
+        "solve", help=t("cli.solve_help", lang), description=t("cli.solve_help", lang)
+    )
+    p_solve.add_argument("file", metavar="FILE", help=t("cli.help_file", lang))
+    add_solve_options(p_solve, lang)
+    p_solve.add_argument(
+        "--format", choices=FORMATS, default="table", help=t("cli.help_format", lang)
+    )
+    p_solve.add_argument("--all-rows", action="store_true", help=t("cli.help_all_rows", lang))
+    p_solve.set_defaults(handler=cmd_solve)
+
+
+# ---------------------------------------------------------------------------------------
+# validate
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file; report all problems of all files, not just the first bad file."""
+    lang = args.lang
+    bad = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            bad += 1
+            sys.stderr.write(exc.messages_text(lang) + "\n")
+            continue
+        sys.stdout.write(
+            t(
+                "cli.valid",
+                lang,
+                file=path,
+                name=localize(scenario.name, lang),
+                districts=fmt_num(len(scenario.districts), lang),
+                programs=fmt_num(len(scenario.programs), lang),
+            )
+            + "\n"
+        )
+    if bad:
+        sys.stderr.write(t("cli.invalid_count", lang, bad=bad, total=len(args.files)) + "\n")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------
+# solve
+
+
+def exit_code(result: Result) -> int:
+    """0 with an allocation, 2 when infeasible, 3 when no allocation for another reason."""
+    if result.has_solution:
+        return EXIT_OK
+    if result.status == "infeasible":
+        return EXIT_INFEASIBLE
+    return EXIT_NO_SOLUTION
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    """Load, solve under the options, and print the result in the chosen format."""
+    lang = args.lang
+    scenario = load_scenario(args.file)
+    settings = settings_from_args(args)
+    result = solve(scenario, settings)
+    names = display_names(scenario, lang)
+    if args.format == "json":
+        sys.stdout.write(
+            json.dumps(
+                result_json(result, scenario, lang), ensure_ascii=False, indent=2, allow_nan=False
+            )
+            + "\n"
+        )
+    elif args.format == "csv":
+        sys.stdout.write(result_csv(result, names))
+        if not result.has_solution:
+            sys.stderr.write(_status_and_diagnosis(result, lang, names))
+    else:
+        sys.stdout.write(result_table(result, scenario, lang, all_rows=args.all_rows))
+    return exit_code(result)
+
+
+def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[str, Any]:
+    """``Result.to_dict()`` plus names and the texts in ``lang`` (status, diagnosis)."""
+    data = result.to_dict()
+    names = display_names(scenario, lang)
+    data["scenario"] = localize(scenario.name, lang)
+    data["status_text"] = result.status_text(lang)
+    data["names"] = names
+    if result.diagnosis is not None and data.get("diagnosis") is not None:
+        data["diagnosis"]["sentences"] = result.diagnosis_sentences(lang, names)
+        data["diagnosis"]["text"] = diagnosis_text(result.diagnosis, lang, names)
+    return clean_json(data)
+
+
+def _neutral(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (= + - @ at the start)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def result_csv(result: Result, names: dict[str, str]) -> str:
+    """The allocation as CSV, one row per district and program, ids and names both."""
+    frame = result.allocation.copy()
+    frame.insert(1, "district_name", [names.get(d, d) for d in frame["district"]])
+    frame.insert(3, "program_name", [names.get(p, p) for p in frame["program"]])
+    for col in ("district", "district_name", "program", "program_name"):
+        frame[col] = frame[col].astype(str).map(_neutral)
+    out = io.StringIO()
+    frame.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return out.getvalue()
+
+
+def binding_text(b: Binding, lang: str, names: dict[str, str]) -> str:
+    """One binding constraint in words: 'the budget (6,000)'."""
+    value = "" if b.value is None else fmt_num(b.value, lang, 0 if b.value.is_integer() else 2)
+    return t(
+        f"cli.binding.{b.family}",
+        lang,
+        value=value,
+        district=names.get(b.district or "", b.district or ""),
+        program=names.get(b.program or "", b.program or ""),
+    )
+
+
+def _status_and_diagnosis(result: Result, lang: str, names: dict[str, str]) -> str:
+    """The status line and, when infeasible, the ways out in one sentence, for a person."""
+    lines = [t("cli.status", lang, status=result.status_text(lang))]
+    if result.status == "infeasible":
+        text = diagnosis_text(result.diagnosis, lang, names)
+        if text:
+            lines.append(t("cli.diagnosis_intro", lang, text=text))
+        else:
+            lines.append(t("cli.diagnosis_none", lang))
+    return "\n".join(lines) + "\n"
+
+
+def _marginal_text(result: Result, lang: str, currency: str) -> str:
+    """The marginal value of the budget, with the basis it was computed on.
+
+    The dual is in objective points per budget unit, often a tiny number; the value of 1%
+    more budget, in percentage points of the objective, is what a person can weigh.
+    """
+    if result.budget_marginal_value is None:
+        return t("cli.marginal_unknown", lang)
+    value = result.budget_marginal_value
+    chunk = result.budget * 0.01
+    return t(
+        "cli.marginal",
+        lang,
+        value=f"{value:.3g}",
+        currency=currency,
+        chunk=fmt_num(chunk, lang, 0 if chunk >= 100 else 2),
+        points=f"{value * chunk * 100:.3g}",
+        basis=result.marginal_basis_text(lang),
+    )
+
+
+def result_table(
+    result: Result, scenario: Scenario, lang: str = "en", all_rows: bool = False
+) -> str:
+    """The result for a person: headline figures, new units, districts, binding limits."""
+    names = display_names(scenario, lang)
+    currency = localize(scenario.currency, lang) if scenario.currency else ""
+    lines = [localize(scenario.name, lang), ""]
+    if not result.has_solution:
+        return "\n".join(lines) + "\n" + _status_and_diagnosis(result, lang, names)
+    lines.append(t("cli.status", lang, status=result.status_text(lang)))
+    lines.append(t("cli.solved_with", lang, solver=result.solver, method=result.method))
+    lines.append("")
+    lines.append(
+        t(
+            "cli.objective",
+            lang,
+            objective=f"{result.objective:.4f}",
+            lam=f"{result.equity_weight:g}",
+        )
+    )
+    lines.append(
+        t(
+            "cli.efficiency",
+            lang,
+            before=fmt_pct(result.efficiency_before, lang),
+            after=fmt_pct(result.efficiency, lang),
+        )
+    )
+    lines.append(
+        t(
+            "cli.equity",
+            lang,
+            before=fmt_pct(result.equity_before, lang),
+            after=fmt_pct(result.equity, lang),
+        )
+    )
+    unit = f" {currency}" if currency else ""
+    lines.append(
+        t(
+            "cli.spend",
+            lang,
+            used=fmt_num(result.budget_used, lang),
+            budget=fmt_num(result.budget, lang),
+            unit=unit,
+        )
+    )
+    if result.staff is None:
+        lines.append(t("cli.staff_nolimit", lang, used=fmt_num(result.staff_used, lang)))
+    else:
+        lines.append(
+            t(
+                "cli.staff",
+                lang,
+                used=fmt_num(result.staff_used, lang),
+                staff=fmt_num(result.staff, lang),
+            )
+        )
+    lines.append(t("cli.newly_served", lang, people=fmt_num(result.people_newly_served, lang)))
+    lines.append(_marginal_text(result, lang, currency or t("cli.budget_unit", lang)))
+
+    alloc = result.allocation
+    shown = alloc if all_rows else alloc[alloc["new_units"] > 1e-6]
+    hidden = 0
+    if not all_rows and len(shown) > MAX_ROWS:
+        hidden, shown = len(shown) - MAX_ROWS, shown.head(MAX_ROWS)
+    lines += ["", t("cli.new_units_title", lang)]
+    if shown.empty:
+        lines.append("  " + t("cli.no_new_units", lang))
+    else:
+        rows = [
+            [
+                names.get(r.district, r.district),
+                names.get(r.program, r.program),
+                _units(r.new_units, lang),
+                fmt_num(r.need, lang),
+                fmt_pct(r.coverage_before, lang),
+                fmt_pct(r.coverage_after, lang),
+                fmt_num(r.spend, lang, 0 if float(r.spend).is_integer() else 1),
+            ]
+            for r in shown.itertuples(index=False)
+        ]
+        header = [
+            t(f"cli.col.{c}", lang)
+            for c in (
+                "district",
+                "program",
+                "new_units",
+                "need",
+                "coverage_before",
+                "coverage_after",
+                "spend",
+            )
+        ]
+        lines += text_table(header, rows, {2, 3, 4, 5, 6})
+        if hidden:
+            lines.append(t("cli.more_rows", lang, n=fmt_num(hidden, lang)))
+
+    districts = result.districts
+    title = t("cli.districts_title", lang)
+    if not all_rows and len(districts) > MAX_ROWS:
+        # a person cannot read 3,000 districts: show the worst served, say so
+        districts = districts.sort_values("coverage_after", kind="stable").head(MAX_ROWS)
+        title = t("cli.districts_worst", lang, n=MAX_ROWS, total=fmt_num(len(result.districts)))
+    lines += ["", title]
+    drows = [
+        [
+            names.get(r.district, r.district),
+            fmt_num(r.population, lang),
+            fmt_pct(r.coverage_before, lang),
+            fmt_pct(r.coverage_after, lang),
+            fmt_num(r.newly_served, lang),
+            fmt_num(r.spend, lang, 0 if float(r.spend).is_integer() else 1),
+        ]
+        for r in districts.itertuples(index=False)
+    ]
+    header = [
+        t(f"cli.col.{c}", lang)
+        for c in (
+            "district",
+            "population",
+            "wcoverage_before",
+            "wcoverage_after",
+            "newly_served",
+            "spend",
+        )
+    ]
+    lines += text_table(header, drows, {1, 2, 3, 4, 5})
+
+    lines += ["", t("cli.binding_title", lang)]
+    if result.binding:
+        binding = result.binding if all_rows else result.binding[:MAX_ROWS]
+        lines += ["  - " + binding_text(b, lang, names) for b in binding]
+        if len(binding) < len(result.binding):
+            more = fmt_num(len(result.binding) - len(binding), lang)
+            lines.append(t("cli.more_binding", lang, n=more))
+    else:
+        lines.append("  " + t("cli.binding_none", lang))
+    return "\n".join(lines) + "\n"
+
+
+def _units(value: float, lang: str) -> str:
+    """New units: whole numbers without decimals, shares of a unit with two."""
+    return fmt_num(value, lang, 0 if abs(value - round(value)) < 1e-6 else 2)

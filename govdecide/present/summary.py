@@ -1,0 +1,342 @@
+"""A result in plain words: who gains, what limits the plan, what more money would buy.
+
+Every sentence is a catalogue template (keys ``app.sum.*``) filled with numbers formatted
+for the reader's language, so the app and the HTML report say the same thing in English
+and Chinese. Only claims the result supports are made: the marginal value is given in
+people only when the objective counts people one for one (equity weight 0, equal program
+weights), and otherwise in points of the objective, with the basis of the estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.io.scenario import Scenario, display_names
+from govdecide.model.problem import Settings
+from govdecide.model.result import Result
+
+MAX_NAMES = 4
+
+
+@dataclass(frozen=True)
+class MarginalValue:
+    """What ``step`` more budget units are worth, by the dual of the budget constraint.
+
+    ``people`` is set only when the objective is people served (see module docstring);
+    ``points`` is always the change of the objective (1 - lambda) E + lambda z, in
+    percentage points. ``basis`` is the result's own word for where the rate comes from
+    (``lp``: the exact local rate of a pure LP; ``lp_relaxation`` or ``lagrangian``: an
+    estimate for whole units), so the summary says what the engine says.
+    """
+
+    step: float
+    points: float
+    people: float | None
+    basis: str
+
+    @property
+    def exact(self) -> bool:
+        """True when the rate is a pure LP's own dual (exact at the margin)."""
+        return self.basis == "lp"
+
+
+def effective_weights(scenario: Scenario, settings: Settings | None) -> dict[str, float]:
+    """The program weights in effect: the settings' where given, else the scenario's."""
+    given = settings.weights if settings is not None else {}
+    return {p.id: float(given.get(p.id, p.weight)) for p in scenario.programs}
+
+
+def _nice(value: float) -> float:
+    """The nearest 1, 2 or 5 times a power of ten at or below ``value`` (at least 1)."""
+    if value <= 1:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for mult in (5, 2, 1):
+        if mult * power <= value:
+            return float(mult * power)
+    return float(power)
+
+
+def budget_step(scenario: Scenario, budget: float) -> float:
+    """The budget increment to speak about: the budget slider's step, else about 1%."""
+    for control in scenario.controls:
+        if control.param == "policy.budget":
+            return float(control.step)
+    return _nice(budget / 100) if budget > 0 else 1.0
+
+
+def marginal_value(
+    result: Result, weights: Mapping[str, float], step: float
+) -> MarginalValue | None:
+    """The value of ``step`` more budget units, or None when the solver gave no dual.
+
+    With lambda = 0 and every program that has need weighted alike, the objective is
+    E = (people served) / (total need), so people per budget unit = dual x total need.
+    """
+    dual = result.budget_marginal_value
+    if dual is None or not result.has_solution or not math.isfinite(dual):
+        return None
+    alloc = result.allocation
+    need_by_program = alloc.groupby("program")["need"].sum()
+    active = [w for p, w in weights.items() if need_by_program.get(p, 0.0) > 0]
+    people = None
+    if result.equity_weight == 0 and active and all(abs(w - active[0]) < 1e-12 for w in active):
+        if active[0] > 0:
+            people = dual * float(alloc["need"].sum()) * step
+    return MarginalValue(
+        step=step, points=dual * step * 100, people=people, basis=result.marginal_basis
+    )
+
+
+def marginal_text(mv: MarginalValue | None, lang: str) -> str:
+    """The marginal value as a short figure for a headline tile."""
+    if mv is None:
+        return "—"
+    if mv.people is not None:
+        return t("app.sum.mv_people_short", lang, people=fmt_num(mv.people, lang))
+    return t("app.sum.mv_points_short", lang, points=fmt_num(mv.points, lang, 3))
+
+
+def basis_text(mv: MarginalValue | None, lang: str) -> str:
+    """How the marginal value was estimated, in words."""
+    if mv is None:
+        return t("app.sum.mv_none", lang)
+    return t(f"basis.{mv.basis}", lang)
+
+
+def name_list(names: Sequence[str], lang: str, limit: int = MAX_NAMES) -> str:
+    """'A, B, C and 2 more' in the reader's language."""
+    shown = list(names[:limit])
+    text = t("app.sum.list_sep", lang).join(shown)
+    if len(names) > limit:
+        text += t("app.sum.and_more", lang, n=fmt_num(len(names) - limit, lang))
+    return text
+
+
+def lowest_half(result: Result) -> list[str]:
+    """The districts in the lower half by coverage before (ties by id), as ids.
+
+    With n districts this is the floor(n / 2) lowest; a single district has no half.
+    """
+    frame = result.districts[["district", "coverage_before"]].sort_values(
+        ["coverage_before", "district"]
+    )
+    return frame["district"].head(len(frame) // 2).astype(str).tolist()
+
+
+def spend_share(result: Result, districts: Sequence[str]) -> float | None:
+    """The share of new spending that goes to ``districts`` (None when nothing is spent)."""
+    total = float(result.districts["spend"].sum())
+    if total <= 0:
+        return None
+    part = float(result.districts.loc[result.districts["district"].isin(districts), "spend"].sum())
+    return part / total
+
+
+def binding_sentences(
+    result: Result, names: Mapping[str, str], lang: str, currency: str = ""
+) -> list[str]:
+    """What limits the plan: budget, staff, spend limits, unit limits per district."""
+    out = []
+    families = {b.family for b in result.binding}
+    budget_left = result.budget - (result.budget_used or 0.0)
+    if "budget" in families and budget_left < 0.5:
+        out.append(t("app.sum.budget_spent", lang))
+    elif "budget" in families:
+        out.append(t("app.sum.budget_binds", lang, left=fmt_num(budget_left, lang)))
+    elif result.budget > 0:
+        out.append(
+            t(
+                "app.sum.budget_slack",
+                lang,
+                left=fmt_num(budget_left, lang),
+                budget=fmt_num(result.budget, lang),
+            )
+        )
+    if "staff" in families and result.staff is not None:
+        out.append(t("app.sum.staff_binds", lang, staff=fmt_num(result.staff, lang)))
+    for b in result.binding:
+        if b.family in ("spend_max", "spend_min"):
+            out.append(
+                t(
+                    f"app.sum.{b.family}",
+                    lang,
+                    program=names.get(b.program or "", b.program or ""),
+                    value=fmt_num(b.value, lang),
+                )
+            )
+    for family in ("unit_max", "unit_min"):
+        # a maximum of 0 is a ban ("no land left"), not a limit the plan runs into
+        hits = [b for b in result.binding if b.family == family and (b.value or 0) > 0]
+        if hits:
+            example = hits[0]
+            out.append(
+                t(
+                    f"app.sum.{family}",
+                    lang,
+                    n=len(hits),
+                    program=names.get(example.program or "", example.program or ""),
+                    district=names.get(example.district or "", example.district or ""),
+                    value=fmt_num(
+                        example.value, lang, 0 if float(example.value or 0).is_integer() else 2
+                    ),
+                )
+            )
+    return out
+
+
+def summarize(
+    scenario: Scenario,
+    result: Result,
+    lang: str = "en",
+    settings: Settings | None = None,
+    next_result: Result | None = None,
+    marginal: bool = True,
+) -> list[str]:
+    """The plain-language summary of a result, one sentence per item, in ``lang``.
+
+    ``marginal=False`` leaves out what more money buys (the app draws it last, after the
+    re-solve with more budget; see :func:`marginal_sentences`).
+
+    ``next_result`` is the same solve with :func:`budget_step` more budget; when both it
+    and ``result`` are proven optimal, what more money buys is said in people from the two
+    optima, else from the budget's shadow price.
+    """
+    if not result.has_solution:
+        return []
+    names = display_names(scenario, lang)
+    currency = localize(scenario.currency, lang)
+    d = result.districts
+    out = [
+        t(
+            "app.sum.headline",
+            lang,
+            people=fmt_num(result.people_newly_served, lang),
+            e0=fmt_pct(result.efficiency_before, lang),
+            e1=fmt_pct(result.efficiency, lang),
+        )
+    ]
+    worst = d.sort_values(["coverage_after", "district"]).iloc[0]
+    out.append(
+        t(
+            "app.sum.worst",
+            lang,
+            z0=fmt_pct(result.equity_before, lang),
+            z1=fmt_pct(result.equity, lang),
+            district=names.get(str(worst["district"]), str(worst["district"])),
+        )
+    )
+    low = lowest_half(result)
+    share = spend_share(result, low)
+    if share is None:
+        out.append(t("app.sum.nothing_bought", lang))
+    elif low:
+        pop = d.set_index("district")["population"]
+        out.append(
+            t(
+                "app.sum.low_half",
+                lang,
+                k=fmt_num(len(low), lang),
+                names=name_list([names.get(x, x) for x in low], lang),
+                share=fmt_pct(share, lang, 0),
+                pop_share=fmt_pct(float(pop[low].sum() / pop.sum()), lang, 0),
+            )
+        )
+        gains = (d["coverage_after"] - d["coverage_before"]).set_axis(d["district"])
+        top = gains.sort_values(ascending=False, kind="stable")
+        if len(top) and top.iloc[0] > 1e-9:
+            best = str(top.index[0])
+            row = d.set_index("district").loc[best]
+            out.append(
+                t(
+                    "app.sum.top_gain",
+                    lang,
+                    district=names.get(best, best),
+                    before=fmt_pct(float(row["coverage_before"]), lang),
+                    after=fmt_pct(float(row["coverage_after"]), lang),
+                )
+            )
+    out.extend(binding_sentences(result, names, lang, currency))
+    if marginal:
+        out.extend(marginal_sentences(scenario, result, lang, settings, next_result))
+    return out
+
+
+def signed(value: float, lang: str) -> str:
+    """A change with its sign: +1,404 or −200 (a true minus sign)."""
+    text = fmt_num(abs(value), lang)
+    if text == "0":
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def resolved_gain(result: Result, next_result: Result | None) -> float | None:
+    """People served by the next-budget optimum minus now, when both are proven optimal."""
+    if next_result is None or result.status != "optimal" or next_result.status != "optimal":
+        return None
+    if result.people_newly_served is None or next_result.people_newly_served is None:
+        return None
+    return next_result.people_newly_served - result.people_newly_served
+
+
+def marginal_sentences(
+    scenario: Scenario,
+    result: Result,
+    lang: str,
+    settings: Settings | None = None,
+    next_result: Result | None = None,
+) -> list[str]:
+    """What more money buys: re-solved in people when possible, else the shadow price."""
+    if not result.has_solution:
+        return []
+    step = budget_step(scenario, result.budget)
+    currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
+    step_text = fmt_num(step, lang)
+    gain = resolved_gain(result, next_result)
+    if gain is not None and next_result is not None:
+        return [
+            t(
+                "app.sum.next_budget",
+                lang,
+                step=step_text,
+                currency=currency,
+                delta=signed(gain, lang),
+                z=fmt_pct(next_result.equity, lang),
+            )
+        ]
+    mv = marginal_value(result, effective_weights(scenario, settings), step)
+    if mv is None:
+        return []
+    params = {"step": step_text, "currency": currency, "basis": basis_text(mv, lang)}
+    if mv.points <= 1e-9:
+        return [t("app.sum.mv_zero", lang, **params)]
+    if mv.people is not None:
+        return [t("app.sum.mv_people", lang, people=fmt_num(mv.people, lang), **params)]
+    return [t("app.sum.mv_points", lang, points=fmt_num(mv.points, lang, 3), **params)]
+
+
+def district_table(scenario: Scenario, result: Result, lang: str) -> pd.DataFrame:
+    """The allocation by district and program with names, ready to show or export."""
+    names = display_names(scenario, lang)
+    units = {p.id: localize(p.unit, lang) for p in scenario.programs}
+    a = result.allocation.copy()
+    out = pd.DataFrame(
+        {
+            t("app.col.district", lang): a["district"].map(lambda x: names.get(x, x)),
+            t("app.col.program", lang): a["program"].map(lambda x: names.get(x, x)),
+            t("app.col.new_units", lang): a["new_units"].astype(float),
+            t("app.col.unit", lang): a["program"].map(lambda x: units.get(x, "")),
+            t("app.col.spend", lang): a["spend"].astype(float),
+            t("app.col.staff", lang): a["staff"].astype(float),
+            t("app.col.need", lang): a["need"].astype(float),
+            t("app.col.served", lang): a["served"].astype(float),
+            t("app.col.coverage_before", lang): a["coverage_before"].astype(float) * 100,
+            t("app.col.coverage_after", lang): a["coverage_after"].astype(float) * 100,
+        }
+    )
+    return out
