@@ -12,8 +12,9 @@ from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, t
 from govdecide.io.scenario import Scenario
 from govdecide.model.problem import problem_data
+from govdecide.model.settings import Settings
 from govdecide.present.analysis_charts import budget_curve_chart, marginal_chart, marginal_points
-from ui import analysis_page, solving
+from ui import analysis_page
 from ui.text import md_escape
 
 
@@ -22,13 +23,13 @@ def _curve(
     fingerprint: str, key: tuple, budgets: tuple[float, ...], _scenario: Scenario
 ) -> an.BudgetCurve:
     """The budget curve, cached by scenario version, settings and grid."""
-    return an.budget_curve(_scenario, solving.settings_from_key(key), budgets=list(budgets))
+    return an.budget_curve(_scenario, Settings.from_key(key), budgets=list(budgets))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _min_budget(fingerprint: str, key: tuple, coverage: float, _scenario: Scenario) -> an.MinBudget:
     """The smallest budget for a coverage floor, cached likewise."""
-    return an.min_budget(_scenario, solving.settings_from_key(key), coverage)
+    return an.min_budget(_scenario, Settings.from_key(key), coverage)
 
 
 def curve_table(curve: an.BudgetCurve, lang: str) -> pd.DataFrame:

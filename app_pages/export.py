@@ -23,8 +23,8 @@ from govdecide.io.exports import (
 )
 from govdecide.io.report import build_report
 from govdecide.io.scenario import Scenario
-from govdecide.model.problem import Settings
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 from ui import controls, solving
 from ui.sidebar import require_scenario
 from ui.state import current_lang
@@ -39,7 +39,7 @@ def _files(
     fingerprint: str, key: tuple, lang: str, source: str, _scenario: Scenario, _result: Result
 ) -> dict[str, bytes]:
     """The report and the chart images of one result, cached by scenario, settings, language."""
-    settings = solving.settings_from_key(key)
+    settings = Settings.from_key(key)
     page, _ = build_report(_scenario, settings, lang, source=source, result=_result)
     files = {"report.html": page.encode("utf-8")}
     for name, chart in result_charts(_result, _scenario, lang).items():
@@ -117,7 +117,7 @@ else:
 
 st.subheader(t("io.exp.report", lang))
 st.caption(t("io.exp.report_help", lang))
-ready_key = f"io_ready:{entry.fingerprint}:{solving.settings_key(settings)}:{lang}"
+ready_key = f"io_ready:{entry.fingerprint}:{settings.key()}:{lang}"
 st.button(
     t("io.exp.prepare", lang),
     key="io_prepare",
@@ -129,7 +129,7 @@ if st.session_state.get(ready_key):
     with st.spinner(t("io.exp.preparing", lang)):
         source = entry.path.name if entry.path is not None else str(entry.key)
         files = _files(
-            entry.fingerprint, solving.settings_key(settings), lang, source, scenario, result
+            entry.fingerprint, settings.key(), lang, source, scenario, result
         )
     st.download_button(
         t("io.exp.report_html", lang),

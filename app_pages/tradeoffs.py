@@ -11,8 +11,9 @@ from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 from govdecide.present.analysis_charts import frontier_chart
-from ui import analysis_page, solving
+from ui import analysis_page
 from ui.text import md_escape
 
 _SEEN = "_an_pick_seen"
@@ -31,7 +32,7 @@ def clicked_point(state: object, n_points: int) -> int | None:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _frontier(fingerprint: str, key: tuple, points: int, _scenario: Scenario) -> an.Frontier:
     """The frontier, cached by scenario version, settings and number of points."""
-    return an.frontier(_scenario, solving.settings_from_key(key), points=points)
+    return an.frontier(_scenario, Settings.from_key(key), points=points)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -40,7 +41,7 @@ def _rule_solve(
 ) -> Result:
     """A solve under an alternative equity rule, cached like the frontier."""
     sweep = an.Sweep(_scenario, equity.EquityRule(kind, value))
-    return sweep.solve(solving.settings_from_key(key))
+    return sweep.solve(Settings.from_key(key))
 
 
 def allocation_table(result: Result, names: dict[str, str], lang: str) -> pd.DataFrame:

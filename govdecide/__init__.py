@@ -10,8 +10,8 @@ The library is pure (no Streamlit): load a scenario, solve it, read the result.
 from govdecide.errors import Problem, ScenarioError
 from govdecide.io.scenario import Scenario, load_scenario, parse_scenario
 from govdecide.model.engine import Allocator, solve
-from govdecide.model.problem import Settings
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 
 __version__ = "0.1.0"
 MODEL_VERSION = "govdecide/v1 model (MODEL.md v1)"

@@ -20,7 +20,7 @@ from govdecide.i18n import localize
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.io.scenario import load_scenario as _load
 from govdecide.model.engine import solve
-from govdecide.model.problem import Settings
+from govdecide.model.settings import Settings
 from govdecide.model.solvers import available_solvers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -355,7 +355,8 @@ def test_setting_codes_render():
     in one error, rendered."""
     from govdecide.errors import ScenarioError
     from govdecide.io.scenario import parse_scenario
-    from govdecide.model.problem import Settings, problem_data
+    from govdecide.model.problem import problem_data
+    from govdecide.model.settings import Settings
 
     scenario = parse_scenario(_BASE, "t.yaml")
     settings = Settings(

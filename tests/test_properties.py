@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model.engine import solve
-from govdecide.model.problem import Settings
+from govdecide.model.settings import Settings
 from govdecide.model.solvers import available_solvers
 
 TOL = 1e-6

@@ -14,8 +14,8 @@ from streamlit.delta_generator import DeltaGenerator
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.io.scenario import Scenario, display_names
-from govdecide.model.problem import Settings
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 from govdecide.present import charts
 from govdecide.present.summary import (
     basis_text,

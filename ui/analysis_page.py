@@ -14,8 +14,8 @@ import streamlit as st
 
 from govdecide.i18n import fmt_num, localize, t
 from govdecide.io.scenario import Scenario, display_names
-from govdecide.model.problem import Settings
-from ui import controls, solving
+from govdecide.model.settings import Settings
+from ui import controls
 from ui.sidebar import require_scenario
 from ui.state import Entry, current_lang
 from ui.text import md_escape
@@ -33,7 +33,7 @@ class AnalysisPage:
     scenario: Scenario
     names: dict[str, str]
     settings: Settings
-    key: solving.SettingsKey
+    key: str
 
 
 def start(title_key: str, intro_key: str, time_limit: bool = True) -> AnalysisPage:
@@ -51,7 +51,7 @@ def start(title_key: str, intro_key: str, time_limit: bool = True) -> AnalysisPa
         settings = settings.with_(time_limit_s=TIME_LIMIT_S)
     st.title(t(title_key, lang, name=md_escape(localize(scenario.name, lang))))
     st.caption(t(intro_key, lang))
-    return AnalysisPage(lang, entry, scenario, names, settings, solving.settings_key(settings))
+    return AnalysisPage(lang, entry, scenario, names, settings, settings.key())
 
 
 def compute_on_request(page: AnalysisPage, what: str, signature: object, solves: int) -> None:

@@ -18,7 +18,7 @@ import streamlit as st
 
 from govdecide.i18n import localize, t
 from govdecide.io.scenario import Scenario
-from govdecide.model.problem import Settings
+from govdecide.model.settings import Settings
 from ui.state import DEFAULT_SCENARIO, SCENARIO_KEY
 
 _STORE = "_govdecide_controls"

@@ -21,8 +21,8 @@ import streamlit as st
 from govdecide.io.scenario import Scenario
 from govdecide.model.engine import Allocator
 from govdecide.model.engine import solve as engine_solve
-from govdecide.model.problem import Settings
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 
 INTERACTIVE_TIME_LIMIT_S = 2.0
 EXACT_TIME_LIMIT_S = 300.0
@@ -30,40 +30,6 @@ EXACT_GAP = 1e-6
 MAX_RUNNING_EXACT = 2  # per server: exact solves share the machine with everyone's sliders
 _JOBS = "_govdecide_exact_jobs"
 _BUSY = "_govdecide_exact_busy"
-
-SettingsKey = tuple[object, ...]
-
-
-def settings_key(settings: Settings) -> SettingsKey:
-    """A hashable key of the settings that shape a solve (for caches)."""
-    return (
-        settings.budget,
-        settings.staff,
-        settings.equity_weight,
-        tuple(sorted(settings.weights.items())),
-        settings.solver,
-        settings.time_limit_s,
-        settings.gap,
-        settings.integer,
-        settings.method,
-    )
-
-
-def settings_from_key(key: SettingsKey) -> Settings:
-    """The settings back from :func:`settings_key`."""
-    budget, staff, equity, weights, solver, limit, gap, integer, method = key
-    return Settings(
-        budget=budget,  # type: ignore[arg-type]
-        staff=staff,  # type: ignore[arg-type]
-        equity_weight=equity,  # type: ignore[arg-type]
-        weights=dict(weights),  # type: ignore[arg-type]
-        solver=solver,  # type: ignore[arg-type]
-        time_limit_s=limit,  # type: ignore[arg-type]
-        gap=gap,  # type: ignore[arg-type]
-        integer=bool(integer),
-        method=str(method),
-    )
-
 
 def interactive(settings: Settings) -> Settings:
     """The settings of a slider solve: a short time limit, the scenario's gap."""
@@ -77,9 +43,9 @@ def allocator(fingerprint: str, _scenario: Scenario) -> Allocator:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)  # a 3,000-district result is ~2 MB
-def _cached_solve(fingerprint: str, key: SettingsKey, _scenario: Scenario) -> Result:
+def _cached_solve(fingerprint: str, key: str, _scenario: Scenario) -> Result:
     """A solve, cached by scenario fingerprint and settings (bad settings raise, uncached)."""
-    return allocator(fingerprint, _scenario).solve(settings_from_key(key))
+    return allocator(fingerprint, _scenario).solve(Settings.from_key(key))
 
 
 def solve(fingerprint: str, scenario: Scenario, settings: Settings) -> Result:
@@ -87,12 +53,12 @@ def solve(fingerprint: str, scenario: Scenario, settings: Settings) -> Result:
 
     Raises :class:`~govdecide.errors.ScenarioError` for settings the engine rejects.
     """
-    return _cached_solve(fingerprint, settings_key(settings), scenario)
+    return _cached_solve(fingerprint, settings.key(), scenario)
 
 
 # -- exact solves in the background -------------------------------------------------------
 
-_FINISHED: OrderedDict[tuple[str, SettingsKey], Result] = OrderedDict()
+_FINISHED: OrderedDict[tuple[str, str], Result] = OrderedDict()
 _FINISHED_LOCK = threading.Lock()
 _FINISHED_MAX = 64
 _RUNNING: set[int] = set()  # ids of ExactJob objects whose thread is running
@@ -103,7 +69,7 @@ class ExactJob:
     """An exact solve running (or finished) in a background thread for one session."""
 
     fingerprint: str
-    key: SettingsKey
+    key: str
     time_limit_s: float
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
@@ -129,7 +95,7 @@ def exact_settings(settings: Settings) -> Settings:
 def finished_exact(fingerprint: str, settings: Settings) -> Result | None:
     """An exact result for these settings, if any session of this server computed one."""
     with _FINISHED_LOCK:
-        return _FINISHED.get((fingerprint, settings_key(settings)))
+        return _FINISHED.get((fingerprint, settings.key()))
 
 
 def _run_job(job: ExactJob, scenario: Scenario, settings: Settings) -> None:
@@ -163,8 +129,8 @@ def start_exact(fingerprint: str, scenario: Scenario, settings: Settings) -> Exa
     each takes a processor for up to :data:`EXACT_TIME_LIMIT_S`, and the sliders of every
     other user need one too.
     """
-    jobs: dict[tuple[str, SettingsKey], ExactJob] = st.session_state.setdefault(_JOBS, {})
-    key = settings_key(settings)
+    jobs: dict[tuple[str, str], ExactJob] = st.session_state.setdefault(_JOBS, {})
+    key = settings.key()
     job = jobs.get((fingerprint, key))
     if job is not None and (not job.done or job.result is not None):
         return job
@@ -190,5 +156,5 @@ def server_was_busy() -> bool:
 
 def exact_job(fingerprint: str, settings: Settings) -> ExactJob | None:
     """This session's exact solve of these settings, running or finished, if any."""
-    jobs: dict[tuple[str, SettingsKey], ExactJob] = st.session_state.get(_JOBS, {})
-    return jobs.get((fingerprint, settings_key(settings)))
+    jobs: dict[tuple[str, str], ExactJob] = st.session_state.get(_JOBS, {})
+    return jobs.get((fingerprint, settings.key()))

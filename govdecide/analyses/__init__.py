@@ -22,7 +22,7 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -34,10 +34,12 @@ from govdecide.analyses.equity import EquityRule
 from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.io.scenario import Scenario
 from govdecide.model import solvers
-from govdecide.model.engine import solve_data
+from govdecide.model.built import Built
+from govdecide.model.engine import ModelCache, solve_data
 from govdecide.model.formulation import AllocationModel
-from govdecide.model.problem import ProblemData, Settings, problem_data
+from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``, called after each solve of a long analysis (a progress bar)."""
@@ -76,10 +78,7 @@ class Sweep:
         self.rule = rule or EquityRule()
         self.builds = 0
         self.aux_builds = 0
-        self._models: dict[tuple, AllocationModel] = {}
-        self._floor: float | None = None
-        self._efficiency_floor: float | None = None
-        self._fresh = False
+        self._cache = ModelCache(self._build)
         self._lock = threading.Lock()
 
     @property
@@ -87,7 +86,12 @@ class Sweep:
         """All models this sweep built (main and efficiency-floor ones)."""
         return self.builds + self.aux_builds
 
-    def _build(self, data: ProblemData, efficiency_row: bool) -> AllocationModel:
+    @property
+    def last_reused(self) -> bool:
+        """Whether the last solve reused a model built before."""
+        return self._cache.last_reused
+
+    def _build(self, data: ProblemData, efficiency_row: Hashable) -> AllocationModel:
         """A new model with the equity rule and, if asked, the efficiency-floor row."""
         model = AllocationModel(data)
         if efficiency_row:
@@ -108,27 +112,6 @@ class Sweep:
         self.rule.apply(model)
         return model
 
-    def _model_for(self, data: ProblemData) -> tuple[AllocationModel, float]:
-        """The model for these data with policy and floors set (the engine's ``model_for``)."""
-        start = time.perf_counter()
-        efficiency_row = self._efficiency_floor is not None
-        key = (
-            tuple(data.programs["weight"].tolist()),
-            tuple(data.programs["integer"].tolist()),
-            efficiency_row,
-        )
-        model = None if self._fresh else self._models.get(key)
-        if model is None:
-            model = self._build(data, efficiency_row)
-            if not self._fresh:
-                self._models[key] = model
-        model.set_policy(data.budget, data.staff, data.equity_weight)
-        model.data = data
-        model.set_equity_floor(self._floor)
-        if efficiency_row:
-            model.constraints[EFFICIENCY_FLOOR].changeRHS(self._efficiency_floor)
-        return model, time.perf_counter() - start
-
     def solve_data(
         self,
         data: ProblemData,
@@ -145,16 +128,18 @@ class Sweep:
         """
         if efficiency_floor is not None or self.rule.kind != "maxmin":
             data = replace(data, method="milp")
+        efficiency_row = efficiency_floor is not None
+
+        def model_for(d: ProblemData) -> tuple[Built, float]:
+            """The kept (or fresh) model with this solve's floors on z and E set."""
+            built, build_s = self._cache.built_for(d, efficiency_row, fresh)
+            built.model.set_equity_floor(floor)
+            if efficiency_row:
+                built.model.constraints[EFFICIENCY_FLOOR].changeRHS(efficiency_floor)
+            return built, build_s
+
         with self._lock:
-            self._floor = floor
-            self._efficiency_floor = efficiency_floor
-            self._fresh = fresh
-            try:
-                return solve_data(data, self._model_for)
-            finally:
-                self._floor = None
-                self._efficiency_floor = None
-                self._fresh = False
+            return solve_data(data, model_for)
 
     def solve(
         self,
@@ -963,25 +948,6 @@ def robustness(
 # Snapshots and comparison
 
 
-def settings_to_dict(settings: Settings) -> dict[str, Any]:
-    """Settings as JSON-safe data (an unlimited staff is the string "unlimited")."""
-    d = asdict(settings)
-    d["weights"] = dict(settings.weights)
-    if d["staff"] == math.inf:
-        d["staff"] = "unlimited"
-    return d
-
-
-def settings_from_dict(data: Mapping[str, Any]) -> Settings:
-    """The inverse of :func:`settings_to_dict`; unknown keys are ignored."""
-    known = set(Settings.__dataclass_fields__)
-    d = {k: v for k, v in data.items() if k in known}
-    if d.get("staff") == "unlimited":
-        d["staff"] = math.inf
-    d["weights"] = dict(d.get("weights") or {})
-    return Settings(**d)
-
-
 SNAPSHOT_COLUMNS = [
     "district",
     "population",
@@ -1036,7 +1002,7 @@ def snapshot(name: str, settings: Settings, result: Result, scenario: str = "") 
     )
     return Snapshot(
         name=name,
-        settings=settings_to_dict(settings),
+        settings=settings.to_dict(),
         status=result.status,
         efficiency=result.efficiency,
         equity=result.equity,

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import normalize_lang, t
-from govdecide.model.problem import METHODS, SOLVERS, Settings
+from govdecide.model.settings import METHODS, SOLVERS, Settings
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1

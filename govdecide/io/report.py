@@ -30,8 +30,9 @@ import pandas as pd
 from govdecide.i18n import fmt_num, fmt_pct, localize, normalize_lang, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.engine import Allocator
-from govdecide.model.problem import ProblemData, Settings, problem_data
+from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 
 _UNSAFE_SVG = re.compile(r"<\s*script|<\s*foreignobject|\son[a-z]+\s*=|javascript:", re.I)
 _XMLNS = re.compile(r'\s+xmlns(:[a-z]+)?="[^"]*"')

@@ -9,21 +9,74 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
 
 from govdecide.io.scenario import Scenario
 from govdecide.model import solvers
+from govdecide.model.built import Built
+from govdecide.model.decomposition import search as structured
 from govdecide.model.diagnosis import diagnose
 from govdecide.model.formulation import AllocationModel
-from govdecide.model.problem import ProblemData, Settings, problem_data
+from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result, empty_result, evaluate
+from govdecide.model.settings import Settings
+from govdecide.model.status import honest_status
+
+ModelBuilder = Callable[[ProblemData, Hashable], AllocationModel]
 
 
-@dataclass
-class _Built:
-    model: AllocationModel
-    data: ProblemData
+def shape_key(data: ProblemData) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+    """What shapes a model's coefficients: program weights and integrality.
+
+    Budget, staff and equity weight are set in place (``AllocationModel.set_policy``);
+    need enters the coefficients too, which is why data with other need (robustness)
+    asks for a fresh model instead.
+    """
+    return (
+        tuple(data.programs["weight"].tolist()),
+        tuple(data.programs["integer"].tolist()),
+    )
+
+
+def _plain_build(data: ProblemData, variant: Hashable) -> AllocationModel:
+    """MODEL.md's model, nothing added (the default builder; ``variant`` unused)."""
+    return AllocationModel(data)
+
+
+class ModelCache:
+    """Built models by what shapes them, with the policy of the data asked for set in place.
+
+    One cache serves the app's allocator and the analyses' sweeps: a model is built once per
+    program weights, integrality and ``variant`` (a caller's own kind of model, e.g. one with
+    an extra row), and every later request only changes budget, staff and equity weight.
+    Not thread-safe on its own: its owners hold a lock around a solve.
+    """
+
+    def __init__(self, build: ModelBuilder = _plain_build) -> None:
+        self._build = build
+        self._built: dict[tuple, Built] = {}
+        self.builds = 0
+        self.last_reused = False
+
+    def built_for(
+        self, data: ProblemData, variant: Hashable = None, fresh: bool = False
+    ) -> tuple[Built, float]:
+        """The model for ``data`` (policy set) and the seconds spent building it.
+
+        ``fresh`` builds a model that is not kept (data whose need differs).
+        """
+        start = time.perf_counter()
+        key = (shape_key(data), variant)
+        built = None if fresh else self._built.get(key)
+        self.last_reused = built is not None
+        if built is None:
+            built = Built(self._build(data, variant))
+            self.builds += 1
+            if not fresh:
+                self._built[key] = built
+        built.model.set_policy(data.budget, data.staff, data.equity_weight)
+        built.model.data = data
+        return built, time.perf_counter() - start
 
 
 class Allocator:
@@ -36,25 +89,18 @@ class Allocator:
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self._built: dict[tuple, _Built] = {}
+        self._cache = ModelCache()
         self._lock = threading.Lock()
-        self.builds = 0
 
-    def _model_for(self, data: ProblemData) -> tuple[AllocationModel, float]:
-        """The built model for these data's weights and integrality, and the build time."""
-        key = (
-            tuple(data.programs["weight"].tolist()),
-            tuple(data.programs["integer"].tolist()),
-        )
-        start = time.perf_counter()
-        built = self._built.get(key)
-        if built is None:
-            built = _Built(AllocationModel(data), data)
-            self._built[key] = built
-            self.builds += 1
-        built.model.set_policy(data.budget, data.staff, data.equity_weight)
-        built.model.data = data
-        return built.model, time.perf_counter() - start
+    @property
+    def builds(self) -> int:
+        """How many models this allocator has built."""
+        return self._cache.builds
+
+    @property
+    def last_reused(self) -> bool:
+        """Whether the last solve reused a model built before (a slider move)."""
+        return self._cache.last_reused
 
     def solve(self, settings: Settings | None = None) -> Result:
         """Solve under ``settings``; infeasible is a status, bad settings raise ScenarioError."""
@@ -62,20 +108,20 @@ class Allocator:
         data = problem_data(self.scenario, settings)
         data_s = time.perf_counter() - t0
         with self._lock:
-            result = solve_data(data, self._model_for, t0)
+            result = solve_data(data, self._cache.built_for, t0)
         result.timings["data_s"] = data_s
         return result
 
 
-def fresh_model(data: ProblemData) -> tuple[AllocationModel, float]:
+def fresh_model(data: ProblemData) -> tuple[Built, float]:
     """A newly built model for ``data`` and its build time (``solve_data``'s default)."""
     start = time.perf_counter()
-    return AllocationModel(data), time.perf_counter() - start
+    return Built(AllocationModel(data)), time.perf_counter() - start
 
 
 def solve_data(
     data: ProblemData,
-    model_for: Callable[[ProblemData], tuple[AllocationModel, float]] = fresh_model,
+    model_for: Callable[[ProblemData], tuple[Built, float]] = fresh_model,
     t0: float | None = None,
 ) -> Result:
     """Solve prepared data with a model from ``model_for`` (fresh or reused).
@@ -86,9 +132,8 @@ def solve_data(
     known to be slow (see ``structured.choose``).
     """
     t0 = time.perf_counter() if t0 is None else t0
-    model, build_s = model_for(data)
-    from govdecide.model.decomposition import search as structured
-
+    built, build_s = model_for(data)
+    model = built.model
     method = structured.choose(data, model)
     if method == "structured" or data.solver != "highs":
         # only the plain HiGHS solve makes a new model's PuLP objects while it runs
@@ -97,7 +142,7 @@ def solve_data(
         model.materialize()
         build_s += time.perf_counter() - start
     if method == "structured":
-        return structured.solve_structured(data, model, build_s, t0)
+        return structured.solve_structured(data, built, build_s, t0)
     return solve_plain(data, model, build_s, t0)
 
 
@@ -110,6 +155,7 @@ def solve_plain(data: ProblemData, model: AllocationModel, build_s: float, t0: f
         "solve_s": outcome.solver_s if outcome.solver_s is not None else outcome.solve_s,
         "adapter_s": outcome.solve_s - (outcome.solver_s or outcome.solve_s),
     }
+    timings["solver_reused"] = float(outcome.reused)  # a slider move kept HiGHS's copy
     if outcome.overlap_s is not None:
         # PuLP made the model's objects while the solver ran (solvers.run_model)
         timings["overlap_build_s"] = outcome.overlap_s
@@ -162,33 +208,6 @@ def budget_marginal(
     )
     spent = relaxed.solver_s if relaxed.solver_s is not None else relaxed.solve_s
     return (model.budget_dual() if relaxed.status == "optimal" else None), spent
-
-
-# Objective values (E, z and their mix) lie in [0, 1]; solvers meet constraints only to
-# ~1e-7, so an objective they report can exceed the allocation's own by ~1e-6. A gap
-# within that much, in absolute terms, is the solvers' precision, not a shortfall.
-ABS_TOL = 1e-6
-
-
-def within_gap(gap: float | None, bound: float | None, requested: float) -> bool:
-    """Whether a gap to a proven bound is within the requested relative gap (and precision)."""
-    if gap is None or bound is None:
-        return False
-    return gap <= max(requested, 1e-9) * 1.01 + ABS_TOL / max(abs(bound), 1e-12)
-
-
-def honest_status(result: Result, gap: float) -> Result:
-    """'optimal' only when the gap to the proven bound is within the requested tolerance."""
-    if result.status == "optimal" and not within_gap(result.gap, result.bound, gap):
-        # the solver's own tolerance differs from ours: say what was proven
-        return _with_status(result, "feasible")
-    return result
-
-
-def _with_status(result: Result, status: str) -> Result:
-    from dataclasses import replace
-
-    return replace(result, status=status)
 
 
 def solve(scenario: Scenario, settings: Settings | None = None) -> Result:

@@ -9,8 +9,7 @@ frames, so analyses can change a setting without touching the scenario.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -18,34 +17,7 @@ import pandas as pd
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.io.scenario import Scenario
-
-SOLVERS = ("highs", "cbc")
-METHODS = ("auto", "milp", "structured")
-DEFAULT_TIME_LIMIT_S = 30.0
-DEFAULT_GAP = 1e-4
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the caller (a slider, the command line) sets on top of the scenario's policy.
-
-    ``None`` means "as in the scenario". ``staff`` uses ``math.inf`` for "no staff limit".
-    ``integer=False`` relaxes every program to continuous units (the LP of the benchmark).
-    """
-
-    budget: float | None = None
-    staff: float | None = None
-    equity_weight: float | None = None
-    weights: Mapping[str, float] = field(default_factory=dict)
-    solver: str | None = None
-    time_limit_s: float | None = None
-    gap: float | None = None
-    integer: bool = True
-    method: str = "auto"
-
-    def with_(self, **changes: object) -> Settings:
-        """A copy with some settings changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+from govdecide.model.settings import DEFAULT_GAP, DEFAULT_TIME_LIMIT_S, Settings
 
 
 @dataclass(frozen=True)
@@ -187,44 +159,10 @@ def _bounds(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def _check_settings(scenario: Scenario, s: Settings) -> None:
-    """Reject settings that cannot be used, all at once, in plain words."""
-    problems: list[Problem] = []
-
-    def bad(path: str, code: str, got: object, **params: object) -> None:
-        problems.append(Problem(path, code, {"got": got, **params}))
-
-    def finite(value: float | None) -> bool:
-        return value is None or (isinstance(value, (int, float)) and math.isfinite(value))
-
-    if s.budget is not None and (not finite(s.budget) or s.budget < 0):
-        bad("budget", "setting_negative", s.budget)
-    if s.staff is not None and not (s.staff == math.inf or (finite(s.staff) and s.staff >= 0)):
-        bad("staff", "setting_negative", s.staff)
-    if s.equity_weight is not None and not (finite(s.equity_weight) and 0 <= s.equity_weight <= 1):
-        bad("equity_weight", "setting_range01", s.equity_weight)
-    if s.time_limit_s is not None and not (finite(s.time_limit_s) and s.time_limit_s > 0):
-        bad("time_limit", "setting_positive", s.time_limit_s)
-    if s.gap is not None and not (finite(s.gap) and 0 <= s.gap <= 1):
-        bad("gap", "setting_range01", s.gap)
-    if s.solver is not None and s.solver not in SOLVERS:
-        bad("solver", "unknown_solver", s.solver)
-    if s.method not in METHODS:
-        bad("method", "unknown_method", s.method)
-    ids = {p.id for p in scenario.programs}
-    for pid, w in s.weights.items():
-        if pid not in ids:
-            bad(f"weight.{pid}", "unknown_program_weight", pid)
-        elif not (finite(w) and w >= 0):
-            bad(f"weight.{pid}", "setting_negative", w)
-    if problems:
-        raise ScenarioError(problems)
-
-
 def problem_data(scenario: Scenario, settings: Settings | None = None) -> ProblemData:
     """The model's data frames for a scenario under the caller's settings."""
     s = settings or Settings()
-    _check_settings(scenario, s)
+    s.check({p.id for p in scenario.programs})
     policy = scenario.policy
     weights = {p.id: float(s.weights.get(p.id, p.weight)) for p in scenario.programs}
 

@@ -126,6 +126,7 @@ class SolveOutcome:
     solver_s: float | None = None
     mip_gap: float | None = None  # the solver's own relative gap, when a MIP
     overlap_s: float | None = None
+    reused: bool = False  # the solver's kept copy of the problem was updated, not rebuilt
 
 
 _CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
@@ -222,6 +223,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         self.run_s = 0.0
         self.overlap_s: float | None = None
         self.integer_columns = 0
+        self.reused = False
 
     # -- building and updating the solver's copy ------------------------------------------
 
@@ -404,6 +406,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         cache: _Cache | None = getattr(lp, "_govdecide_highs", None)
         with no_gc():
             fresh = not self._reusable(lp, cache)
+            self.reused = not fresh
             if fresh:
                 cache = self._build(lp)
                 lp._govdecide_highs = cache  # type: ignore[attr-defined]
@@ -683,7 +686,7 @@ def _run_highs(
         bound = objective
     del highspy
     outcome = _classify(code, sol, objective, bound, elapsed, "highs", engine.run_s, mip_gap)
-    return replace(outcome, overlap_s=engine.overlap_s)
+    return replace(outcome, overlap_s=engine.overlap_s, reused=engine.reused)
 
 
 def _not_run() -> tuple:

@@ -17,8 +17,8 @@ import pandas as pd
 
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.io.scenario import Scenario, display_names
-from govdecide.model.problem import Settings
 from govdecide.model.result import Result
+from govdecide.model.settings import Settings
 
 MAX_NAMES = 4
 

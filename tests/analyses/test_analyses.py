@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import math
 import random
 
 import numpy as np
@@ -14,7 +13,8 @@ import pytest
 from govdecide import analyses as an
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model.engine import solve
-from govdecide.model.problem import Settings, problem_data
+from govdecide.model.problem import problem_data
+from govdecide.model.settings import Settings
 
 # Two districts, one program each: p1 serves 10 people per unit in a, p2 serves 5 in b;
 # both cost 1 and need is 100 in each district. Coverage: a = 0.1 x1, b = 0.05 x2;
@@ -203,15 +203,18 @@ def test_frontier_reuses_one_built_model():
 
 
 def test_main_model_has_no_extra_rows():
-    """The reused model carries only the engine's own rows (so the engine's structured
-    method may take it); the efficiency floor lives in the second model only."""
+    """The reused model carries only the engine's own rows, so the engine's structured
+    method may still take it after a frontier; the efficiency floor lives in the second
+    model, whose solves go to the plain MILP (the structured method does not know it)."""
     scenario = unbounded_two()
     sweep = an.Sweep(scenario)
     an.frontier(scenario, Settings(), points=3, sweep=sweep)
-    main, aux = (m for k, m in sorted(sweep._models.items(), key=lambda kv: kv[0][2]))
-    assert an.EFFICIENCY_FLOOR not in main.constraints
-    assert main.prob.numConstraints() == len(main.constraints)
-    assert an.EFFICIENCY_FLOOR in aux.constraints
+    forced = Settings(method="structured", equity_weight=0.5)
+    main = sweep.solve(forced)
+    assert sweep.last_reused and main.method == "structured"
+    with_floor = sweep.solve(forced, efficiency_floor=0.0)
+    assert sweep.last_reused and with_floor.method == "milp"
+    assert (sweep.builds, sweep.aux_builds) == (1, 1)
 
 
 def test_frontier_progress_and_infeasible():
@@ -447,7 +450,7 @@ def test_snapshot_round_trip_and_compare():
     assert back[1].settings["budget"] == 12
     assert back[0].districts["coverage_after"].tolist() == pytest.approx([0.5, 0.25])
     assert back[0].districts["population"].tolist() == [100, 100]  # for the indicators
-    assert an.settings_from_dict(back[1].settings) == sb
+    assert Settings.from_dict(back[1].settings) == sb
     frame = an.compare(a, b).set_index("district")
     assert frame.at["b", "units_diff"] == 2
     assert frame.at["b", "coverage_diff"] == pytest.approx(0.10)
@@ -458,14 +461,6 @@ def test_snapshot_round_trip_and_compare():
     )
     back_text = an.compare_sentence(an.compare(b, a), "Plan B", "Plan A", {"b": "Bay"}, "zh")
     assert "Bay" in back_text and "下降" in back_text
-
-
-def test_unlimited_staff_survives_json():
-    """staff = inf (no limit) is stored as "unlimited" and read back as inf."""
-    s = Settings(staff=math.inf, weights={"p1": 2.0})
-    d = an.settings_to_dict(s)
-    assert d["staff"] == "unlimited"
-    assert an.settings_from_dict(json.loads(json.dumps(d))) == s
 
 
 def test_snapshots_file_must_be_ours():

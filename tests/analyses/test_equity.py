@@ -14,7 +14,9 @@ from govdecide.analyses import Sweep, equity
 from govdecide.analyses.equity import EquityRule, indicators, indicators_table, rule_met
 from govdecide.i18n import t
 from govdecide.io.scenario import scenario_from_data
-from govdecide.model.problem import Settings
+from govdecide.model.formulation import AllocationModel
+from govdecide.model.problem import problem_data
+from govdecide.model.settings import Settings
 from tests.analyses.test_analyses import TWO as TWO_CAPPED
 
 
@@ -149,8 +151,10 @@ def test_coverage_floor_rule():
     assert res.efficiency == pytest.approx(0.4)
     assert rule_met(EquityRule("floor", 0.2), res.allocation, res.districts)
     assert not rule_met(EquityRule("floor", 0.25), res.allocation, res.districts)
-    model = next(iter(sweep._models.values()))
-    assert {"coverage_floor__a", "coverage_floor__b"} <= set(model.constraints)
+    model = AllocationModel(problem_data(scenario))
+    names = EquityRule("floor", 0.2).apply(model)
+    assert names == ["coverage_floor__a", "coverage_floor__b"]
+    assert set(names) <= set(model.constraints)
 
 
 def test_program_floor_rule_names_every_pair_with_need():
@@ -163,8 +167,9 @@ def test_program_floor_rule_names_every_pair_with_need():
     sweep = Sweep(scenario, EquityRule("program_floor", 0.2))
     res = sweep.solve(Settings())
     assert _units(res)[("b", "p2")] == 4
-    model = next(iter(sweep._models.values()))
-    names = {n for n in model.constraints if n.startswith("program_floor")}
+    model = AllocationModel(problem_data(scenario))
+    names = set(EquityRule("program_floor", 0.2).apply(model))
+    assert names == {n for n in model.constraints if n.startswith("program_floor")}
     assert names == {"program_floor__a__p1", "program_floor__b__p2"}
 
 

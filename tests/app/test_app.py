@@ -283,7 +283,7 @@ def test_nice_steps_and_url_round_trip(riverton):
 
 def test_exact_solve_runs_in_a_thread_and_is_shared(riverton):
     settings = _settings(riverton).with_(time_limit_s=None)
-    job = solving.ExactJob("test-fingerprint", solving.settings_key(settings), 300.0)
+    job = solving.ExactJob("test-fingerprint", settings.key(), 300.0)
     thread = threading.Thread(target=solving._run_job, args=(job, riverton, settings))
     thread.start()
     thread.join(timeout=120)

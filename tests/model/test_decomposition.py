@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from govdecide import Allocator, Settings, load_scenario, solve
 from govdecide.io.scenario import scenario_from_data
+from govdecide.model.built import Built
 from govdecide.model.decomposition.search import (
     Lagrangian,
     auto_method,
@@ -116,7 +117,7 @@ def test_structured_bound_is_a_true_bound(scenario_data):
     optimum = exact(scenario_data)
     data = problem_data(scenario_from_data(scenario_data), Settings(method="structured", gap=1e-6))
     model = AllocationModel(data)
-    result = solve_structured(data, model, 0.0, time.perf_counter(), finish_with_milp=False)
+    result = solve_structured(data, Built(model), 0.0, time.perf_counter(), finish_with_milp=False)
     if optimum is None:
         assert not result.has_solution
         return
@@ -143,7 +144,7 @@ def test_lagrangian_value_bounds_every_equity_level(scenario_data, t, coords):
     flat = problem_data(scenario, Settings(gap=0.0, equity_weight=0.0, method="milp"))
     model = AllocationModel(flat)
     model.set_equity_floor(t)
-    reference = solve_data(flat, lambda d: (model, 0.0))
+    reference = solve_data(flat, lambda d: (Built(model), 0.0))
     if not reference.has_solution:
         return  # nothing reaches t: any bound holds
     assert value >= (1 - lam) * reference.efficiency - REF_TOL
@@ -249,7 +250,7 @@ def test_structured_respects_an_equity_floor():
         data = problem_data(scenario, Settings(method=method, equity_weight=0.0, gap=1e-6))
         model = AllocationModel(data)
         model.set_equity_floor(0.5)
-        out[method] = solve_data(data, lambda d, m=model: (m, 0.0))
+        out[method] = solve_data(data, lambda d, m=model: (Built(m), 0.0))
     assert out["structured"].method == "structured"
     assert out["structured"].equity >= 0.5 - 1e-9
     if out["milp"].status == out["structured"].status == "optimal":
@@ -258,7 +259,7 @@ def test_structured_respects_an_equity_floor():
 
 def test_allocator_reuse_with_structured():
     """One allocator, three slider moves on a 60-district region: one build, the districts'
-    enumeration prepared once and kept on the model."""
+    enumeration prepared once and reused by the later solves."""
     from benchmarks.instances import region
 
     allocator = Allocator(scenario_from_data(region(60, 2)))
@@ -268,8 +269,7 @@ def test_allocator_reuse_with_structured():
     ]
     assert allocator.builds == 1
     assert all(r.method == "structured" for r in results)
-    model = next(iter(allocator._built.values())).model
-    assert model._structure is not None
+    assert [r.timings["structure_reused"] for r in results] == [0.0, 1.0, 1.0]
     assert all(math.isfinite(r.bound) and r.bound >= r.objective for r in results)
     x = results[-1].allocation["new_units"].to_numpy()
     assert (

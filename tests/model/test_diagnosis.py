@@ -22,8 +22,9 @@ from govdecide.model.diagnosis import (
     suffices,
 )
 from govdecide.model.engine import solve
-from govdecide.model.problem import Settings, problem_data
+from govdecide.model.problem import problem_data
 from govdecide.model.result import Relaxation
+from govdecide.model.settings import Settings
 from govdecide.model.solvers import available_solvers
 
 SOLVERS = [

@@ -16,7 +16,7 @@ import pytest
 
 from govdecide.io.scenario import Scenario, scenario_from_data
 from govdecide.model.engine import solve
-from govdecide.model.problem import Settings
+from govdecide.model.settings import Settings
 from govdecide.model.solvers import available_solvers
 
 SOLVERS = [

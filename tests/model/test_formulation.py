@@ -13,6 +13,7 @@ import pytest
 from govdecide import Settings
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model import solvers
+from govdecide.model.built import Built
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import NO_LIMIT, AllocationModel
 from govdecide.model.problem import problem_data
@@ -291,8 +292,8 @@ def test_no_integer_hull_rows_in_large_models(monkeypatch):
     monkeypatch.setattr(model_module, "SMALL_MODEL_COLUMNS", 2)
     large = AllocationModel(data)
     assert not any(n.startswith("integer_hull__") for n in large.constraints)
-    assert solve_data(data, lambda d: (large, 0.0)).objective == pytest.approx(
-        solve_data(data, lambda d: (small, 0.0)).objective
+    assert solve_data(data, lambda d: (Built(large), 0.0)).objective == pytest.approx(
+        solve_data(data, lambda d: (Built(small), 0.0)).objective
     )
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from govdecide import Settings
 from govdecide.model import solvers
+from govdecide.model.built import Built
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
@@ -82,7 +83,7 @@ def test_overlapped_lp_solve_equals_the_eager_one():
     assert np.array_equal(lazy.x_matrix(), eager.x_matrix())
     assert lazy.x_matrix().sum() == pytest.approx(20.0)
     assert lazy.budget_dual() == pytest.approx(eager.budget_dual())
-    result = solve_data(data, lambda d: (AllocationModel(d, lazy=True), 0.0))
+    result = solve_data(data, lambda d: (Built(AllocationModel(d, lazy=True)), 0.0))
     assert result.efficiency == pytest.approx(0.5)
     assert "overlap_build_s" in result.timings
     assert result.budget_marginal_value == pytest.approx(10 / 4000)
@@ -161,7 +162,7 @@ def test_objects_made_before_the_solve_count_as_building():
     time is added to the build's, and nothing is reported as made while solving."""
     data = problem_data(scenario(), Settings(integer=False, solver="cbc"))
     model = AllocationModel(data, lazy=True)
-    result = solve_data(data, lambda d: (model, 0.0))
+    result = solve_data(data, lambda d: (Built(model), 0.0))
     assert not model.pending
     assert result.timings["build_s"] > 0.0
     assert "overlap_build_s" not in result.timings

@@ -39,9 +39,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from govdecide.model import solvers
+from govdecide.model.built import Built
+from govdecide.model.diagnosis import diagnose
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import ProblemData
 from govdecide.model.result import Result, empty_result, evaluate, figures
+from govdecide.model.status import within_gap
 
 MIN_DISTRICTS_AUTO = 15  # auto: below this the plain MILP (10-district city: < 0.1 s)
 # auto: below this many districts and below this equity weight the plain MILP too: with
@@ -689,13 +692,16 @@ def _max_level(lag: Lagrangian, t_lo: float) -> float:
 
 def solve_structured(
     data: ProblemData,
-    model: AllocationModel,
+    built: Built,
     build_s: float,
     t0: float,
     *,
     finish_with_milp: bool = True,
 ) -> Result:
     """Solve an integer model with the structured method; a Result with a proven bound.
+
+    ``built`` is the model and its kept tables (``Built``): the per-district tables are
+    made on the first structured solve of a model and reused by later ones.
 
     ``finish_with_milp=False`` skips step 4, so that tests can check the structured
     bound on its own.
@@ -705,13 +711,14 @@ def solve_structured(
     lam = data.equity_weight
     tol = max(data.gap, 1e-9)
     timings: dict[str, float] = {"build_s": build_s}
+    model = built.model
     floor = model.equity_floor or 0.0
 
     t_prep = time.perf_counter()
-    structure = getattr(model, "_structure", None)
-    if structure is None:
-        structure = prepare(data)
-        model._structure = structure  # type: ignore[attr-defined]
+    timings["structure_reused"] = float(built.structure is not None)
+    if built.structure is None:
+        built.structure = prepare(data)
+    structure = built.structure
     lag = Lagrangian(data, structure, lam)
     timings["prepare_s"] = time.perf_counter() - t_prep
 
@@ -721,8 +728,6 @@ def solve_structured(
     t_hi = _max_level(lag, t_lo)
     if t_hi < 0:
         timings["total_s"] = time.perf_counter() - t0
-        from govdecide.model.diagnosis import diagnose
-
         return empty_result(data, "infeasible", "structured", data.solver, timings, diagnose(data))
     m0 = np.full(lag.scale.size, 0.05)  # scaled multipliers; the cutting planes move them
     # a small model's Lagrangian gap is relatively wide and its MILP quick: search briefly
@@ -845,9 +850,7 @@ def solve_structured(
     if best_x is None:
         timings["total_s"] = time.perf_counter() - t0
         if milp_infeasible:  # proven by the MILP: say why, like the plain method does
-            from govdecide.model.diagnosis import diagnose
-
-            return empty_result(
+                return empty_result(
                 data, "infeasible", "structured", data.solver, timings, diagnose(data)
             )
         return empty_result(
@@ -865,8 +868,6 @@ def solve_structured(
         bound = best_obj if best_obj - bound <= 1e-9 * max(1.0, abs(best_obj)) else math.inf
     if math.isfinite(bound):
         gap = (bound - best_obj) / max(abs(bound), 1e-12)
-        from govdecide.model.engine import within_gap
-
         status = "optimal" if within_gap(gap, bound, data.gap) else "feasible"
     else:
         status = "feasible"
