@@ -6,7 +6,7 @@ MILP method) and solver, it times a full run from YAML text to the result's Data
 * load: parsing and validating the scenario text;
 * build: the model's data (``problem_data``) and the PuLP model; above 1,000 columns (300
   and 3,000 districts here) with HiGHS, PuLP makes most of the model while HiGHS runs
-  (``solvers.run_model``), and the column after it says how much of the build that was.
+  (``AllocationModel.solve``), and the column after it says how much of the build that was.
   The row "LP, built first" times the same LP with the whole PuLP model made before the
   solve, for comparison (its runs alternate with the LP row's, so both see the same load);
 * solver: time inside the solver itself (HiGHS ``run``, CBC's own wall clock), including

@@ -216,20 +216,20 @@ def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
 
     from govdecide.model.formulation import AllocationModel
     from govdecide.model.problem import problem_data
-    from govdecide.model.solvers import _matrix, _row_bounds, run_model
+    from govdecide.model.solvers import _matrix, _row_bounds
 
     if not total_need_positive(data):
         return
     pdata = problem_data(scenario_from_data(data), Settings(equity_weight=lam))
     lazy = AllocationModel(pdata, lazy=True)
     form = lazy.matrix_form()
-    a = run_model(lazy, "highs", time_limit_s=20, gap=0.0)
-    b = run_model(AllocationModel(pdata, lazy=False), "highs", time_limit_s=20, gap=0.0)
+    a = lazy.solve("highs", time_limit_s=20, gap=0.0)
+    b = AllocationModel(pdata, lazy=False).solve("highs", time_limit_s=20, gap=0.0)
     event(f"status {a.status}")
     assert a.status == b.status
     if a.objective is not None:
         assert math.isclose(a.objective, b.objective, rel_tol=1e-9, abs_tol=1e-9)
-    rows = list(lazy.prob._constraints.values())
+    rows = list(lazy.constraints.values())
     col_of = {v.hash: i for i, v in enumerate(lazy.columns)}
     starts, index, value = _matrix(rows, col_of, None)
     assert np.array_equal(form.starts, starts)

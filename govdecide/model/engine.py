@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Hashable
 
 from govdecide.io.scenario import Scenario
-from govdecide.model import solvers
 from govdecide.model.built import Built
 from govdecide.model.decomposition import search as structured
 from govdecide.model.diagnosis import diagnose
@@ -137,7 +136,7 @@ def solve_data(
     method = structured.choose(data, model)
     if method == "structured" or data.solver != "highs":
         # only the plain HiGHS solve makes a new model's PuLP objects while it runs
-        # (solvers.run_model); otherwise they are made here and count as building
+        # (AllocationModel.solve); otherwise they are made here and count as building
         start = time.perf_counter()
         model.materialize()
         build_s += time.perf_counter() - start
@@ -149,7 +148,7 @@ def solve_data(
 def solve_plain(data: ProblemData, model: AllocationModel, build_s: float, t0: float) -> Result:
     """The model as it is, by the chosen solver: LP, or MILP with the solver's own search."""
     mip = bool(data.arrays.integer.any())
-    outcome = solvers.run_model(model, data.solver, time_limit_s=data.time_limit_s, gap=data.gap)
+    outcome = model.solve(data.solver, time_limit_s=data.time_limit_s, gap=data.gap)
     timings = {
         "build_s": build_s,
         "solve_s": outcome.solver_s if outcome.solver_s is not None else outcome.solve_s,
@@ -157,7 +156,7 @@ def solve_plain(data: ProblemData, model: AllocationModel, build_s: float, t0: f
     }
     timings["solver_reused"] = float(outcome.reused)  # a slider move kept HiGHS's copy
     if outcome.overlap_s is not None:
-        # PuLP made the model's objects while the solver ran (solvers.run_model)
+        # PuLP made the model's objects while the solver ran (AllocationModel.solve)
         timings["overlap_build_s"] = outcome.overlap_s
     method = "milp" if mip else "lp"
     if not outcome.has_solution:
@@ -203,9 +202,7 @@ def budget_marginal(
     """
     if not mip:
         return model.budget_dual(), None
-    relaxed = solvers.run(
-        model.prob, data.solver, time_limit_s=data.time_limit_s, gap=data.gap, mip=False
-    )
+    relaxed = model.solve(data.solver, time_limit_s=data.time_limit_s, gap=data.gap, mip=False)
     spent = relaxed.solver_s if relaxed.solver_s is not None else relaxed.solve_s
     return (model.budget_dual() if relaxed.status == "optimal" else None), spent
 

@@ -25,23 +25,24 @@ expressions directly from (variable, coefficient) lists rather than by PuLP's op
 overloading. A model of more than OVERLAP_MIN_COLUMNS columns waits to be materialized
 until something asks for its PuLP objects, so that the HiGHS adapter can hand the arrays
 (``matrix_form``) to the solver and let PuLP make its objects while the solver runs
-(``solvers.run_model``): at 3,000 districts making ~48k variables and ~27k rows takes
-about a quarter of a second, a quarter of the LP's solve.
+(``solve``); at 3,000 districts making them costs about a quarter of the LP's solve
+(docs/benchmarks.md). What the solver adapter gets beside the PuLP problem (columns, rows
+and objective as arrays, and the solver's kept copy) is the model's ``handover``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar, overload
 
 import numpy as np
 import pulp
 
+from govdecide.model import solvers
 from govdecide.model.problem import ProblemData
+from govdecide.model.solvers import SMALL_MODEL_COLUMNS, Handover, MatrixForm, SolveOutcome, no_gc
 
 CAPACITY = "capacity"
 INTEGER_HULL = "integer_hull"
@@ -50,23 +51,10 @@ STAFF = "staff"
 EQUITY = "equity"
 SPEND_MIN = "spend_min"
 SPEND_MAX = "spend_max"
-EQUITY_FLOOR = "equity_floor"
-
-# Models of up to this many columns (300 districts of 8 programs have ~4,800) get the
-# integer-hull rows, and HiGHS runs them without presolve (solvers.py). Measured on the
-# benchmark's regions (HiGHS 1.16): at 300 districts the hull rows took the plain MILP at
-# equity weight 0 from 5.3 s to 0.1 s. At 3,000 districts `auto` runs the structured
-# method, which never uses them there (no MILP finish at that size) and whose LPs they
-# only enlarge; and the plain MILP's presolve alone took 15.6 s with them, beyond a 10 s
-# time limit it does not check.
-SMALL_MODEL_COLUMNS = 10_000
 
 # Models of more than this many columns are solved while PuLP makes their objects (module
-# doc). Measured with runs alternating (HiGHS 1.16, this 2-core machine): at 300 districts
-# (~4,800 columns) the LP took 88 ms against 100-130 ms, at 3,000 districts 1.2 s against
-# 1.65 s; at Riverton's 10 districts (~200 columns) 50 robustness solves took ~5% longer
-# overlapped (the thread's start, and two threads sharing the cores), and at 20 districts
-# (~320 columns) neither way was faster beyond the noise.
+# doc). Below it the worker thread's start and two threads sharing the cores cost as much
+# as the overlap saves (docs/benchmarks.md, "Overlapped build").
 OVERLAP_MIN_COLUMNS = 1_000
 
 # A right-hand side both solvers read as "no limit": HiGHS treats any bound of 1e20 or more
@@ -78,50 +66,11 @@ T = TypeVar("T")
 
 _LE = pulp.LpConstraintLE
 _GE = pulp.LpConstraintGE
-_EQ = pulp.LpConstraintEQ
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many small objects are made.
-
-    Building a 3,000-district model creates ~10^5 PuLP objects; the collector's repeated
-    scans of them took about as long as creating them. Nothing built here forms a cycle
-    that needs collecting during the build, and the collector resumes afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def cname(family: str, *ids: str) -> str:
     """The stable name of a constraint: its family and the ids it is about."""
     return "__".join((family, *ids))
-
-
-@dataclass(frozen=True)
-class MatrixForm:
-    """A model as a solver takes it: arrays over its columns (x, then c, then z) and rows.
-
-    The same numbers as the PuLP objects ``AllocationModel.materialize`` makes from them:
-    column bounds and integrality, the objective's coefficients, and the rows in
-    compressed form with their lower and upper limits (infinite where a side is free).
-    """
-
-    lower: np.ndarray
-    upper: np.ndarray
-    integer: np.ndarray  # bool per column
-    cost: np.ndarray
-    maximize: bool
-    starts: np.ndarray  # row r's entries are index/value[starts[r]:starts[r + 1]]
-    index: np.ndarray
-    value: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
 
 
 @dataclass
@@ -199,7 +148,7 @@ class AllocationModel:
         self.staff = data.staff
         self.equity_weight = data.equity_weight
         self.equity_floor: float | None = None
-        self.builds = 1
+        self.handover = Handover()  # what the HiGHS adapter gets beside the PuLP problem
         self._prob: pulp.LpProblem | None = None
         self._blocks: list[_Block] = []
         self._single_rows: dict[str, _Block] = {}  # one-row families updated in place
@@ -228,9 +177,60 @@ class AllocationModel:
             self._make_variables(prob)
             self._constraints: dict[str, pulp.LpConstraint] = {}
             made = [self._make_rows(prob, block) for block in self._blocks]
-            self._finish_hint(prob, made)
+            self._finish_hint(made)
             self._prob = prob
             self._make_objective()
+
+    def _made(self) -> pulp.LpProblem:
+        """The PuLP problem, its objects made (what ``solvers.run_overlapped`` calls)."""
+        self.materialize()
+        assert self._prob is not None
+        return self._prob
+
+    def solve(
+        self,
+        solver: str,
+        *,
+        time_limit_s: float,
+        gap: float,
+        mip: bool = True,
+        start: dict[str, float] | None = None,
+    ) -> SolveOutcome:
+        """Solve the model as it stands, through its own handover (see ``solvers``).
+
+        A model whose PuLP objects are not made yet (a new large one) goes to HiGHS as
+        arrays while PuLP makes them; any other through ``solvers.run``. Either way HiGHS's
+        copy is kept in the handover, so the next solve only updates it. ``mip=False``
+        solves the LP relaxation; ``start`` is a MIP start by variable name.
+        """
+        if solver == "highs" and self.pending and mip and start is None:
+            form = self.matrix_form()
+            return solvers.run_overlapped(
+                form, self._made, self.handover, time_limit_s=time_limit_s, gap=gap
+            )
+        return solvers.run(
+            self.prob,
+            solver,
+            time_limit_s=time_limit_s,
+            gap=gap,
+            mip=mip,
+            start=start,
+            handover=self.handover,
+        )
+
+    def added_rows(self) -> list[pulp.LpConstraint] | None:
+        """Rows added to the PuLP problem after the model's own (an analysis's extra row).
+
+        ``None`` when the model's own rows are no longer the problem's first ones (a row
+        was removed or replaced); empty for a model whose objects are not made yet.
+        """
+        if self._prob is None:
+            return []
+        own = self.handover.rows[0] if self.handover.rows else []
+        rows = list(self._prob._constraints.values())
+        if len(rows) < len(own) or not all(a is b for a, b in zip(rows, own)):
+            return None
+        return rows[len(own) :]
 
     # The PuLP objects; reading any of them makes them first (``_Made``).
     prob: _Made[pulp.LpProblem] = _Made()
@@ -260,13 +260,13 @@ class AllocationModel:
         self._c = dict(zip(self.with_need, self._c_list, strict=True))
         self._z = add("z", lowBound=self.equity_floor or 0.0, upBound=1)
         self._columns = [*self._x_list, *self._c_list, self._z]
-        prob._govdecide_columns = self._columns  # type: ignore[attr-defined]
+        self.handover.columns = self._columns
 
     def _make_rows(self, prob: pulp.LpProblem, block: _Block) -> list[pulp.LpConstraint]:
         """One family's named PuLP constraints from its arrays.
 
         ``extend`` files the constraints without registering their variables one by one
-        (the solver adapter knows them from ``_govdecide_columns``).
+        (the solver adapter knows them from the handover's columns).
         """
         columns = self._columns
         variables = [columns[c] for c in block.cols.tolist()]
@@ -487,10 +487,10 @@ class AllocationModel:
         coefs = [b.coefs for b in self._blocks] or [np.zeros(0)]
         return np.concatenate(starts), np.concatenate(cols), np.concatenate(coefs)
 
-    def _finish_hint(self, prob: pulp.LpProblem, made: list[list[pulp.LpConstraint]]) -> None:
+    def _finish_hint(self, made: list[list[pulp.LpConstraint]]) -> None:
         """The rows as one compressed matrix beside their constraints, for the adapter."""
         cons = [con for block in made for con in block]
-        prob._govdecide_rows = (cons, *self._stacked())  # type: ignore[attr-defined]
+        self.handover.rows = (cons, *self._stacked())
 
     def matrix_form(self) -> MatrixForm:
         """The model as arrays, as it stands (budget, staff, equity weight and floor)."""
@@ -547,7 +547,7 @@ class AllocationModel:
         objective = _expr(terms)
         self._prob.setObjective(objective)
         # the same as arrays over the model's columns, for the HiGHS adapter (like the rows)
-        self._prob._govdecide_objective = (objective, cols, values)  # type: ignore[attr-defined]
+        self.handover.objective = (objective, cols, values)
 
     # -- updating -----------------------------------------------------------------------
 

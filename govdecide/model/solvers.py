@@ -9,20 +9,23 @@ Each solve runs in its own temporary directory (CBC writes files there).
 HiGHS runs through ``FastHiGHS``, a subclass of PuLP's own adapter: PuLP's adapter adds
 columns and rows one call at a time, which at 3,000 districts costs more than the solve.
 Ours hands the whole model to highspy as arrays in three calls, keeps the solver's copy
-on the problem, and on the next solve of the same problem (a slider move) only refreshes
-bounds, costs and integrality. The model is still built and read through PuLP.
+in the caller's :class:`Handover`, and on the next solve of the same problem (a slider
+move) only refreshes bounds, costs and integrality. The model is still built and read
+through PuLP. What a model gives the adapter beside its PuLP problem (its columns, its
+rows and objective as arrays) travels in that ``Handover`` too, never as attributes on
+PuLP's objects; this module knows nothing of the allocation model itself.
 
-A new ``AllocationModel`` of more than ``OVERLAP_MIN_COLUMNS`` columns is first solved by
-``run_model`` with an overlap: the model's arrays go to HiGHS, HiGHS runs in a worker
-thread (highspy releases the GIL while it solves), and meanwhile PuLP makes the model's
-variables and named constraints; then the solution is read into them as after any solve.
-The solver gets the same numbers either way (``AllocationModel.matrix_form``), so the
+``run_overlapped`` solves a problem given as arrays (:class:`MatrixForm`) while PuLP makes
+the objects it describes (a new large model, ``AllocationModel.solve``): HiGHS runs in a
+worker thread (highspy releases the GIL while it solves); then the solution is read into
+the PuLP objects as after any solve. The solver gets the same numbers either way, so the
 result is the same; only the wait is shorter.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import shutil
@@ -30,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,9 +42,14 @@ import numpy as np
 import pulp
 
 from govdecide.errors import input_error
-from govdecide.model.formulation import SMALL_MODEL_COLUMNS, AllocationModel, MatrixForm, no_gc
 
 _BANNER_SILENCED = False
+
+# Models of up to this many columns (300 districts of 8 programs have ~4,800) count as
+# small: HiGHS runs them with the options below, and the model adds its integer-hull rows
+# (formulation.py). Both choices were measured on the benchmark's regions
+# (docs/benchmarks.md): they help up to this size and hurt at 3,000 districts.
+SMALL_MODEL_COLUMNS = 10_000
 
 # HiGHS options for small models (up to SMALL_MODEL_COLUMNS columns, model.py: 300
 # districts of 8 programs have ~4,800), chosen on the benchmark's regions
@@ -56,6 +64,43 @@ _BANNER_SILENCED = False
 #   added 2-3 ms to every 20-district MILP and found nothing better.
 HIGHS_SMALL_OPTIONS: dict[str, Any] = {"presolve": "off"}
 HIGHS_SMALL_MIP_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while many small objects are made.
+
+    Building or reading a 3,000-district model creates ~10^5 PuLP objects; the collector's
+    repeated scans of them cost about as much as creating them. Nothing made here forms a
+    cycle that needs collecting meanwhile, and the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class MatrixForm:
+    """A problem as a solver takes it: arrays over its columns and rows.
+
+    Column bounds and integrality, the objective's coefficients, and the rows in
+    compressed form with their lower and upper limits (infinite where a side is free).
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray  # bool per column
+    cost: np.ndarray
+    maximize: bool
+    starts: np.ndarray  # row r's entries are index/value[starts[r]:starts[r + 1]]
+    index: np.ndarray
+    value: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
 
 
 @contextlib.contextmanager
@@ -114,7 +159,7 @@ class SolveOutcome:
     ``solve_s`` is the whole call; ``solver_s`` the part spent inside the solver itself
     (HiGHS ``run`` or CBC's own wall clock), so ``solve_s - solver_s`` is the adapter's
     overhead (handing the model over and reading the solution back). ``overlap_s`` is the
-    time PuLP spent making a new model's objects while the solver ran (``run_model``).
+    time PuLP spent making a new model's objects while the solver ran (``run_overlapped``).
     """
 
     status: str  # optimal | feasible | no_solution | infeasible | unbounded | error
@@ -156,8 +201,12 @@ def _cbc_wall(log: str) -> float | None:
         return None
 
 
-class _Cache:
-    """The solver's copy of a PuLP problem and what is needed to update it in place."""
+class SolverCopy:
+    """HiGHS's copy of a PuLP problem and what is needed to update it in place.
+
+    ``columns`` and ``rows`` are the problem's variables and constraints in the copy's
+    order; ``options`` the HiGHS options applied so far (set again only when they change).
+    """
 
     def __init__(
         self,
@@ -172,8 +221,8 @@ class _Cache:
         self._col_of = col_of
         self.rows = rows
         # which columns are integer, read once (or taken from the model's arrays): nothing
-        # here changes a variable's category after the model is built, and reading 48k of
-        # them again on every solve of a 3,000-district model cost ~25 ms
+        # here changes a variable's category after the model is built, and reading tens of
+        # thousands of them again on every solve showed in the large benchmark
         self.is_integer = (
             np.fromiter((v.cat == pulp.LpInteger for v in columns), dtype=bool, count=len(columns))
             if is_integer is None
@@ -186,19 +235,36 @@ class _Cache:
 
     @property
     def col_of(self) -> dict:
-        """Column number by variable (its ``hash``), made on first use: a model whose rows
-        and objective come as arrays never needs it (~10 ms at 3,000 districts)."""
+        """Column number by variable (its ``hash``), made on first use: a problem whose rows
+        and objective come as arrays (``Handover``) never needs it."""
         if self._col_of is None:
             self._col_of = {v.hash: i for i, v in enumerate(self.columns)}
         return self._col_of
 
-    def objective_arrays(self, lp: pulp.LpProblem) -> tuple | None:
-        """The model's objective as (columns, coefficients) when the problem still has the
-        objective ``AllocationModel`` set (by identity) and these are the model's columns."""
-        hint = getattr(lp, "_govdecide_objective", None)
-        if hint is None or hint[0] is not lp.objective:
-            return None
-        if self.columns is not getattr(lp, "_govdecide_columns", None):
+
+@dataclass
+class Handover:
+    """What a model hands the HiGHS adapter beside its PuLP problem, and the copy kept.
+
+    A caller that solves the same problem again and again (a model under slider moves)
+    keeps one ``Handover`` for it and passes it to every solve: the adapter keeps HiGHS's
+    copy in ``copy`` and on the next solve only refreshes bounds, costs and integrality. A
+    model that computed its rows as arrays also gives them here (``columns``, ``rows`` and
+    ``objective``), so the adapter need not walk PuLP expressions; the hints are used only
+    while they still describe the problem (the same constraints first, by identity, and the
+    same objective object).
+    """
+
+    columns: list | None = None  # the model's variables in column order
+    rows: tuple | None = None  # (constraints, starts, index, value) of the model's own rows
+    objective: tuple | None = None  # (expression, columns, coefficients)
+    copy: SolverCopy | None = None
+
+    def objective_arrays(self, lp: pulp.LpProblem, copy: SolverCopy) -> tuple | None:
+        """The objective as (columns, coefficients) while ``lp`` still has the model's own
+        objective (by identity) and ``copy`` numbers the model's own columns."""
+        hint = self.objective
+        if hint is None or hint[0] is not lp.objective or copy.columns is not self.columns:
             return None
         return hint[1], hint[2]
 
@@ -215,8 +281,16 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
     fresh solve and gives the same allocation (determinism across slider moves).
     """
 
-    def __init__(self, *, warm: bool = False, start: dict | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        handover: Handover,
+        warm: bool = False,
+        start: dict | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
+        self.handover = handover
         self.warm = warm
         self.start = start
         self.pass_s = 0.0
@@ -227,13 +301,13 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
 
     # -- building and updating the solver's copy ------------------------------------------
 
-    def _build(self, lp: pulp.LpProblem) -> _Cache:
+    def _build(self, lp: pulp.LpProblem) -> SolverCopy:
         """Hand the whole problem to a new highspy model as arrays."""
         rows = list(lp._constraints.values())
-        columns = getattr(lp, "_govdecide_columns", None)
-        hint = getattr(lp, "_govdecide_rows", None)
+        columns = self.handover.columns
+        hint = self.handover.rows
         known = len(hint[0]) if hint is not None and _prefix(rows, hint[0]) else 0
-        objective = getattr(lp, "_govdecide_objective", None)
+        objective = self.handover.objective
         hinted = (
             columns is not None
             and known == len(rows)
@@ -260,9 +334,9 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             row_lower=lo,
             row_upper=up,
         )
-        return _Cache(_load(form), columns, col_of, rows)
+        return SolverCopy(_load(form), columns, col_of, rows)
 
-    def _reusable(self, lp: pulp.LpProblem, cache: _Cache | None) -> bool:
+    def _reusable(self, lp: pulp.LpProblem, cache: SolverCopy | None) -> bool:
         """True when the cached solver model still has this problem's shape.
 
         Same constraints (by identity, so none added or replaced) and an objective over
@@ -272,12 +346,12 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             return False
         if not all(a is b for a, b in zip(lp._constraints.values(), cache.rows, strict=True)):
             return False
-        if cache.objective_arrays(lp) is not None:
+        if self.handover.objective_arrays(lp, cache) is not None:
             return True
         col_of = cache.col_of
         return all(v.hash in col_of for v in (lp.objective or {}))
 
-    def _refresh(self, lp: pulp.LpProblem, cache: _Cache, fresh: bool) -> None:
+    def _refresh(self, lp: pulp.LpProblem, cache: SolverCopy, fresh: bool) -> None:
         """Bring bounds, costs and integrality of the solver's copy up to date."""
         import highspy
 
@@ -285,7 +359,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         columns = cache.columns
         n = len(columns)
         cost = np.zeros(n)
-        arrays = cache.objective_arrays(lp)
+        arrays = self.handover.objective_arrays(lp, cache)
         if arrays is not None:
             cost[arrays[0]] = arrays[1]
         else:
@@ -352,17 +426,19 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
 
     # -- entry points -------------------------------------------------------------------
 
-    def solve_overlapped(self, model: AllocationModel) -> int:
-        """Solve a model whose PuLP objects are not made yet, making them meanwhile.
+    def solve_overlapped(
+        self, form: MatrixForm, make: Callable[[], pulp.LpProblem]
+    ) -> tuple[int, pulp.LpProblem]:
+        """Solve ``form`` while ``make()`` makes the PuLP problem it describes.
 
-        HiGHS gets the model's arrays and runs in a worker thread while this thread runs
-        ``model.materialize()``; then the solver's copy is kept on the new problem (as
-        ``actualSolve`` keeps it) and the solution read into the PuLP variables. If making
-        the objects fails, the solve is still waited for (its time limit bounds it).
+        HiGHS gets the arrays and runs in a worker thread while this thread runs ``make``
+        (which also fills this solve's ``Handover``: columns in ``form``'s order); then the
+        solver's copy is kept in the handover (as ``actualSolve`` keeps it) and the solution
+        read into the PuLP variables. If ``make`` fails, the solve is still waited for (its
+        time limit bounds it).
         """
         t0 = time.perf_counter()
         with no_gc():
-            form = model.matrix_form()
             integrality = (form.integer & bool(self.mip)).astype(np.uint8)
             h = _load(form, integrality)
             applied: dict[str, Any] = {}
@@ -380,36 +456,37 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         worker.start()
         t_m = time.perf_counter()
         try:
-            model.materialize()
+            lp = make()
         finally:
             self.overlap_s = time.perf_counter() - t_m
             worker.join()
         if "error" in ran:
             raise ran["error"]
-        lp = model.prob
+        columns = self.handover.columns
+        assert columns is not None, "make() fills the handover's columns"
         with no_gc():
-            cache = _Cache(h, model.columns, None, list(lp._constraints.values()), form.integer)
+            cache = SolverCopy(h, columns, None, list(lp._constraints.values()), form.integer)
             cache.integrality = integrality
             cache.options = applied
-            lp._govdecide_highs = cache  # type: ignore[attr-defined]
+            self.handover.copy = cache
             lp.solverModel = h
             status, sol_status = self._read(lp, cache)
         lp.assignStatus(status, sol_status)
         lp.solver = self
         self.run_s = ran["run_s"]
         self.pass_s = time.perf_counter() - t0 - self.run_s
-        return status
+        return status, lp
 
     def actualSolve(self, lp: pulp.LpProblem) -> int:  # noqa: N802 - PuLP's name
         """Build or update the solver model, run it, and read values back into PuLP."""
         t0 = time.perf_counter()
-        cache: _Cache | None = getattr(lp, "_govdecide_highs", None)
+        cache = self.handover.copy
         with no_gc():
             fresh = not self._reusable(lp, cache)
             self.reused = not fresh
             if fresh:
                 cache = self._build(lp)
-                lp._govdecide_highs = cache  # type: ignore[attr-defined]
+                self.handover.copy = cache
             assert cache is not None
             self._refresh(lp, cache, fresh)
         lp.solverModel = cache.highs
@@ -420,7 +497,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
         self.pass_s = time.perf_counter() - t0 - self.run_s
         return status
 
-    def _read(self, lp: pulp.LpProblem, cache: _Cache) -> tuple[int, int]:
+    def _read(self, lp: pulp.LpProblem, cache: SolverCopy) -> tuple[int, int]:
         """Values, duals and PuLP's status pair from the solver (never fractional leftovers)."""
         import highspy
 
@@ -527,8 +604,8 @@ def _prefix(rows: list, hinted: list) -> bool:
 def _matrix(rows: list, col_of: dict, hint: tuple | None) -> tuple:
     """The constraint matrix in compressed rows: the model's hint, then any other rows.
 
-    ``AllocationModel`` leaves its rows as arrays on the problem (``_govdecide_rows``);
-    the caller passes them (``hint``) when the problem's first rows are exactly those
+    A model that computed its rows as arrays hands them over (``Handover.rows``); the
+    caller passes them (``hint``) when the problem's first rows are exactly those
     constraints and the columns are the model's own. Rows after them are read from PuLP.
     """
     parts_starts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
@@ -600,6 +677,7 @@ def run(
     mip: bool = True,
     warm_start: bool = False,
     start: dict[str, float] | None = None,
+    handover: Handover | None = None,
 ) -> SolveOutcome:
     """Solve ``prob`` and classify the outcome honestly.
 
@@ -607,45 +685,60 @@ def run(
     previous basis of the same problem (faster, but an LP with several optima may then
     return another of them: only internal loops use it). ``start`` is a MIP start by
     variable name (HiGHS; CBC takes the variables' current values with ``warm_start``).
+    ``handover``: the problem's :class:`Handover`, kept by the caller across solves of the
+    same problem (without one, HiGHS gets a new copy of the problem every time).
     """
     if solver not in ("highs", "cbc"):
         raise input_error("unknown_solver", "solver", got=solver)
     if solver == "highs":
-        return _run_highs(prob, time_limit_s, gap, mip, warm_start, start)
+
+        def go(engine: FastHiGHS) -> tuple[int, pulp.LpProblem]:
+            return prob.solve(engine), prob
+
+        return _run_highs(handover or Handover(), time_limit_s, gap, mip, warm_start, start, go)
     return _run_cbc(prob, time_limit_s, gap, mip, warm_start)
 
 
-def run_model(
-    model: AllocationModel, solver: str, *, time_limit_s: float, gap: float
+def run_overlapped(
+    form: MatrixForm,
+    make: Callable[[], pulp.LpProblem],
+    handover: Handover,
+    *,
+    time_limit_s: float,
+    gap: float,
 ) -> SolveOutcome:
-    """Solve an ``AllocationModel`` as it stands, like ``run(model.prob, ...)``.
+    """HiGHS solves ``form`` while ``make()`` makes the PuLP problem it describes.
 
-    A model whose PuLP objects are not made yet (a new large one, see ``AllocationModel``)
-    goes to HiGHS as arrays, and PuLP makes its objects while HiGHS runs
-    (``FastHiGHS.solve_overlapped``); any other goes through ``run``.
+    For a new large model (``AllocationModel.solve``): its arrays go to HiGHS, which runs
+    in a worker thread (highspy releases the GIL while it solves) while PuLP makes the
+    objects; then the solution is read into them as after any solve, and the solver's copy
+    is kept in ``handover`` for the next solve.
     """
-    if solver == "highs" and model.pending:
-        return _run_highs(None, time_limit_s, gap, True, False, None, overlap=model)
-    return run(model.prob, solver, time_limit_s=time_limit_s, gap=gap)
+
+    def go(engine: FastHiGHS) -> tuple[int, pulp.LpProblem]:
+        return engine.solve_overlapped(form, make)
+
+    return _run_highs(handover, time_limit_s, gap, True, False, None, go)
 
 
 def _run_highs(
-    prob: pulp.LpProblem | None,
+    handover: Handover,
     time_limit_s: float,
     gap: float,
     mip: bool,
     warm: bool,
     start: dict[str, float] | None,
-    overlap: AllocationModel | None = None,
+    go: Callable[[FastHiGHS], tuple[int, pulp.LpProblem]],
 ) -> SolveOutcome:
     """HiGHS through FastHiGHS, reading its own status, solution state and bound.
 
-    ``overlap``: solve this pending model while it is made (``prob`` is then its own).
+    ``go(engine)`` runs the solve and returns PuLP's status code and the problem solved.
     """
     import highspy
 
     silence_highs_banner()
     engine = FastHiGHS(
+        handover=handover,
         mip=mip,
         msg=False,
         timeLimit=time_limit_s,
@@ -657,12 +750,7 @@ def _run_highs(
     )
     t0 = time.perf_counter()
     try:
-        if overlap is not None:
-            code = engine.solve_overlapped(overlap)
-            prob = overlap.prob
-        else:
-            assert prob is not None
-            code = prob.solve(engine)
+        code, prob = go(engine)
     except (pulp.PulpSolverError, KeyError):
         return SolveOutcome("error", False, None, None, time.perf_counter() - t0, "highs")
     elapsed = time.perf_counter() - t0

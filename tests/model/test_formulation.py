@@ -12,7 +12,6 @@ import pytest
 
 from govdecide import Settings
 from govdecide.io.scenario import scenario_from_data
-from govdecide.model import solvers
 from govdecide.model.built import Built
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import NO_LIMIT, AllocationModel
@@ -118,7 +117,7 @@ def test_no_staff_limit_is_a_free_row_not_a_large_number():
 def test_matrix_hint_equals_the_pulp_rows():
     """The arrays the model leaves for the HiGHS adapter are exactly its PuLP rows."""
     model = AllocationModel(problem_data(scenario(pops=(1000, 3000, 500), grant=True)))
-    rows = list(model.prob._constraints.values())
+    rows = list(model.constraints.values())
     col_of = {v.hash: i for i, v in enumerate(model.columns)}
 
     def dense(starts, index, value):
@@ -128,7 +127,7 @@ def test_matrix_hint_equals_the_pulp_rows():
                 out[r, index[k]] += value[k]
         return out
 
-    hinted = dense(*_matrix(rows, col_of, model.prob._govdecide_rows))
+    hinted = dense(*_matrix(rows, col_of, model.handover.rows))
     generic = dense(*_matrix(rows, col_of, None))
     assert np.array_equal(hinted, generic)
     assert np.count_nonzero(generic) > 0
@@ -238,7 +237,7 @@ def test_integer_hull_tightens_the_relaxation_not_the_optimum():
     value on that relaxation: 0.2 coverage per clinic / 10 per clinic = 0.02."""
     data = problem_data(scenario((250,), integer=True, budget=25))
     model = AllocationModel(data)
-    relaxed = solvers.run(model.prob, "highs", time_limit_s=10, gap=0.0, mip=False)
+    relaxed = model.solve("highs", time_limit_s=10, gap=0.0, mip=False)
     assert relaxed.objective / model.scale == pytest.approx(0.9)
     result = solve_data(data)
     assert result.efficiency == pytest.approx(0.8)
@@ -304,7 +303,7 @@ def test_objective_arrays_equal_the_pulp_objective():
     for lam in (None, 0.4, 1.0):
         if lam is not None:
             model.set_policy(equity_weight=lam)
-        expr, cols, values = model.prob._govdecide_objective
+        expr, cols, values = model.handover.objective
         assert expr is model.prob.objective
         dense = np.zeros(len(model.columns))
         dense[cols] = values

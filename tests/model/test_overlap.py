@@ -1,7 +1,7 @@
 """A new model is solved while PuLP makes its objects: same numbers, same answer.
 
 ``AllocationModel`` (above OVERLAP_MIN_COLUMNS columns, or with ``lazy=True``) keeps its
-rows as arrays until something asks for its PuLP objects; ``solvers.run_model`` hands those
+rows as arrays until something asks for its PuLP objects; ``AllocationModel.solve`` hands those
 arrays to HiGHS, runs HiGHS in a worker thread and makes the PuLP objects meanwhile. These
 tests force that path on small models whose answers are worked out by hand, compare it
 with the model made first (``lazy=False``), and check that nothing differs but the order
@@ -22,7 +22,7 @@ from govdecide.model.built import Built
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
-from govdecide.model.solvers import _matrix, _row_bounds, run, run_model
+from govdecide.model.solvers import _matrix, _row_bounds
 from tests.model.test_formulation import scenario
 
 pytestmark = pytest.mark.filterwarnings("error::DeprecationWarning")
@@ -48,7 +48,7 @@ def test_matrix_form_is_the_materialized_model():
     model.materialize()
     assert not model.pending
     columns = model.columns
-    rows = list(model.prob._constraints.values())
+    rows = list(model.constraints.values())
     assert np.array_equal(form.lower, [v.lowBound for v in columns])
     assert np.array_equal(form.upper, [np.inf if v.upBound is None else v.upBound for v in columns])
     assert np.array_equal(form.integer, [v.cat == pulp.LpInteger for v in columns])
@@ -74,8 +74,8 @@ def test_overlapped_lp_solve_equals_the_eager_one():
     data = problem_data(scenario(), Settings(integer=False))
     lazy = AllocationModel(data, lazy=True)
     eager = AllocationModel(data, lazy=False)
-    a = run_model(lazy, "highs", time_limit_s=10, gap=0)
-    b = run_model(eager, "highs", time_limit_s=10, gap=0)
+    a = lazy.solve("highs", time_limit_s=10, gap=0)
+    b = eager.solve("highs", time_limit_s=10, gap=0)
     assert a.status == b.status == "optimal"
     assert a.overlap_s is not None and b.overlap_s is None
     assert a.objective == pytest.approx(b.objective, abs=1e-12)
@@ -94,20 +94,20 @@ def test_overlapped_milp_keeps_the_solver_copy_for_the_next_solve():
     a budget change afterwards re-solves the same kept HiGHS model, matching a fresh one."""
     data = problem_data(scenario((250, 330), integer=True, budget=50, equity_weight=0.5))
     lazy = AllocationModel(data, lazy=True)
-    first = run_model(lazy, "highs", time_limit_s=10, gap=0)
+    first = lazy.solve("highs", time_limit_s=10, gap=0)
     fresh = AllocationModel(data, lazy=False)
     assert first.status == "optimal"
     assert first.objective == pytest.approx(
-        run_model(fresh, "highs", time_limit_s=10, gap=0).objective, abs=1e-9
+        fresh.solve("highs", time_limit_s=10, gap=0).objective, abs=1e-9
     )
     assert np.array_equal(lazy.x_matrix(), fresh.x_matrix())
-    kept = lazy.prob._govdecide_highs
+    kept = lazy.handover.copy
     lazy.set_policy(budget=30.0)
     fresh.set_policy(budget=30.0)
-    again = run(lazy.prob, "highs", time_limit_s=10, gap=0)
-    assert lazy.prob._govdecide_highs is kept
+    again = lazy.solve("highs", time_limit_s=10, gap=0)
+    assert again.reused and lazy.handover.copy is kept
     assert again.objective == pytest.approx(
-        run(fresh.prob, "highs", time_limit_s=10, gap=0).objective, abs=1e-9
+        fresh.solve("highs", time_limit_s=10, gap=0).objective, abs=1e-9
     )
     assert np.array_equal(lazy.x_matrix(), fresh.x_matrix())
 
@@ -117,7 +117,7 @@ def test_cbc_materializes_first():
     """CBC reads files written from the PuLP objects, so a pending model is made first."""
     data = problem_data(scenario(), Settings(integer=False, solver="cbc"))
     lazy = AllocationModel(data, lazy=True)
-    outcome = run_model(lazy, "cbc", time_limit_s=10, gap=0)
+    outcome = lazy.solve("cbc", time_limit_s=10, gap=0)
     assert not lazy.pending and outcome.overlap_s is None
     assert lazy.x_matrix().sum() == pytest.approx(20.0)
 
@@ -133,11 +133,11 @@ def test_a_failure_while_making_the_objects_waits_for_the_solver_and_is_raised(m
 
     monkeypatch.setattr(model, "_make_variables", broken)
     with pytest.raises(RuntimeError, match="boom"):
-        run_model(model, "highs", time_limit_s=10, gap=0)
+        model.solve("highs", time_limit_s=10, gap=0)
     assert not any(t.name == "govdecide-highs" for t in threading.enumerate())
     assert model.pending
     monkeypatch.undo()
-    assert run_model(model, "highs", time_limit_s=10, gap=0).status == "optimal"
+    assert model.solve("highs", time_limit_s=10, gap=0).status == "optimal"
 
 
 def test_large_models_wait_for_first_use_and_small_ones_do_not(monkeypatch):

@@ -12,7 +12,7 @@ from govdecide import Allocator, Settings, load_scenario, solve
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
-from govdecide.model.solvers import available_solvers, run
+from govdecide.model.solvers import Handover, available_solvers, run
 from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.filterwarnings("error::DeprecationWarning")
@@ -32,14 +32,16 @@ def small_lp(limit: float = 4.0) -> tuple[pulp.LpProblem, pulp.LpVariable]:
 
 def test_kept_model_takes_a_new_rhs_without_rebuilding():
     """Solve (optimum 4 + 1 = 5), change the row's rhs to 7 (optimum 8): the highspy model
-    object is the same one, and the new bound is used."""
+    object kept in the handover is the same one, and the new bound is used."""
     prob, x = small_lp()
-    first = run(prob, "highs", time_limit_s=10, gap=1e-6)
-    kept = prob._govdecide_highs
-    assert first.objective == pytest.approx(5)
-    prob._constraints["cap"].changeRHS(7.0)
-    second = run(prob, "highs", time_limit_s=10, gap=1e-6)
-    assert prob._govdecide_highs is kept
+    handover = Handover()
+    first = run(prob, "highs", time_limit_s=10, gap=1e-6, handover=handover)
+    kept = handover.copy
+    assert first.objective == pytest.approx(5) and not first.reused
+    cap = next(con for con in kept.rows if con.name == "cap")
+    cap.changeRHS(7.0)
+    second = run(prob, "highs", time_limit_s=10, gap=1e-6, handover=handover)
+    assert second.reused and handover.copy is kept
     assert second.objective == pytest.approx(8)
     assert x.varValue == pytest.approx(7)
 
@@ -47,14 +49,15 @@ def test_kept_model_takes_a_new_rhs_without_rebuilding():
 def test_a_row_added_after_a_solve_rebuilds_and_counts():
     """Adding x + y <= 3 after the first solve: the solver model is rebuilt, optimum 3."""
     prob, x = small_lp()
-    run(prob, "highs", time_limit_s=10, gap=1e-6)
-    kept = prob._govdecide_highs
+    handover = Handover()
+    run(prob, "highs", time_limit_s=10, gap=1e-6, handover=handover)
+    kept = handover.copy
     y = next(v for v in prob.variables() if v.name == "y")
     prob.addConstraint(
         pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, 1.0)]), -1, None, 3.0), "both"
     )
-    outcome = run(prob, "highs", time_limit_s=10, gap=1e-6)
-    assert prob._govdecide_highs is not kept
+    outcome = run(prob, "highs", time_limit_s=10, gap=1e-6, handover=handover)
+    assert not outcome.reused and handover.copy is not kept
     assert outcome.objective == pytest.approx(3)
 
 
@@ -126,22 +129,24 @@ def test_presolve_is_off_for_small_models_only(monkeypatch):
     defaults, and the optimum is the same either way."""
     import govdecide.model.solvers as solvers
 
-    def presolve(prob: pulp.LpProblem) -> str:
-        value = prob._govdecide_highs.highs.getOptionValue("presolve")
+    def presolve(handover: Handover) -> str:
+        value = handover.copy.highs.getOptionValue("presolve")
         return value[1] if isinstance(value, tuple) else value  # (status, value) in 1.16
 
     jump = "mip_heuristic_run_feasibility_jump"
     prob, x = small_lp()
     x.cat = pulp.LpInteger
-    small = run(prob, "highs", time_limit_s=10, gap=1e-6)
-    assert prob._govdecide_highs.options.get("presolve") == "off"
-    assert prob._govdecide_highs.options.get(jump) is False
-    assert presolve(prob) == "off"
+    kept = Handover()
+    small = run(prob, "highs", time_limit_s=10, gap=1e-6, handover=kept)
+    assert kept.copy.options.get("presolve") == "off"
+    assert kept.copy.options.get(jump) is False
+    assert presolve(kept) == "off"
     monkeypatch.setattr(solvers, "SMALL_MODEL_COLUMNS", 1)
     prob, x = small_lp()
     x.cat = pulp.LpInteger
-    large = run(prob, "highs", time_limit_s=10, gap=1e-6)
-    assert "presolve" not in prob._govdecide_highs.options
-    assert jump not in prob._govdecide_highs.options
-    assert presolve(prob) == "choose"
+    kept = Handover()
+    large = run(prob, "highs", time_limit_s=10, gap=1e-6, handover=kept)
+    assert "presolve" not in kept.copy.options
+    assert jump not in kept.copy.options
+    assert presolve(kept) == "choose"
     assert small.objective == large.objective == pytest.approx(5)

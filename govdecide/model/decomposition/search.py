@@ -80,12 +80,9 @@ def applicable(data: ProblemData, model: AllocationModel | None = None) -> bool:
         return False
     if np.any(~np.isnan(arr.spend_min) & (arr.spend_min > 0)):
         return False
-    if model is not None and not model.pending:  # a pending model has only its own rows
-        own = model.prob._govdecide_rows[0]
-        rows = list(model.prob._constraints.values())
-        if len(rows) < len(own) or not all(a is b for a, b in zip(rows, own)):
-            return False
-        if not all(_redundant(con) for con in rows[len(own) :]):
+    if model is not None:
+        added = model.added_rows()
+        if added is None or not all(_redundant(con) for con in added):
             return False
     return _grid_size(data) <= MAX_GRID
 
@@ -833,8 +830,8 @@ def solve_structured(
     if finish_with_milp and unproven and remaining > 0.2 and not too_big:
         t_m = time.perf_counter()
         start_values = _start(model, data, best_x) if best_x is not None else None
-        outcome = solvers.run(
-            model.prob, data.solver, time_limit_s=remaining, gap=data.gap, start=start_values
+        outcome = model.solve(
+            data.solver, time_limit_s=remaining, gap=data.gap, start=start_values
         )
         timings["milp_s"] = time.perf_counter() - t_m
         if outcome.bound is not None:
@@ -921,9 +918,7 @@ def _polish(
             var.lowBound = var.upBound = float(flat[k])
     try:
         remaining = max(deadline - time.perf_counter(), 1.0)
-        outcome = solvers.run(
-            model.prob, data.solver, time_limit_s=remaining, gap=data.gap, mip=False
-        )
+        outcome = model.solve(data.solver, time_limit_s=remaining, gap=data.gap, mip=False)
         if outcome.status != "optimal":
             return None
         polished = model.x_matrix()
