@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from govdecide.i18n import fmt_num, fmt_pct, t
-from govdecide.model.problem import ProblemData
+from govdecide.model.coverage import Coverage, coverage_of, objective_value, plan_coverage
+from govdecide.model.problem import Arrays, ProblemData
 
 TOL = 1e-6
 # the columns of Result.allocation, in order (an empty result has the same columns)
@@ -206,18 +207,6 @@ def relaxation_text(r: Relaxation, lang: str, names: dict[str, str]) -> str:
     )
 
 
-def _weighted_coverage(wneed: np.ndarray, served_share: np.ndarray) -> np.ndarray:
-    """Per district: sum_p w_p s_dp / W_d (1 where W_d is 0), MODEL.md constraint 6.
-
-    ``served_share`` is s_dp / need_dp (1 where need is 0), so w_p s_dp = wneed * share.
-    """
-    den = wneed.sum(axis=1)
-    num = (wneed * served_share).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
-    return np.minimum(cov, 1.0)
-
-
 def as_matrix(data: ProblemData, x: object) -> np.ndarray:
     """New units as a (D, P) array in ``data.arrays`` order, from a dict, Series or array."""
     arr = data.arrays
@@ -236,28 +225,6 @@ def as_matrix(data: ProblemData, x: object) -> np.ndarray:
     return out
 
 
-def figures(data: ProblemData, x: np.ndarray) -> dict[str, float]:
-    """E, z, the objective, spend and staff of an allocation (no frames: for inner loops)."""
-    arr = data.arrays
-    served = np.minimum(arr.need, arr.cap[None, :] * (arr.base + x))
-    wneed = arr.wneed
-    total_w = float(wneed.sum())
-    has_need = arr.need > 0
-    share = np.where(has_need, served / np.where(has_need, arr.need, 1.0), 1.0)
-    eff = float((wneed * share).sum() / total_w)
-    den = wneed.sum(axis=1)
-    cov = _weighted_coverage(wneed, share)
-    z = float(cov[den > 0].min()) if (den > 0).any() else 1.0
-    lam = data.equity_weight
-    return {
-        "efficiency": eff,
-        "equity": z,
-        "objective": (1 - lam) * eff + lam * z,
-        "spend": float((x * arr.cost[None, :]).sum()),
-        "staff": float((x * arr.staff[None, :]).sum()),
-    }
-
-
 def evaluate(
     data: ProblemData,
     x: object,
@@ -273,112 +240,127 @@ def evaluate(
     """Every reported figure from the new units x (see the module docstring).
 
     ``x`` is a dict keyed by (district, program), a Series with that index, or a (D, P)
-    array in ``data.arrays`` order. All arithmetic is on numpy arrays; the frames are
-    assembled once at the end (pandas per-row work took ~30 ms even on 2 districts).
+    array in ``data.arrays`` order. All arithmetic is on numpy arrays (``coverage``); the
+    frames are assembled once at the end (pandas per-row work took longer than the solve
+    on small scenarios).
     """
     arr = data.arrays
     xm = as_matrix(data, x)
-    n_d, n_p = xm.shape
-    need, base, cap = arr.need, arr.base, arr.cap[None, :]
-    served = np.minimum(need, cap * (base + xm))
+    after = plan_coverage(arr, xm)
+    before = coverage_of(arr, arr.base_served)
     spend = xm * arr.cost[None, :]
     staff = xm * arr.staff[None, :]
-    has_need = need > 0
-    safe_need = np.where(has_need, need, 1.0)
-    cov_before_p = np.where(has_need, arr.base_served / safe_need, 1.0)
-    cov_after_p = np.where(has_need, served / safe_need, 1.0)
-    wneed = arr.wneed
-    total_w = float(wneed.sum())
-    eff = float((wneed * cov_after_p).sum() / total_w)
-    eff0 = float((wneed * cov_before_p).sum() / total_w)
-    den = wneed.sum(axis=1)
-    cov_after = _weighted_coverage(wneed, cov_after_p)
-    cov_before = _weighted_coverage(wneed, cov_before_p)
-    positive = den > 0
-    z = float(cov_after[positive].min()) if positive.any() else 1.0
-    z0 = float(cov_before[positive].min()) if positive.any() else 1.0
     lam = data.equity_weight
-    objective = (1 - lam) * eff + lam * z
-
-    d_ids = np.asarray(arr.districts, dtype=object)
-    p_ids = np.asarray(arr.programs, dtype=object)
-    allocation = pd.DataFrame(
-        {
-            "district": np.repeat(d_ids, n_p),
-            "program": np.tile(p_ids, n_d),
-            "new_units": xm.reshape(-1),
-            "served": served.reshape(-1),
-            "need": need.reshape(-1),
-            "coverage_before": cov_before_p.reshape(-1),
-            "coverage_after": cov_after_p.reshape(-1),
-            "spend": spend.reshape(-1),
-            "staff": staff.reshape(-1),
-        }
-    )
+    objective = objective_value(after.efficiency, after.equity, lam)
     served_before_d = arr.base_served.sum(axis=1)
-    served_d = served.sum(axis=1)
-    districts = pd.DataFrame(
-        {
-            "district": d_ids,
-            "population": data.districts["population"].to_numpy(),
-            "new_units": xm.sum(axis=1),
-            "spend": spend.sum(axis=1),
-            "staff": staff.sum(axis=1),
-            "need": need.sum(axis=1),
-            "served_before": served_before_d,
-            "served": served_d,
-            "coverage_before": cov_before,
-            "coverage_after": cov_after,
-            "newly_served": served_d - served_before_d,
-        }
-    )
-    served_before_p = arr.base_served.sum(axis=0)
-    served_p = served.sum(axis=0)
-    programs_out = pd.DataFrame(
-        {
-            "program": p_ids,
-            "new_units": xm.sum(axis=0),
-            "spend": spend.sum(axis=0),
-            "staff": staff.sum(axis=0),
-            "need": need.sum(axis=0),
-            "served_before": served_before_p,
-            "served": served_p,
-            "newly_served": served_p - served_before_p,
-        }
-    )
-
     spend_total = float(spend.sum())
     staff_used = float(staff.sum())
-    binding = _binding(data, xm, spend.sum(axis=0), spend_total, staff_used)
-    gap = None
-    if bound is not None and math.isfinite(bound):
-        gap = max(0.0, bound - objective) / max(abs(bound), 1e-12)
-        if gap < 1e-9:
-            gap = 0.0
     return Result(
         status=status,
         method=method,
         solver=solver,
-        allocation=allocation,
-        districts=districts,
-        programs=programs_out,
-        efficiency=eff,
-        equity=z,
+        allocation=_allocation_frame(arr, xm, after, before, spend, staff),
+        districts=_district_frame(data, xm, after, before, spend, staff),
+        programs=_program_frame(arr, xm, after, spend, staff),
+        efficiency=after.efficiency,
+        equity=after.equity,
         objective=objective,
         bound=bound,
-        gap=gap,
+        gap=_gap(bound, objective),
         budget=data.budget,
         budget_used=spend_total,
         staff=data.staff,
         staff_used=staff_used,
-        people_newly_served=float(served_d.sum() - served_before_d.sum()),
+        people_newly_served=float(after.served.sum(axis=1).sum() - served_before_d.sum()),
         equity_weight=lam,
-        binding=tuple(binding),
+        binding=tuple(_binding(data, xm, spend.sum(axis=0), spend_total, staff_used)),
         budget_marginal_value=budget_marginal_value,
         budget_marginal_basis=budget_marginal_basis,
         timings=timings,
-        efficiency_before=eff0,
-        equity_before=z0,
+        efficiency_before=before.efficiency,
+        equity_before=before.equity,
+    )
+
+
+def _gap(bound: float | None, objective: float) -> float | None:
+    """(bound - objective) / |bound|, clamped at 0 (a bound below the plan is rounding)."""
+    if bound is None or not math.isfinite(bound):
+        return None
+    gap = max(0.0, bound - objective) / max(abs(bound), 1e-12)
+    return 0.0 if gap < 1e-9 else gap
+
+
+def _allocation_frame(
+    arr: Arrays,
+    xm: np.ndarray,
+    after: Coverage,
+    before: Coverage,
+    spend: np.ndarray,
+    staff: np.ndarray,
+) -> pd.DataFrame:
+    """One row per (district, program): ``ALLOCATION_COLUMNS``."""
+    n_d, n_p = xm.shape
+    return pd.DataFrame(
+        {
+            "district": np.repeat(np.asarray(arr.districts, dtype=object), n_p),
+            "program": np.tile(np.asarray(arr.programs, dtype=object), n_d),
+            "new_units": xm.reshape(-1),
+            "served": after.served.reshape(-1),
+            "need": arr.need.reshape(-1),
+            "coverage_before": before.share.reshape(-1),
+            "coverage_after": after.share.reshape(-1),
+            "spend": spend.reshape(-1),
+            "staff": staff.reshape(-1),
+        }
+    )
+
+
+def _district_frame(
+    data: ProblemData,
+    xm: np.ndarray,
+    after: Coverage,
+    before: Coverage,
+    spend: np.ndarray,
+    staff: np.ndarray,
+) -> pd.DataFrame:
+    """One row per district: units, spend, staff, need, people and weighted coverage."""
+    arr = data.arrays
+    served_before = arr.base_served.sum(axis=1)
+    served = after.served.sum(axis=1)
+    return pd.DataFrame(
+        {
+            "district": np.asarray(arr.districts, dtype=object),
+            "population": data.districts["population"].to_numpy(),
+            "new_units": xm.sum(axis=1),
+            "spend": spend.sum(axis=1),
+            "staff": staff.sum(axis=1),
+            "need": arr.need.sum(axis=1),
+            "served_before": served_before,
+            "served": served,
+            "coverage_before": before.district,
+            "coverage_after": after.district,
+            "newly_served": served - served_before,
+        }
+    )
+
+
+def _program_frame(
+    arr: Arrays, xm: np.ndarray, after: Coverage, spend: np.ndarray, staff: np.ndarray
+) -> pd.DataFrame:
+    """One row per program: units, spend, staff, need and people served."""
+    served_before = arr.base_served.sum(axis=0)
+    served = after.served.sum(axis=0)
+    return pd.DataFrame(
+        {
+            "program": np.asarray(arr.programs, dtype=object),
+            "new_units": xm.sum(axis=0),
+            "spend": spend.sum(axis=0),
+            "staff": staff.sum(axis=0),
+            "need": arr.need.sum(axis=0),
+            "served_before": served_before,
+            "served": served,
+            "newly_served": served - served_before,
+        }
     )
 
 

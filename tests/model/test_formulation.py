@@ -13,10 +13,11 @@ import pytest
 from govdecide import Settings
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model.built import Built
+from govdecide.model.coverage import plan_figures
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import NO_LIMIT, AllocationModel
 from govdecide.model.problem import problem_data
-from govdecide.model.result import evaluate, figures
+from govdecide.model.result import evaluate
 from govdecide.model.solvers import _matrix
 
 
@@ -178,7 +179,8 @@ def test_evaluate_by_hand():
     assert [b.family for b in result.binding] == ["budget"]
     assert list(result.allocation["served"]) == [500.0, 1500.0]
     assert list(result.districts["coverage_after"]) == [0.5, 0.5]
-    assert figures(data, np.array([[5.0], [15.0]]))["objective"] == pytest.approx(0.5)
+    plan = np.array([[5.0], [15.0]])
+    assert plan_figures(data.arrays, plan, data.equity_weight).objective == pytest.approx(0.5)
 
 
 def test_equity_weight_one_equalises_coverage():

@@ -40,10 +40,11 @@ import numpy as np
 
 from govdecide.model import solvers
 from govdecide.model.built import Built
+from govdecide.model.coverage import coverage_share, plan_figures, served_people
 from govdecide.model.diagnosis import diagnose
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import ProblemData
-from govdecide.model.result import Result, empty_result, evaluate, figures
+from govdecide.model.result import Result, empty_result, evaluate
 from govdecide.model.status import within_gap
 
 MIN_DISTRICTS_AUTO = 15  # auto: below this the plain MILP (10-district city: < 0.1 s)
@@ -182,12 +183,9 @@ class Structure:
 
 
 def _coverage(data: ProblemData, x: np.ndarray) -> np.ndarray:
-    """g_dp(x) = min(1, cap (base + x) / need) (1 where need is 0)."""
+    """g_dp(x), the share of need that new units x serve (1 where need is 0)."""
     arr = data.arrays
-    need = arr.need
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.minimum(1.0, arr.cap[None, :] * (arr.base + x) / np.where(need > 0, need, 1.0))
-    return np.where(need > 0, g, 1.0)
+    return coverage_share(arr.need, served_people(arr.need, arr.cap[None, :], arr.base + x))
 
 
 def prepare(data: ProblemData) -> Structure:
@@ -216,14 +214,9 @@ def prepare(data: ProblemData) -> Structure:
     x_full[:, ints] = units
     # coverage of the integer programs for every combination
     need_k = need[d_idx][:, ints]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.minimum(
-            1.0,
-            arr.cap[ints][None, :]
-            * (arr.base[d_idx][:, ints] + units)
-            / np.where(need_k > 0, need_k, 1.0),
-        )
-    g = np.where(need_k > 0, g, 1.0)
+    g = coverage_share(
+        need_k, served_people(need_k, arr.cap[ints][None, :], arr.base[d_idx][:, ints] + units)
+    )
     eff_int = (a[d_idx][:, ints] * g).sum(axis=1)
     cov_int = (b[d_idx][:, ints] * g).sum(axis=1)
     counts = np.bincount(d_idx, minlength=n_d)
@@ -759,7 +752,7 @@ def solve_structured(
         solved = lag.feasible_at(level.t, lag.coords(level.prices), deadline)
         if solved is None:
             return
-        obj = figures(data, solved.x)["objective"]
+        obj = plan_figures(data.arrays, solved.x, data.equity_weight).objective
         if obj > best_obj:
             best_obj, best_x = obj, solved.x
 
@@ -813,7 +806,7 @@ def solve_structured(
         t_pol = time.perf_counter()
         polished = _polish(model, data, best_x, deadline)
         if polished is not None:
-            obj = figures(data, polished)["objective"]
+            obj = plan_figures(data.arrays, polished, data.equity_weight).objective
             if obj >= best_obj - 1e-12:
                 best_obj, best_x = obj, polished
         timings["polish_s"] = time.perf_counter() - t_pol
@@ -838,7 +831,7 @@ def solve_structured(
             bound = min(bound, outcome.bound / model.scale)
         if outcome.has_solution:
             x = model.x_matrix()
-            obj = figures(data, x)["objective"]
+            obj = plan_figures(data.arrays, x, data.equity_weight).objective
             if obj > best_obj:
                 best_obj, best_x, milp_used = obj, x, True
         milp_infeasible = outcome.status == "infeasible"
@@ -936,5 +929,5 @@ def _start(model: AllocationModel, data: ProblemData, x: np.ndarray) -> dict[str
     flat_g = g.reshape(-1)
     for k, var in zip(model.need_index.tolist(), model.c_list, strict=True):
         values[var.name] = float(flat_g[k])
-    values[model.z.name] = float(figures(data, x)["equity"])
+    values[model.z.name] = float(plan_figures(data.arrays, x, data.equity_weight).equity)
     return values

@@ -1,0 +1,101 @@
+"""People served, coverage, E and z of an allocation: MODEL.md's definitions, said once.
+
+Every method that judges an allocation (the result the app shows, the structured method's
+search, its MIP start, the analyses) computes these numbers here, so the app, the command
+line and the tests agree to the digit. All functions work on numpy arrays of any matching
+shape: (districts, programs) for a plan, or the structured method's tables of unit
+combinations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from govdecide.model.problem import Arrays
+
+
+def served_people(need: np.ndarray, cap: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """s_dp = min(need_dp, cap_p units_dp): the most ``units`` (old plus new) can serve.
+
+    An optimum reaches it wherever it matters, so every figure is computed from it.
+    """
+    return np.minimum(need, cap * units)
+
+
+def coverage_share(need: np.ndarray, served: np.ndarray) -> np.ndarray:
+    """s_dp / need_dp, the share of a pair's need that is served (1 where need is 0)."""
+    has_need = need > 0
+    return np.where(has_need, served / np.where(has_need, need, 1.0), 1.0)
+
+
+def district_coverage(wneed: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Per district: sum_p w_p s_dp / W_d (1 where W_d is 0), MODEL.md constraint 6.
+
+    ``share`` is s_dp / need_dp, so w_p s_dp = wneed * share.
+    """
+    den = wneed.sum(axis=1)
+    num = (wneed * share).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+    return np.minimum(cov, 1.0)
+
+
+def objective_value(efficiency: float, equity: float, equity_weight: float) -> float:
+    """MODEL.md's objective (1 - lambda) E + lambda z."""
+    return (1 - equity_weight) * efficiency + equity_weight * equity
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How well a plan covers need: per pair, per district, and E and z."""
+
+    served: np.ndarray  # (D, P) people served
+    share: np.ndarray  # (D, P) share of need served
+    district: np.ndarray  # (D,) weighted coverage of each district
+    efficiency: float  # E: the weighted share of all need served
+    equity: float  # z: the lowest weighted coverage of a district with need
+
+
+def coverage_of(arr: Arrays, served: np.ndarray) -> Coverage:
+    """E, z and the district coverage of a plan that serves ``served`` people per pair."""
+    wneed = arr.wneed
+    share = coverage_share(arr.need, served)
+    district = district_coverage(wneed, share)
+    positive = wneed.sum(axis=1) > 0
+    return Coverage(
+        served=served,
+        share=share,
+        district=district,
+        efficiency=float((wneed * share).sum() / float(wneed.sum())),
+        equity=float(district[positive].min()) if positive.any() else 1.0,
+    )
+
+
+def plan_coverage(arr: Arrays, x: np.ndarray) -> Coverage:
+    """:func:`coverage_of` for new units ``x`` on top of the baseline units."""
+    return coverage_of(arr, served_people(arr.need, arr.cap[None, :], arr.base + x))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline figures of a plan, for inner loops that need no frames."""
+
+    efficiency: float
+    equity: float
+    objective: float
+    spend: float
+    staff: float
+
+
+def plan_figures(arr: Arrays, x: np.ndarray, equity_weight: float) -> Figures:
+    """E, z, the objective at ``equity_weight``, spend and staff of new units ``x``."""
+    cov = plan_coverage(arr, x)
+    return Figures(
+        efficiency=cov.efficiency,
+        equity=cov.equity,
+        objective=objective_value(cov.efficiency, cov.equity, equity_weight),
+        spend=float((x * arr.cost[None, :]).sum()),
+        staff=float((x * arr.staff[None, :]).sum()),
+    )
