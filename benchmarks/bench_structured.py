@@ -145,7 +145,7 @@ def table(rows: list[dict]) -> str:
 
 def verdict(rows: list[dict]) -> list[str]:
     """Per size: what the automatic choice runs, and each target met or by how much missed."""
-    from govdecide.model.decomposition.search import auto_method
+    from govdecide.model.decomposition.choice import auto_method
 
     out = []
     by_key = {(r["n"], r["lam"], r["method"]): r for r in rows}

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from govdecide.model.formulation import AllocationModel
 
-if TYPE_CHECKING:  # the structured method's tables; that method imports this module
-    from govdecide.model.decomposition.search import Structure
+if TYPE_CHECKING:  # the structured method's tables (its search imports this module)
+    from govdecide.model.decomposition.subproblems import Structure
 
 
 @dataclass

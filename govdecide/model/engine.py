@@ -13,7 +13,8 @@ from collections.abc import Callable, Hashable
 
 from govdecide.io.scenario import Scenario
 from govdecide.model.built import Built
-from govdecide.model.decomposition import search as structured
+from govdecide.model.decomposition.choice import choose
+from govdecide.model.decomposition.search import solve_structured
 from govdecide.model.diagnosis import diagnose
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import ProblemData, problem_data
@@ -128,12 +129,12 @@ def solve_data(
     The method follows ``data.method``: "milp" (or "lp" when nothing is integer) solves
     the model as it is; "structured" uses ``govdecide.model.decomposition.search``; "auto" picks the
     structured method for integer models with an equity weight where the plain MILP is
-    known to be slow (see ``structured.choose``).
+    known to be slow (see ``decomposition.choice.choose``).
     """
     t0 = time.perf_counter() if t0 is None else t0
     built, build_s = model_for(data)
     model = built.model
-    method = structured.choose(data, model)
+    method = choose(data, model)
     if method == "structured" or data.solver != "highs":
         # only the plain HiGHS solve makes a new model's PuLP objects while it runs
         # (AllocationModel.solve); otherwise they are made here and count as building
@@ -141,7 +142,7 @@ def solve_data(
         model.materialize()
         build_s += time.perf_counter() - start
     if method == "structured":
-        return structured.solve_structured(data, built, build_s, t0)
+        return solve_structured(data, built, build_s, t0)
     return solve_plain(data, model, build_s, t0)
 
 

@@ -19,13 +19,10 @@ from govdecide import Allocator, Settings, load_scenario, solve
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model.built import Built
 from govdecide.model.coverage import plan_figures
-from govdecide.model.decomposition.search import (
-    Lagrangian,
-    auto_method,
-    choose,
-    prepare,
-    solve_structured,
-)
+from govdecide.model.decomposition.bounds import Lagrangian
+from govdecide.model.decomposition.choice import auto_method, choose
+from govdecide.model.decomposition.search import solve_structured
+from govdecide.model.decomposition.subproblems import prepare
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
