@@ -1,6 +1,6 @@
 """Why a model is infeasible, and the smallest changes that make it feasible.
 
-An elastic copy of the model adds a slack to the constraints a policymaker can change
+An elastic form of the model adds a slack to the constraints a policymaker can change
 (MODEL.md 3, 4, 5 and 7: budget, staff, unit bounds, program spend limits) and minimizes
 the slacks, each weighted by the size of what it relaxes so that "raise the budget by 1%"
 and "lower one minimum by 1%" weigh alike. It is solved once per kind of relaxation on its
@@ -15,83 +15,77 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import pulp
 
 from govdecide.i18n import t
 from govdecide.model import solvers
+from govdecide.model.formulation import BUDGET, SPEND_MAX, SPEND_MIN, STAFF, AllocationModel, cname
 from govdecide.model.problem import ProblemData
 from govdecide.model.result import Diagnosis, Relaxation, relaxation_text
 
 FAMILIES = ("budget", "staff", "unit_min", "unit_max", "spend_min", "spend_max")
 EPS = 1e-7
+_LE = pulp.LpConstraintLE
+_GE = pulp.LpConstraintGE
 
 
 def _elastic(data: ProblemData, families: tuple[str, ...]) -> tuple[pulp.LpProblem, dict]:
-    """The feasibility problem with slack on ``families`` only; returns the slack vars."""
-    prob = pulp.LpProblem("govdecide_elastic", pulp.LpMinimize)
-    programs, pairs = data.programs, data.pairs
-    keys = list(pairs.index)
-    x = {}
-    for key in keys:
-        integer = bool(programs.at[key[1], "integer"])
-        hi = pairs.at[key, "hi"]
-        x[key] = prob.add_variable(
-            "x__" + "__".join(key),
-            lowBound=0,
-            upBound=None if "unit_max" in families or math.isinf(hi) else float(hi),
-            cat="Integer" if integer else "Continuous",
-        )
+    """The model's own feasibility problem with slack on ``families``; and the slacks.
+
+    Built from the model itself (``AllocationModel``, the same named rows): each row of
+    a family that may be relaxed gets a slack, each slack weighted by the size of what it
+    relaxes; unit bounds, variable bounds in the model, become named rows here so that
+    they can take a slack too. Capacity, equity and hull rows stay: with no coverage they
+    always hold, so they never make the elastic problem infeasible.
+    """
+    model = AllocationModel(data, lazy=False)
+    prob = model.prob
     slack: dict[tuple, pulp.LpVariable] = {}
-    cost_terms = []
+    cost: list[tuple[pulp.LpVariable, float]] = []
 
-    def new_slack(name: str, key: tuple, scale: float) -> pulp.LpVariable:
+    def relax(con: pulp.LpConstraint, name: str, key: tuple, scale: float) -> None:
+        """Give ``con`` a slack that loosens it (minus on a <= row, plus on a >= row)."""
         var = prob.add_variable(name, lowBound=0)
+        con.addInPlace(var, -1 if con.sense == pulp.LpConstraintLE else 1)
         slack[key] = var
-        cost_terms.append(var / max(scale, 1.0))
-        return var
+        cost.append((var, 1.0 / max(scale, 1.0)))
 
-    cost = programs["unit_cost"]
-    staff = programs["staff"]
-    spend = pulp.lpSum(float(cost[p]) * x[(d, p)] for d, p in keys if cost[p])
-    rhs = spend
     if "budget" in families:
-        rhs = spend - new_slack("s_budget", ("budget",), data.budget)
-    prob += rhs <= data.budget, "budget"
-    if data.staff is not None:
-        used = pulp.lpSum(float(staff[p]) * x[(d, p)] for d, p in keys if staff[p])
-        if "staff" in families:
-            used = used - new_slack("s_staff", ("staff",), data.staff)
-        prob += used <= data.staff, "staff"
-    for key in keys:
-        lo, hi = float(pairs.at[key, "lo"]), float(pairs.at[key, "hi"])
-        if lo > 0:
-            expr = x[key]
-            if "unit_min" in families:
-                expr = expr + new_slack("s_min__" + "__".join(key), ("unit_min",) + key, lo)
-            prob += expr >= lo, "unit_min__" + "__".join(key)
-        if "unit_max" in families and not math.isinf(hi):
-            prob += (
-                x[key] - new_slack("s_max__" + "__".join(key), ("unit_max",) + key, hi) <= hi,
-                ("unit_max__" + "__".join(key)),
-            )
-    for p, row in programs.iterrows():
-        total = pulp.lpSum(float(cost[p]) * x[(d, q)] for d, q in keys if q == p and cost[p])
-        smin, smax = row["spend_min"], row["spend_max"]
-        if smin is not None and not math.isnan(smin):
-            expr = total
-            if "spend_min" in families:
-                expr = expr + new_slack(f"s_smin__{p}", ("spend_min", p), smin)
-            prob += expr >= float(smin), f"spend_min__{p}"
-        if smax is not None and not math.isnan(smax):
-            expr = total
-            if "spend_max" in families:
-                expr = expr - new_slack(f"s_smax__{p}", ("spend_max", p), smax)
-            prob += expr <= float(smax), f"spend_max__{p}"
-    prob.setObjective(pulp.lpSum(cost_terms) if cost_terms else pulp.LpAffineExpression())
+        relax(model.constraints[BUDGET], "s_budget", ("budget",), data.budget)
+    if "staff" in families and data.staff is not None:
+        relax(model.constraints[STAFF], "s_staff", ("staff",), data.staff)
+    for p in data.programs.index:
+        for family, short in ((SPEND_MIN, "smin"), (SPEND_MAX, "smax")):
+            con = model.constraints.get(cname(family, p))
+            if con is not None and family in families:
+                limit = float(data.programs.at[p, family])
+                relax(con, f"s_{short}__{p}", (family, p), limit)
+    _unit_rows(model, families, relax)
+    prob.sense = pulp.LpMinimize
+    prob.setObjective(pulp.LpAffineExpression(cost))
     return prob, slack
+
+
+def _unit_rows(model: AllocationModel, families: tuple[str, ...], relax: Callable) -> None:
+    """Unit minimums (and maximums, when they may be relaxed) as named rows of ``model``."""
+    prob = model.prob
+    for key, var in model.x.items():
+        lo = float(var.lowBound or 0.0)
+        hi = var.upBound
+        if lo > 0:
+            var.lowBound = 0
+            row = pulp.LpConstraint(pulp.LpAffineExpression([(var, 1.0)]), _GE, None, lo)
+            prob.addConstraint(row, cname("unit_min", *key))
+            if "unit_min" in families:
+                relax(row, cname("s_min", *key), ("unit_min", *key), lo)
+        if "unit_max" in families and hi is not None:
+            var.upBound = None
+            row = pulp.LpConstraint(pulp.LpAffineExpression([(var, 1.0)]), _LE, None, float(hi))
+            prob.addConstraint(row, cname("unit_max", *key))
+            relax(row, cname("s_max", *key), ("unit_max", *key), float(hi))
 
 
 def _step(value: float) -> float:
