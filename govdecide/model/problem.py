@@ -51,11 +51,6 @@ class Arrays:
         """w_p need_dp, the weight of each pair in E and in its district's coverage."""
         return self.need * self.weight[None, :]
 
-    @property
-    def district_weight(self) -> np.ndarray:
-        """W_d = sum_p w_p need_dp (MODEL.md constraint 6)."""
-        return self.wneed.sum(axis=1)
-
 
 @dataclass(frozen=True)
 class ProblemData:
@@ -163,101 +158,85 @@ def problem_data(scenario: Scenario, settings: Settings | None = None) -> Proble
     """The model's data frames for a scenario under the caller's settings."""
     s = settings or Settings()
     s.check({p.id for p in scenario.programs})
-    policy = scenario.policy
-    weights = {p.id: float(s.weights.get(p.id, p.weight)) for p in scenario.programs}
-
+    arr = _arrays(scenario, s)
+    if float((arr.need * arr.weight[None, :]).sum()) <= 0:
+        raise ScenarioError([Problem("weights", "weights_all_zero", {})])
     districts = pd.DataFrame(
         {"population": [d.population for d in scenario.districts]},
-        index=pd.Index([d.id for d in scenario.districts], name="district"),
+        index=pd.Index(arr.districts, name="district"),
     )
-
-    def vector(values: list) -> np.ndarray:
-        return np.array([np.nan if v is None else v for v in values], dtype=float)
-
-    progs = scenario.programs
-    integer = np.array([bool(p.integer and s.integer) for p in progs], dtype=bool)
-    cap = vector([p.capacity for p in progs])
-    columns = {
-        "unit_cost": vector([p.unit_cost for p in progs]),
-        "capacity": cap,
-        "staff": vector([p.staff_per_unit for p in progs]),
-        "integer": integer,
-        "weight": vector([weights[p.id] for p in progs]),
-        "spend_min": vector([p.spend_min for p in progs]),
-        "spend_max": vector([p.spend_max for p in progs]),
-    }
-    programs = pd.DataFrame(columns, index=pd.Index([p.id for p in progs], name="program"))
-    need = _need(scenario)
-    lo, hi = _bounds(scenario)
-    base = np.array(
-        [[float(d.baseline.get(p.id, 0.0)) for p in scenario.programs] for d in scenario.districts],
-        dtype=float,
-    ).reshape(need.shape)
-    values = np.column_stack(
-        [
-            need.reshape(-1),
-            base.reshape(-1),
-            lo.reshape(-1),
-            hi.reshape(-1),
-            np.broadcast_to(cap, need.shape).reshape(-1),
-        ]
-    )
-    n_p = len(scenario.programs)
-    pairs = pd.DataFrame(
+    programs = pd.DataFrame(
         {
-            "need": values[:, 0],
-            "base": values[:, 1],
-            "lo": values[:, 2],
-            "hi": values[:, 3],
-            "base_served": np.minimum(values[:, 0], values[:, 4] * values[:, 1]),
+            "unit_cost": arr.cost,
+            "capacity": arr.cap,
+            "staff": arr.staff,
+            "integer": arr.integer,
+            "weight": arr.weight,
+            "spend_min": arr.spend_min,
+            "spend_max": arr.spend_max,
         },
+        index=pd.Index(arr.programs, name="program"),
+    )
+    pairs = pd.DataFrame(
+        {k: getattr(arr, k).reshape(-1) for k in ("need", "base", "lo", "hi", "base_served")},
         index=pd.MultiIndex.from_product(
             [districts.index, programs.index], names=["district", "program"]
         ),
     )
+    data = ProblemData(districts=districts, programs=programs, pairs=pairs, **_policy(scenario, s))
+    # the arrays just computed, so they need not be read back from the frames (``arrays``
+    # caches on the instance; a ``dataclasses.replace`` with new frames computes its own)
+    data.__dict__["arrays"] = arr
+    return data
 
-    weighted = float((values[:, 0].reshape(-1, n_p) * columns["weight"]).sum())
-    if weighted <= 0:
-        raise ScenarioError([Problem("weights", "weights_all_zero", {})])
 
-    solver_opts = policy.solver
-    staff = policy.staff if s.staff is None else (None if s.staff == math.inf else s.staff)
-    data = ProblemData(
-        districts=districts,
-        programs=programs,
-        pairs=pairs,
-        budget=float(policy.budget if s.budget is None else s.budget),
-        staff=None if staff is None else float(staff),
-        equity_weight=float(policy.equity_weight if s.equity_weight is None else s.equity_weight),
-        solver=s.solver or "highs",
-        time_limit_s=float(
-            s.time_limit_s
-            or (solver_opts.time_limit_s if solver_opts and solver_opts.time_limit_s else None)
-            or DEFAULT_TIME_LIMIT_S
-        ),
-        gap=float(
-            s.gap
-            if s.gap is not None
-            else (solver_opts.gap if solver_opts and solver_opts.gap is not None else DEFAULT_GAP)
-        ),
-        method=s.method,
-    )
-    # the arrays from what was just computed, so they need not be read back from the frames
-    # (``arrays`` caches on the instance; a ``dataclasses.replace`` computes its own)
-    data.__dict__["arrays"] = Arrays(
-        districts=[str(d) for d in districts.index],
-        programs=[str(p) for p in programs.index],
+def _arrays(scenario: Scenario, s: Settings) -> Arrays:
+    """The scenario's numbers as (D, P) and (P,) arrays, with the caller's weights."""
+    progs = scenario.programs
+
+    def vector(values: list) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    need = _need(scenario)
+    lo, hi = _bounds(scenario)
+    base = np.array(
+        [[float(d.baseline.get(p.id, 0.0)) for p in progs] for d in scenario.districts],
+        dtype=float,
+    ).reshape(need.shape)
+    cap = vector([p.capacity for p in progs])
+    return Arrays(
+        districts=[d.id for d in scenario.districts],
+        programs=[p.id for p in progs],
         need=need,
         base=base,
         lo=lo,
         hi=hi,
         base_served=np.minimum(need, cap[None, :] * base),
         cap=cap,
-        cost=columns["unit_cost"],
-        staff=columns["staff"],
-        weight=columns["weight"],
-        integer=integer,
-        spend_min=columns["spend_min"],
-        spend_max=columns["spend_max"],
+        cost=vector([p.unit_cost for p in progs]),
+        staff=vector([p.staff_per_unit for p in progs]),
+        weight=vector([float(s.weights.get(p.id, p.weight)) for p in progs]),
+        integer=np.array([bool(p.integer and s.integer) for p in progs], dtype=bool),
+        spend_min=vector([p.spend_min for p in progs]),
+        spend_max=vector([p.spend_max for p in progs]),
     )
-    return data
+
+
+def _policy(scenario: Scenario, s: Settings) -> dict[str, object]:
+    """Budget, staff, equity weight and solver options: the caller's, else the scenario's."""
+    policy = scenario.policy
+    opts = policy.solver
+    staff = policy.staff if s.staff is None else (None if s.staff == math.inf else s.staff)
+    limit = s.time_limit_s or (opts.time_limit_s if opts and opts.time_limit_s else None)
+    gap = s.gap if s.gap is not None else (opts.gap if opts and opts.gap is not None else None)
+    return {
+        "budget": float(policy.budget if s.budget is None else s.budget),
+        "staff": None if staff is None else float(staff),
+        "equity_weight": float(
+            policy.equity_weight if s.equity_weight is None else s.equity_weight
+        ),
+        "solver": s.solver or "highs",
+        "time_limit_s": float(limit or DEFAULT_TIME_LIMIT_S),
+        "gap": float(DEFAULT_GAP if gap is None else gap),
+        "method": s.method,
+    }
