@@ -46,7 +46,7 @@ def machine() -> str:
     import highspy
     import pulp
 
-    from govdecide.model.solvers import silence_highs_banner
+    from govdecide.model.solvers.highs import silence_highs_banner
 
     silence_highs_banner()
     try:

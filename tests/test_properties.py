@@ -216,7 +216,7 @@ def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
 
     from govdecide.model.formulation import AllocationModel
     from govdecide.model.problem import problem_data
-    from govdecide.model.solvers import _matrix, _row_bounds
+    from govdecide.model.solvers.handover import matrix, row_bounds
 
     if not total_need_positive(data):
         return
@@ -231,8 +231,8 @@ def test_overlapped_solve_equals_the_eager_one(data: dict, lam: float):
         assert math.isclose(a.objective, b.objective, rel_tol=1e-9, abs_tol=1e-9)
     rows = list(lazy.constraints.values())
     col_of = {v.hash: i for i, v in enumerate(lazy.columns)}
-    starts, index, value = _matrix(rows, col_of, None)
+    starts, index, value = matrix(rows, col_of, None)
     assert np.array_equal(form.starts, starts)
     assert np.array_equal(form.index, index) and np.array_equal(form.value, value)
-    lo, up = _row_bounds(rows)
+    lo, up = row_bounds(rows)
     assert np.array_equal(form.row_lower, lo) and np.array_equal(form.row_upper, up)

@@ -42,7 +42,8 @@ import pulp
 
 from govdecide.model import solvers
 from govdecide.model.problem import ProblemData
-from govdecide.model.solvers import SMALL_MODEL_COLUMNS, Handover, MatrixForm, SolveOutcome, no_gc
+from govdecide.model.solvers.common import SMALL_MODEL_COLUMNS, MatrixForm, SolveOutcome, no_gc
+from govdecide.model.solvers.handover import Handover
 
 CAPACITY = "capacity"
 INTEGER_HULL = "integer_hull"

@@ -18,7 +18,7 @@ from govdecide.model.engine import solve_data
 from govdecide.model.formulation import NO_LIMIT, AllocationModel
 from govdecide.model.problem import problem_data
 from govdecide.model.result import evaluate
-from govdecide.model.solvers import _matrix
+from govdecide.model.solvers.handover import matrix
 
 
 def scenario(
@@ -128,8 +128,8 @@ def test_matrix_hint_equals_the_pulp_rows():
                 out[r, index[k]] += value[k]
         return out
 
-    hinted = dense(*_matrix(rows, col_of, model.handover.rows))
-    generic = dense(*_matrix(rows, col_of, None))
+    hinted = dense(*matrix(rows, col_of, model.handover.rows))
+    generic = dense(*matrix(rows, col_of, None))
     assert np.array_equal(hinted, generic)
     assert np.count_nonzero(generic) > 0
 

@@ -22,7 +22,7 @@ from govdecide.model.built import Built
 from govdecide.model.engine import solve_data
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
-from govdecide.model.solvers import _matrix, _row_bounds
+from govdecide.model.solvers.handover import matrix, row_bounds
 from tests.model.test_formulation import scenario
 
 pytestmark = pytest.mark.filterwarnings("error::DeprecationWarning")
@@ -58,9 +58,9 @@ def test_matrix_form_is_the_materialized_model():
         cost[col_of[var.hash]] = coef
     assert np.allclose(form.cost, cost, rtol=0, atol=1e-15)
     shape = (len(rows), len(columns))
-    generic = _dense(*_matrix(rows, col_of, None), shape)
+    generic = _dense(*matrix(rows, col_of, None), shape)
     assert np.array_equal(_dense(form.starts, form.index, form.value, shape), generic)
-    lo, up = _row_bounds(rows)
+    lo, up = row_bounds(rows)
     assert np.array_equal(form.row_lower, lo) and np.array_equal(form.row_upper, up)
     assert -model.constraints["budget"].constant == 150.0
     assert -model.constraints["staff"].constant == 30.0

@@ -12,7 +12,8 @@ from govdecide import Allocator, Settings, load_scenario, solve
 from govdecide.io.scenario import scenario_from_data
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
-from govdecide.model.solvers import Handover, available_solvers, run
+from govdecide.model.solvers import available_solvers, run
+from govdecide.model.solvers.handover import Handover
 from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.filterwarnings("error::DeprecationWarning")
@@ -127,7 +128,7 @@ def test_presolve_is_off_for_small_models_only(monkeypatch):
     """Small models run without HiGHS presolve and, as MIPs, without the feasibility-jump
     heuristic (faster on the benchmark); a model above SMALL_MODEL_COLUMNS keeps HiGHS's
     defaults, and the optimum is the same either way."""
-    import govdecide.model.solvers as solvers
+    import govdecide.model.solvers.highs as solvers
 
     def presolve(handover: Handover) -> str:
         value = handover.copy.highs.getOptionValue("presolve")

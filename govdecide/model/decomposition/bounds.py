@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from govdecide.model import solvers
 from govdecide.model.decomposition.subproblems import (
     NEG,
     Prices,
@@ -27,6 +26,7 @@ from govdecide.model.decomposition.subproblems import (
     Subproblems,
 )
 from govdecide.model.problem import ProblemData
+from govdecide.model.solvers.highs import silence_highs_banner
 
 
 @dataclass
@@ -91,7 +91,7 @@ class Lagrangian:
         """The smallest bound found at t, by a box-step cutting-plane method (Marsten)."""
         import highspy
 
-        solvers.silence_highs_banner()
+        silence_highs_banner()
         best_v, grad, _ = self.value(t, start)
         if not math.isfinite(best_v):
             return best_v, start
