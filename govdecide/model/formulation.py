@@ -4,8 +4,7 @@ Each ``define_*`` method adds one constraint family; every constraint has a stab
 made of the family and the ids it is about (``capacity__north__clinic``), and the model
 keeps them in ``constraints`` by that name. Built once, the model can take a new budget,
 staff limit or equity weight without rebuilding (``set_policy``), which sliders and sweeps
-use; the solver adapter (``solvers.py``) then also keeps the solver's copy and only changes
-the bounds and costs that moved.
+use; the solver adapter then only updates its kept copy (``solvers``).
 
 Scaling. Populations reach millions, and MODEL.md's objective divided by total need gives
 coefficients near 1e-8 that MIP presolve may drop. So the model works with coverage shares
@@ -92,13 +91,6 @@ class Values:
 
     x: dict[tuple[str, str], float]
     matrix: np.ndarray | None = None  # the same as a (D, P) array in ProblemData.arrays order
-
-
-def _expr(
-    terms: list[tuple[pulp.LpVariable, float]], constant: float = 0.0
-) -> pulp.LpAffineExpression:
-    """An affine expression from (variable, coefficient) pairs, without operator overhead."""
-    return pulp.LpAffineExpression(terms, constant=constant)
 
 
 class _Made(Generic[T]):
@@ -545,7 +537,7 @@ class AllocationModel:
         cols, values = self._objective
         columns = self._columns
         terms = [(columns[i], v) for i, v in zip(cols.tolist(), values.tolist(), strict=True)]
-        objective = _expr(terms)
+        objective = pulp.LpAffineExpression(terms)  # from (variable, coefficient) pairs
         self._prob.setObjective(objective)
         # the same as arrays over the model's columns, for the HiGHS adapter (like the rows)
         self.handover.objective = (objective, cols, values)
