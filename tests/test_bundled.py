@@ -20,8 +20,10 @@ from govdecide.i18n import localize
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.io.scenario import load_scenario as _load
 from govdecide.model.engine import solve
+from govdecide.model.problem import problem_data
 from govdecide.model.settings import Settings
 from govdecide.model.solvers import available_solvers
+from govdecide.model.status import within_gap
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,11 +87,18 @@ def test_solves_within_limits(path: Path, solver: str | None):
     """Optimal, or feasible with a gap; budget, staff and unit bounds kept; something new
     is allocated (every bundled scenario has a binding budget)."""
     scenario = load_scenario(path)
-    result = solve(scenario, Settings(solver=solver, time_limit_s=30))
+    settings = Settings(solver=solver, time_limit_s=30)
+    result = solve(scenario, settings)
     assert result.status in ("optimal", "feasible"), result.status_text("en")
-    if result.status == "feasible":
-        assert result.gap is not None
-    assert result.gap is None or result.gap >= 0
+    # every result with an allocation carries its proven bound and the gap to it, and
+    # "optimal" means that gap is within the one asked (up to the solvers' precision)
+    assert result.bound is not None and result.gap is not None, result.method
+    assert result.bound >= result.objective - 1e-6 * max(1.0, abs(result.bound))
+    assert result.gap == pytest.approx(
+        max(0.0, result.bound - result.objective) / abs(result.bound), abs=1e-9
+    )
+    if result.status == "optimal":
+        assert within_gap(result.gap, result.bound, problem_data(scenario, settings).gap)
     assert result.budget_used <= result.budget * (1 + 1e-9) + 1e-6
     if result.staff is not None:
         assert result.staff_used <= result.staff * (1 + 1e-9) + 1e-6

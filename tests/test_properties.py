@@ -14,9 +14,10 @@ or without a staff limit, minimums and spend limits. For each:
   so dz >= -(e1 + e2) / (l2 - l1). With tolerances near 1e-6 and l2 - l1 >= 0.3, z may
   drop by at most ~1e-5; exact optima never drop.
 
-Solves ask for gap 0. The core currently reports some such proven optima as "feasible"
-(see the xfails test_gap_zero_optimum_is_called_optimal_* in test_engine_hand.py), so a
-"feasible" result is accepted here when its gap is within solver tolerance (1e-5).
+Solves ask for gap 0 and get "optimal": a result is optimal when its proven gap is within
+the one asked, up to the solvers' absolute precision (``model.status.within_gap``), so a
+gap-0 optimum is never called "feasible". An infeasible model is "infeasible" with both
+solvers (CBC's presolve proof included), never "no_solution".
 """
 
 from __future__ import annotations
@@ -136,10 +137,8 @@ SOLVER_GAP = 1e-5  # what a solver's default absolute tolerances can leave at ga
 
 
 def proven(result) -> bool:
-    """Optimal, or 'feasible' with a gap within solver tolerance (see the module doc)."""
-    if result.status == "optimal":
-        return True
-    return result.status == "feasible" and result.gap is not None and result.gap <= SOLVER_GAP
+    """Called optimal, with a gap to its proven bound within the solvers' precision."""
+    return result.status == "optimal" and result.gap is not None and result.gap <= SOLVER_GAP
 
 
 @BOTH
@@ -158,9 +157,7 @@ def test_limits_monotone_equity_and_solvers_agree(data: dict, lam: float, step: 
     if not highs.has_solution:
         assert highs.status == "infeasible"
         assert highs.diagnosis is not None and highs.diagnosis.options
-        # CBC may say "no_solution" when its presolve proves an LP infeasible (a core bug,
-        # test_engine_hand.py::test_infeasible_lp_is_called_infeasible_cbc)
-        assert cbc.status in ("infeasible", "no_solution")
+        assert cbc.status == "infeasible"
         return
     for result in (highs, cbc):
         assert proven(result), (result.status, result.gap)
