@@ -93,8 +93,7 @@ def load(form: MatrixForm, integrality: np.ndarray | None = None) -> Any:
     h.setOptionValue("output_flag", False)
     # highspy routes HiGHS's callbacks through Python by default, so the solver takes the
     # GIL during its run; nothing here uses callbacks, and without them a run is not
-    # slowed by Python work in another thread (solve_overlapped): beside a busy Python
-    # thread a 20-district LP took 6.5 ms with them, 1.4 ms without (1.3 ms alone)
+    # slowed by Python work in another thread (solve_overlapped; docs/benchmarks.md)
     h.disableCallbacks()
     n = form.lower.size
     h.addCols(

@@ -41,17 +41,14 @@ from govdecide.model.solvers.handover import (
 
 _BANNER_SILENCED = False
 
-# HiGHS options for small models (up to SMALL_MODEL_COLUMNS columns, model.py: 300
-# districts of 8 programs have ~4,800), chosen on the benchmark's regions
-# (docs/benchmarks.md, HiGHS 1.16). Larger models keep HiGHS's defaults.
+# HiGHS options for small models (up to SMALL_MODEL_COLUMNS columns), chosen on the
+# benchmark's regions (docs/benchmarks.md, "Measurements behind the code's thresholds").
+# Larger models keep HiGHS's defaults.
 # - presolve off: the model is already tight (coverage shares, integer-hull rows) and
-#   presolve found little to remove; without it the 20-district MILP took 7 ms against
-#   11-19 ms, the 300-district MILP at weight 0 0.1 s, the LPs ~25% less. At 3,000
-#   districts it hurt: an LP with the integer units fixed (the structured method's polish)
-#   took 4.2 s without presolve against 1.5 s, and the MILP ran 80 s past a 10 s limit;
+#   presolve found little to remove, so skipping it is faster; on large models it helps;
 # - no feasibility-jump heuristic in a MIP: with the hull rows the root relaxation is
 #   within the gap of the optimum and the root's own heuristics find it; the jump search
-#   added 2-3 ms to every 20-district MILP and found nothing better.
+#   only added time.
 HIGHS_SMALL_OPTIONS: dict[str, Any] = {"presolve": "off"}
 HIGHS_SMALL_MIP_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
 
@@ -346,7 +343,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,valid-type]
             pair = (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
         if has_primal:
             # values and row duals (the budget's marginal value); reduced costs and slacks
-            # are not read back: nothing uses them, and at 3,000 districts they cost ~10 ms
+            # are not read back: nothing uses them, and on large models reading them shows
             solution = h.getSolution()
             for var, val in zip(cache.columns, solution.col_value, strict=True):
                 var.varValue = val
