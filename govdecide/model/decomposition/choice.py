@@ -9,6 +9,7 @@ benchmark's regions (docs/benchmarks.md, "Structured method vs plain MILP").
 from __future__ import annotations
 
 import numpy as np
+import pulp
 
 from govdecide.model.decomposition.subproblems import useful_units
 from govdecide.model.formulation import AllocationModel
@@ -42,17 +43,14 @@ def applicable(data: ProblemData, model: AllocationModel | None = None) -> bool:
     return _grid_size(data) <= MAX_GRID
 
 
-def _redundant(con: object) -> bool:
+def _redundant(con: pulp.LpConstraint) -> bool:
     """True for a row no allocation can violate: sum a_i v_i >= b with every a_i >= 0, every
     v_i >= 0 and b <= 0 (such as an analysis's efficiency floor E >= 0 while it is unused).
     Any other row added to the model is one the structured method does not know."""
-    import pulp
-
-    if getattr(con, "sense", None) != pulp.LpConstraintGE or -con.constant > 0:  # type: ignore[attr-defined]
+    if con.sense != pulp.LpConstraintGE or -con.constant > 0:
         return False
     return all(
-        coef >= 0 and var.lowBound is not None and var.lowBound >= 0
-        for var, coef in con.items()  # type: ignore[attr-defined]
+        coef >= 0 and var.lowBound is not None and var.lowBound >= 0 for var, coef in con.items()
     )
 
 
