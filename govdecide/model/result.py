@@ -9,7 +9,7 @@ spend and staff. So the app, the command line and the tests agree to the digit.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,12 +44,8 @@ class Binding:
     value: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "family": self.family,
-            "district": self.district,
-            "program": self.program,
-            "value": self.value,
-        }
+        """Plain data for JSON: family, district, program, value."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -63,13 +59,9 @@ class Relaxation:
     program: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "family": self.family,
-            "district": self.district,
-            "program": self.program,
-            "current": self.current,
-            "needed": self.needed,
-        }
+        """Plain data for JSON: what changes (family, district, program), from and to."""
+        keys = ("family", "district", "program", "current", "needed")
+        return {k: getattr(self, k) for k in keys}
 
 
 @dataclass(frozen=True)

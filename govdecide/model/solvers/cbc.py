@@ -34,22 +34,23 @@ CBC_DIGITS = 5e-6  # relative half-unit of the 6th significant digit CBC's log p
 _CBC_WALL = re.compile(r"Wallclock seconds\):\s+([0-9.eE+-]+)")
 
 
-def _cbc_bound(log: str) -> float | None:
-    """The best bound CBC printed at the end of its log, if any."""
-    match = _CBC_BOUND.findall(log)
+def _last_number(pattern: re.Pattern[str], log: str) -> float | None:
+    """The number ``pattern`` captures last in CBC's log, if any (its final report)."""
+    match = pattern.findall(log)
     try:
         return float(match[-1]) if match else None
     except ValueError:
         return None
+
+
+def _cbc_bound(log: str) -> float | None:
+    """The best bound CBC printed at the end of its log, if any."""
+    return _last_number(_CBC_BOUND, log)
 
 
 def _cbc_wall(log: str) -> float | None:
     """CBC's own wall-clock time from the end of its log, if printed."""
-    match = _CBC_WALL.findall(log)
-    try:
-        return float(match[-1]) if match else None
-    except ValueError:
-        return None
+    return _last_number(_CBC_WALL, log)
 
 
 def run_cbc(
