@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -90,6 +91,127 @@ class Robustness:
         }
 
 
+_Pair = tuple[str, str]  # (district, program)
+
+
+@dataclass
+class _Runs:
+    """What the perturbed re-solves gave: the units and coverage of those that found an
+    allocation (a column a run), their E and z, and every run's status."""
+
+    units: list[pd.Series] = field(default_factory=list)
+    coverage: list[pd.Series] = field(default_factory=list)
+    efficiency: list[float] = field(default_factory=list)
+    equity: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Moves:
+    """The runs' units beside the base's, a row a pair (in ``keys`` order), a column a run."""
+
+    keys: list[_Pair]
+    base: np.ndarray  # the base allocation's units per pair
+    units: np.ndarray  # (pairs, runs)
+    within: np.ndarray  # |units - base| <= 1, (pairs, runs)
+
+
+def _units(result: Result, keys: list[_Pair]) -> pd.Series:
+    """A result's new units by (district, program), in ``keys`` order."""
+    return result.allocation.set_index(["district", "program"])["new_units"].reindex(keys)
+
+
+def _coverage(result: Result) -> pd.Series:
+    """A result's weighted coverage after, by district."""
+    return result.districts.set_index("district")["coverage_after"]
+
+
+def _counted(data: ProblemData) -> tuple[str, ...]:
+    """The programs district summaries count: the whole-unit ones (facilities), else all.
+
+    A continuous line's "unit" is often small, so its range is read per pair instead.
+    """
+    whole = [str(p) for p, v in data.programs["integer"].items() if v]
+    return tuple(whole or [str(p) for p in data.programs.index])
+
+
+def _draws(
+    scenario: Scenario, data: ProblemData, spread: float, runs: int, seed: int
+) -> Iterator[ProblemData]:
+    """``runs`` perturbed copies of the data, drawn one at a time from one seeded generator
+    (so run k has the same need on every machine, however the runs are consumed)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(runs):
+        yield perturbed_data(scenario, data, spread, rng)
+
+
+def _solve_runs(
+    sweep: Sweep,
+    draws: Iterator[ProblemData],
+    runs: int,
+    keys: list[_Pair],
+    progress: Progress | None,
+) -> _Runs:
+    """Solve each perturbed copy; each builds its own model, because need enters the
+    coefficients."""
+    out = _Runs()
+    for i, perturbed in enumerate(draws):
+        res = sweep.solve_data(perturbed, fresh=True)
+        out.statuses[res.status] = out.statuses.get(res.status, 0) + 1
+        if res.has_solution:
+            out.units.append(_units(res, keys))
+            out.coverage.append(_coverage(res))
+            out.efficiency.append(float(res.efficiency))  # type: ignore[arg-type]
+            out.equity.append(float(res.equity))  # type: ignore[arg-type]
+        tick(progress, i + 1, runs)
+    return out
+
+
+def _pair_summary(moves: _Moves) -> pd.DataFrame:
+    """Per (district, program): base units, range and mean over the runs, share within 1."""
+    u = moves.units
+    return pd.DataFrame(
+        {
+            "district": [k[0] for k in moves.keys],
+            "program": [k[1] for k in moves.keys],
+            "base_units": moves.base,
+            "min_units": u.min(axis=1),
+            "max_units": u.max(axis=1),
+            "mean_units": u.mean(axis=1),
+            "within_one": moves.within.mean(axis=1),
+        }
+    )
+
+
+def _district_summary(
+    moves: _Moves,
+    counted: tuple[str, ...],
+    base: Result,
+    coverage: list[pd.Series],
+    district_ids: list[str],
+) -> pd.DataFrame:
+    """Per district: the counted programs' units (base, range), the share of runs in which
+    every counted program stays within 1 unit, and the range of weighted coverage."""
+    keys, u, within = moves.keys, moves.units, moves.within
+    pos = {
+        d: [i for i, k in enumerate(keys) if k[0] == d and k[1] in counted] for d in district_ids
+    }
+    cov = pd.concat(coverage, axis=1).reindex(district_ids).to_numpy()
+    base_cov = _coverage(base).reindex(district_ids)
+    return pd.DataFrame(
+        {
+            "district": district_ids,
+            "base_units": [moves.base[pos[d]].sum() for d in district_ids],
+            "min_units": [u[pos[d]].sum(axis=0).min() for d in district_ids],
+            "max_units": [u[pos[d]].sum(axis=0).max() for d in district_ids],
+            "within_one": [within[pos[d]].all(axis=0).mean() for d in district_ids],
+            "coverage_base": base_cov.to_numpy(),
+            "coverage_min": cov.min(axis=1),
+            "coverage_max": cov.max(axis=1),
+        }
+    )
+
+
 def robustness(
     scenario: Scenario,
     settings: Settings | None = None,
@@ -105,8 +227,7 @@ def robustness(
     and the share of runs in which the units stay within 1 of the base. Per district: the
     share of runs in which every whole-unit program (a facility; all programs when none is
     whole-unit) stays within 1 unit, the units of those programs, and the range of weighted
-    coverage. A continuous line's "unit" is often small, so its range is read per pair.
-    Each run builds its own model, because need enters the coefficients.
+    coverage.
     """
     if not (math.isfinite(spread) and 0 <= spread < 1):
         raise ValueError("spread is a share in [0, 1)")
@@ -122,67 +243,24 @@ def robustness(
             spread, runs, seed, base, empty, empty, (math.nan,) * 2, (math.nan,) * 2, 0,
             {base.status: 1}, time.perf_counter() - start,
         )  # fmt: skip
-    rng = np.random.default_rng(seed)
     keys = list(data.pairs.index)
-    whole = [str(p) for p, v in data.programs["integer"].items() if v]
-    counted = tuple(whole or [str(p) for p in data.programs.index])
-    base_x = base.allocation.set_index(["district", "program"])["new_units"].reindex(keys)
-    units = []
-    coverage = []
-    effs, eqs = [], []
-    statuses: dict[str, int] = {}
-    for i in range(runs):
-        res = sweep.solve_data(perturbed_data(scenario, data, spread, rng), fresh=True)
-        statuses[res.status] = statuses.get(res.status, 0) + 1
-        if res.has_solution:
-            units.append(
-                res.allocation.set_index(["district", "program"])["new_units"].reindex(keys)
-            )
-            coverage.append(res.districts.set_index("district")["coverage_after"])
-            effs.append(float(res.efficiency))  # type: ignore[arg-type]
-            eqs.append(float(res.equity))  # type: ignore[arg-type]
-        tick(progress, i + 1, runs)
-    solved = len(units)
-    if solved:
-        u = pd.concat(units, axis=1).to_numpy()
-        within = np.abs(u - base_x.to_numpy()[:, None]) <= 1 + TOL
-        pairs = pd.DataFrame(
-            {
-                "district": [k[0] for k in keys],
-                "program": [k[1] for k in keys],
-                "base_units": base_x.to_numpy(),
-                "min_units": u.min(axis=1),
-                "max_units": u.max(axis=1),
-                "mean_units": u.mean(axis=1),
-                "within_one": within.mean(axis=1),
-            }
-        )
-        district_ids = list(data.districts.index)
-        pos = {
-            d: [i for i, k in enumerate(keys) if k[0] == d and k[1] in counted]
-            for d in district_ids
-        }
-        cov = pd.concat(coverage, axis=1).reindex(district_ids).to_numpy()
-        base_cov = base.districts.set_index("district")["coverage_after"].reindex(district_ids)
-        districts = pd.DataFrame(
-            {
-                "district": district_ids,
-                "base_units": [base_x.to_numpy()[pos[d]].sum() for d in district_ids],
-                "min_units": [u[pos[d]].sum(axis=0).min() for d in district_ids],
-                "max_units": [u[pos[d]].sum(axis=0).max() for d in district_ids],
-                "within_one": [within[pos[d]].all(axis=0).mean() for d in district_ids],
-                "coverage_base": base_cov.to_numpy(),
-                "coverage_min": cov.min(axis=1),
-                "coverage_max": cov.max(axis=1),
-            }
-        )
-        e_range, z_range = (min(effs), max(effs)), (min(eqs), max(eqs))
+    counted = _counted(data)
+    draws = _draws(scenario, data, spread, runs, seed)
+    done = _solve_runs(sweep, draws, runs, keys, progress)
+    pairs = districts = pd.DataFrame()
+    e_range = z_range = (math.nan, math.nan)
+    stable = math.nan
+    if done.units:
+        base_x = _units(base, keys).to_numpy()
+        u = pd.concat(done.units, axis=1).to_numpy()
+        moves = _Moves(keys, base_x, u, np.abs(u - base_x[:, None]) <= 1 + TOL)
+        pairs = _pair_summary(moves)
+        ids = list(data.districts.index)
+        districts = _district_summary(moves, counted, base, done.coverage, ids)
+        e_range = (min(done.efficiency), max(done.efficiency))
+        z_range = (min(done.equity), max(done.equity))
         rows = [i for i, k in enumerate(keys) if k[1] in counted]
-        stable = float(within[rows].all(axis=0).mean())
-    else:
-        pairs = districts = pd.DataFrame()
-        e_range = z_range = (math.nan, math.nan)
-        stable = math.nan
+        stable = float(moves.within[rows].all(axis=0).mean())
     return Robustness(
         spread,
         runs,
@@ -192,8 +270,8 @@ def robustness(
         districts,
         e_range,
         z_range,
-        solved,
-        statuses,
+        len(done.units),
+        done.statuses,
         time.perf_counter() - start,
         stable,
         counted,
