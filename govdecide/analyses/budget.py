@@ -216,29 +216,17 @@ class MinBudget:
 
     def sentence(self, lang: str = "en") -> str:
         """The answer in one sentence, in ``lang`` (an upper bound when not proven)."""
-        if self.budget is not None and self.status != "optimal":
-            return t(
-                "an.minb.upper",
-                lang,
-                coverage=fmt_pct(self.coverage, lang),
-                budget=fmt_num(self.budget, lang, 0 if float(self.budget).is_integer() else 2),
-                lower=fmt_num(self.lower, lang),
-            )
+        coverage = fmt_pct(self.coverage, lang)
         if self.budget is not None:
-            return t(
-                "an.minb.answer",
-                lang,
-                coverage=fmt_pct(self.coverage, lang),
-                budget=fmt_num(self.budget, lang, 0 if float(self.budget).is_integer() else 2),
-            )
+            budget = fmt_num(self.budget, lang, 0 if float(self.budget).is_integer() else 2)
+            if not proven(self.status):
+                lower = fmt_num(self.lower, lang)
+                return t("an.minb.upper", lang, coverage=coverage, budget=budget, lower=lower)
+            return t("an.minb.answer", lang, coverage=coverage, budget=budget)
         if self.max_coverage is not None:
-            return t(
-                "an.minb.unreachable",
-                lang,
-                coverage=fmt_pct(self.coverage, lang),
-                best=fmt_pct(self.max_coverage, lang),
-            )
-        return t("an.minb.failed", lang, coverage=fmt_pct(self.coverage, lang))
+            best = fmt_pct(self.max_coverage, lang)
+            return t("an.minb.unreachable", lang, coverage=coverage, best=best)
+        return t("an.minb.failed", lang, coverage=coverage)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -305,7 +293,7 @@ def min_budget(
         result = sweep.solve(settings.with_(budget=budget), floor=coverage - 1e-7)
     status = outcome.status if result.has_solution else result.status
     lower = budget
-    if outcome.status != "optimal":
+    if not proven(outcome.status):
         lower = None if outcome.bound is None else max(0.0, -outcome.bound * unit)
     return MinBudget(coverage, status, budget, result if result.has_solution else None, None, lower)
 

@@ -106,8 +106,9 @@ def compare(a: Snapshot, b: Snapshot) -> pd.DataFrame:
     coverage_a, coverage_b, coverage_diff (coverage = weighted coverage after).
     """
     cols = {"new_units": "units", "spend": "spend", "coverage_after": "coverage"}
-    left = a.districts.set_index("district")[list(cols)].rename(columns=cols)
-    right = b.districts.set_index("district")[list(cols)].rename(columns=cols)
+    left, right = (
+        s.districts.set_index("district")[list(cols)].rename(columns=cols) for s in (a, b)
+    )
     order = list(dict.fromkeys([*left.index, *right.index]))
     left, right = left.reindex(order), right.reindex(order)
     out = pd.DataFrame({"district": order})
