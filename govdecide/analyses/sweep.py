@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pulp
 
-from govdecide.analyses.equity import EquityRule
+from govdecide.analyses.equity_rules import EquityRule, add_row, weighted_coverage
 from govdecide.io.scenario import Scenario
 from govdecide.model.built import Built
 from govdecide.model.engine import ModelCache, solve_data
@@ -61,17 +61,9 @@ class Sweep:
         """A new model with the equity rule and, if asked, the efficiency-floor row."""
         model = AllocationModel(data)
         if efficiency_row:
-            weight = data.programs["weight"]
-            terms = [
-                (model.c[(d, p)], float(weight[p]) * model.need[(d, p)])
-                for d, p in model.with_need
-                if weight[p] > 0
-            ]
-            total = sum(v for _, v in terms)
-            expr = pulp.LpAffineExpression([(c, v / total) for c, v in terms])
+            expr = weighted_coverage(model, model.with_need)  # E, MODEL.md's efficiency
             row = pulp.LpConstraint(expr, pulp.LpConstraintGE, None, 0.0)
-            model.prob.addConstraint(row, EFFICIENCY_FLOOR)
-            model.constraints[EFFICIENCY_FLOOR] = row
+            add_row(model, row, EFFICIENCY_FLOOR)
             self.aux_builds += 1
         else:
             self.builds += 1
