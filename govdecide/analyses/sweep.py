@@ -61,7 +61,7 @@ class Sweep:
         """A new model with the equity rule and, if asked, the efficiency-floor row."""
         model = AllocationModel(data)
         if efficiency_row:
-            expr = weighted_coverage(model, model.with_need)  # E, MODEL.md's efficiency
+            expr = weighted_coverage(model, model.with_need)  # E over every pair with need
             row = pulp.LpConstraint(expr, pulp.LpConstraintGE, None, 0.0)
             add_row(model, row, EFFICIENCY_FLOOR)
             self.aux_builds += 1
