@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from govdecide import analyses as an
-from govdecide.analyses import equity
+from govdecide.analyses import equity_indices
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.present.analysis_charts import difference_chart
@@ -60,17 +60,19 @@ def side_by_side(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Da
 
 def indicator_frame(a: an.Snapshot, b: an.Snapshot, lang: str) -> pd.DataFrame | None:
     """Equity indicators of A and B (population-weighted), or None for old files."""
-    tables = [equity.indicators_table(s.districts) for s in (a, b)]
+    tables = [equity_indices.indicators_table(s.districts) for s in (a, b)]
     if any(tab.empty for tab in tables):
         return None
     ta, tb = (tab.set_index("indicator") for tab in tables)
     return pd.DataFrame(
         {
-            t("an.trade.ind_name", lang): [equity.indicator_name(n, lang) for n in ta.index],
+            t("an.trade.ind_name", lang): [
+                equity_indices.indicator_name(n, lang) for n in ta.index
+            ],
             t("an.trade.ind_before", lang): ta["before"].to_numpy(),
             a.name: ta["after"].to_numpy(),
             b.name if b.name != a.name else f"{b.name} (B)": tb["after"].to_numpy(),
-            t("an.trade.ind_meaning", lang): [equity.explain(n, lang) for n in ta.index],
+            t("an.trade.ind_meaning", lang): [equity_indices.explain(n, lang) for n in ta.index],
         }
     )
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from govdecide import analyses as an
-from govdecide.analyses import equity
+from govdecide.analyses import equity_indices, equity_rules
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.io.scenario import Scenario
@@ -40,7 +40,7 @@ def _rule_solve(
     fingerprint: str, key: tuple, kind: str, value: float, _scenario: Scenario
 ) -> Result:
     """A solve under an alternative equity rule, cached like the frontier."""
-    sweep = an.Sweep(_scenario, equity.EquityRule(kind, value))
+    sweep = an.Sweep(_scenario, equity_rules.EquityRule(kind, value))
     return sweep.solve(Settings.from_key(key))
 
 
@@ -67,17 +67,19 @@ def allocation_table(result: Result, names: dict[str, str], lang: str) -> pd.Dat
 def indicators_frame(columns: dict[str, Result], lang: str) -> pd.DataFrame:
     """Equity indicators before and after for some results, with a line on each."""
     first = next(iter(columns.values()))
-    before = equity.indicators_table(first.districts).set_index("indicator")["before"]
+    before = equity_indices.indicators_table(first.districts).set_index("indicator")["before"]
     out = pd.DataFrame(
         {
-            t("an.trade.ind_name", lang): [equity.indicator_name(n, lang) for n in before.index],
+            t("an.trade.ind_name", lang): [
+                equity_indices.indicator_name(n, lang) for n in before.index
+            ],
             t("an.trade.ind_before", lang): before.to_numpy(),
         }
     )
     for label, result in columns.items():
-        after = equity.indicators_table(result.districts).set_index("indicator")["after"]
+        after = equity_indices.indicators_table(result.districts).set_index("indicator")["after"]
         out[label] = after.reindex(before.index).to_numpy()
-    out[t("an.trade.ind_meaning", lang)] = [equity.explain(n, lang) for n in before.index]
+    out[t("an.trade.ind_meaning", lang)] = [equity_indices.explain(n, lang) for n in before.index]
     return out
 
 
@@ -173,7 +175,7 @@ st.dataframe(indicators_frame(columns, lang), hide_index=True, width="stretch")
 
 with st.expander(t("an.rule.title", lang)):
     st.caption(t("an.rule.intro", lang))
-    kinds = [k for k in equity.RULE_KINDS if k != "maxmin"]
+    kinds = [k for k in equity_rules.RULE_KINDS if k != "maxmin"]
     kind = st.radio(
         t("an.rule.kind", lang), kinds, format_func=lambda k: t(f"an.rule.{k}", lang), key="an_rule"
     )
@@ -197,8 +199,8 @@ with st.expander(t("an.rule.title", lang)):
                     spend=fmt_num(res.budget_used, lang),
                 )
             )
-            rule = equity.EquityRule(kind, share)
-            if equity.rule_met(rule, res.allocation, res.districts):
+            rule = equity_rules.EquityRule(kind, share)
+            if equity_rules.rule_met(rule, res.allocation, res.districts):
                 st.success(t("an.rule.met", lang))
             else:
                 st.warning(t("an.rule.not_met", lang))

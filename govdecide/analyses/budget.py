@@ -20,7 +20,6 @@ from govdecide.analyses.common import TOL, Progress, people_served, point_fields
 from govdecide.analyses.sweep import Sweep
 from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.io.scenario import Scenario
-from govdecide.model import solvers
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
 from govdecide.model.result import Result
@@ -279,7 +278,7 @@ def min_budget(
     cost = pulp.lpSum(float(costs[p]) * var for (_, p), var in model.x.items() if costs[p])
     unit = float(max(1.0, costs.max()))
     model.prob.setObjective(-cost / unit)
-    outcome = solvers.run(model.prob, data.solver, time_limit_s=data.time_limit_s, gap=0.0)
+    outcome = model.solve(data.solver, time_limit_s=data.time_limit_s, gap=0.0)
     if not outcome.has_solution:
         best = None
         if outcome.status == "infeasible":

@@ -26,15 +26,11 @@ from govdecide.analyses.common import (
 from govdecide.analyses.sweep import Sweep
 from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.io.scenario import Scenario
+from govdecide.model.coverage import objective_value
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 
 TIE = 10 * TOL  # frontier points closer than this on E and z are the same point
-
-
-def _objective(efficiency: float, equity: float, weight: float) -> float:
-    """MODEL.md's objective (1 - lambda) E + lambda z at a given equity weight."""
-    return (1 - weight) * efficiency + weight * equity
 
 
 @dataclass(frozen=True)
@@ -289,5 +285,5 @@ def _point(eps: float | None, result: Result, weight: float) -> FrontierPoint:
     """A frontier point from an E-maximizing solve, its objective at the user's weight."""
     e, z = float(result.efficiency), float(result.equity)  # type: ignore[arg-type]
     return FrontierPoint(
-        eps, e, z, _objective(e, z, weight), people_served(result), result.status, result
+        eps, e, z, objective_value(e, z, weight), people_served(result), result.status, result
     )

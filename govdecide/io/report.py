@@ -12,8 +12,8 @@ sheets, images or links, not even an XML namespace URL (inline SVG in HTML needs
 
 The pieces come from their owners: charts from :mod:`govdecide.present.charts` (via
 :func:`govdecide.io.exports.result_charts`), the summary from :mod:`govdecide.present.summary`, the
-indicators from :mod:`govdecide.analyses.equity`. :func:`render_report` takes them as inputs so the
-page and the tests can pass their own; :func:`build_report` gathers them.
+indicators from :mod:`govdecide.analyses.equity_indices`. :func:`render_report` takes them as
+inputs so the page and the tests can pass their own; :func:`build_report` gathers them.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class ReportParts:
 
     charts_svg: Mapping[str, str] = field(default_factory=dict)  # title-less id -> SVG
     summary: Sequence[str] = ()
-    equity: pd.DataFrame | None = None  # govdecide.analyses.equity.indicators_table
+    equity: pd.DataFrame | None = None  # govdecide.analyses.equity_indices.indicators_table
     source: str | None = None  # where the scenario came from (file name)
     generated_at: datetime | None = None
 
@@ -256,7 +256,7 @@ def _equity_html(equity: pd.DataFrame | None, lang: str) -> str:
     """The equity indicators before and after, with one line on how to read each."""
     if equity is None or equity.empty:
         return f"<p>{esc(t('io.rep.no_equity', lang))}</p>"
-    from govdecide.analyses import equity as eq
+    from govdecide.analyses import equity_indices as eq
 
     rows = []
     for _, r in equity.iterrows():
@@ -451,7 +451,7 @@ def gather_parts(
     The summary compares with one more solve at a slightly higher budget (what more money
     would buy), reusing ``allocator``'s model when given.
     """
-    from govdecide.analyses import equity
+    from govdecide.analyses import equity_indices
     from govdecide.io.exports import chart_svg, result_charts
     from govdecide.present import summary
 
@@ -466,7 +466,7 @@ def gather_parts(
     return ReportParts(
         charts_svg=charts,
         summary=sentences,
-        equity=equity.indicators_table(result.districts),
+        equity=equity_indices.indicators_table(result.districts),
         source=source,
         generated_at=generated_at,
     )
