@@ -27,6 +27,14 @@ EXIT_INFEASIBLE = 2
 EXIT_NO_SOLUTION = 3
 
 
+def status_exit_code(status: str) -> int:
+    """The exit code of a solve that ended with ``status``: 0 with an allocation (optimal,
+    or stopped with one), 2 when infeasible, 3 when there is none for another reason."""
+    if status in ("optimal", "feasible"):
+        return EXIT_OK
+    return EXIT_INFEASIBLE if status == "infeasible" else EXIT_NO_SOLUTION
+
+
 class UsageError(Exception):
     """A command line that cannot be parsed; shown as a message with exit code 1."""
 

@@ -19,12 +19,11 @@ import sys
 from pathlib import Path
 
 from govdecide.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_NO_SOLUTION,
     EXIT_OK,
     add_solve_options,
     lang_from_argv,
     settings_from_args,
+    status_exit_code,
 )
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, t
@@ -115,11 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.xlsx and result.has_solution:
         _write(args.xlsx, result_workbook(result, scenario, lang))
         sys.stdout.write(t("io.cli.xlsx_written", lang, out=args.xlsx) + "\n")
-    if result.has_solution:
-        return EXIT_OK
-    if result.status == "infeasible":
-        return EXIT_INFEASIBLE
-    return EXIT_NO_SOLUTION
+    return status_exit_code(result.status)
 
 
 def cmd_import_table(args: argparse.Namespace) -> int:
