@@ -28,7 +28,9 @@ from govdecide.cli.common import (
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, t
 from govdecide.io.scenario import load_scenario, scenario_to_yaml
-from govdecide.io.tables import MAX_TABLE_BYTES, import_table, parse_map_options, too_large
+from govdecide.io.table_import import import_table
+from govdecide.io.table_mapping import parse_map_options
+from govdecide.io.table_read import MAX_TABLE_BYTES, too_large
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -120,7 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_import_table(args: argparse.Namespace) -> int:
     """Build a scenario from a table, print the mapping and notes, write the YAML."""
     from govdecide.i18n import normalize_lang
-    from govdecide.io.tables import field_label
+    from govdecide.io.table_mapping import field_label
 
     lang = normalize_lang(args.lang)
     if Path(args.out).suffix.lower() not in (".yaml", ".yml"):

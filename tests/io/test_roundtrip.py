@@ -23,7 +23,8 @@ from govdecide.io.scenario import (
     scenario_from_data,
     scenario_to_yaml,
 )
-from govdecide.io.tables import import_table, scenario_frames, scenario_from_frames
+from govdecide.io.table_edit import scenario_frames, scenario_from_frames
+from govdecide.io.table_import import import_table
 
 ROOT = Path(__file__).resolve().parents[2]
 # the large generated region takes a minute to parse with pure-Python YAML; the loader's
