@@ -20,7 +20,8 @@ from typing import Any
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import localize, t
-from govdecide.io.scenario import FORMAT, Scenario, scenario_from_data, scenario_to_data
+from govdecide.io.scenario import scenario_from_data, scenario_to_data
+from govdecide.io.scenario_schema import FORMAT, Scenario
 from govdecide.io.table_mapping import (
     AREA,
     BASELINE_PREFIX,

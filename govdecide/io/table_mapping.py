@@ -17,7 +17,7 @@ from typing import Any
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import localize, t
-from govdecide.io.scenario import ID_PATTERN, Scenario
+from govdecide.io.scenario_schema import ID_PATTERN, Scenario
 from govdecide.io.table_read import (
     RawTable,
     TableProblem,
