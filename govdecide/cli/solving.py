@@ -34,7 +34,7 @@ from govdecide.model.diagnosis import diagnosis_text
 from govdecide.model.engine import solve
 from govdecide.model.result import Binding, Result
 
-MAX_ROWS = 100  # rows of a table shown to a person unless --all-rows
+MAX_SHOWN_ROWS = 100  # rows of a table shown to a person unless --all-rows
 FORMATS = ("table", "json", "csv")
 
 
@@ -193,7 +193,7 @@ def result_table(
 ) -> str:
     """The result for a person: headline figures, new units, districts, binding limits.
 
-    Without ``all_rows`` each long table is cut to :data:`MAX_ROWS` rows and says so: a
+    Without ``all_rows`` each long table is cut to :data:`MAX_SHOWN_ROWS` rows and says so: a
     terminal is read by a person, while ``--format csv`` or ``json`` keep every row.
     """
     names = display_names(scenario, lang)
@@ -268,8 +268,8 @@ def _new_units_lines(
     alloc = result.allocation
     shown = alloc if all_rows else alloc[alloc["new_units"] > 1e-6]
     hidden = 0
-    if not all_rows and len(shown) > MAX_ROWS:
-        hidden, shown = len(shown) - MAX_ROWS, shown.head(MAX_ROWS)
+    if not all_rows and len(shown) > MAX_SHOWN_ROWS:
+        hidden, shown = len(shown) - MAX_SHOWN_ROWS, shown.head(MAX_SHOWN_ROWS)
     lines = ["", t("cli.new_units_title", lang)]
     if shown.empty:
         return [*lines, "  " + t("cli.no_new_units", lang)]
@@ -303,13 +303,14 @@ def _new_units_lines(
 def _district_lines(
     result: Result, lang: str, names: dict[str, str], all_rows: bool
 ) -> list[str]:
-    """Every district's coverage before and after; past :data:`MAX_ROWS` the worst served,
-    because a person cannot read 3,000 districts but must see who is left behind."""
+    """Every district's coverage before and after; past :data:`MAX_SHOWN_ROWS` the worst
+    served, because a person cannot read 3,000 districts but must see who is left behind."""
     districts = result.districts
     title = t("cli.districts_title", lang)
-    if not all_rows and len(districts) > MAX_ROWS:
-        districts = districts.sort_values("coverage_after", kind="stable").head(MAX_ROWS)
-        title = t("cli.districts_worst", lang, n=MAX_ROWS, total=fmt_num(len(result.districts)))
+    if not all_rows and len(districts) > MAX_SHOWN_ROWS:
+        districts = districts.sort_values("coverage_after", kind="stable").head(MAX_SHOWN_ROWS)
+        total = fmt_num(len(result.districts))
+        title = t("cli.districts_worst", lang, n=MAX_SHOWN_ROWS, total=total)
     rows = [
         [
             names.get(r.district, r.district),
@@ -335,11 +336,11 @@ def _district_lines(
 def _binding_lines(
     result: Result, lang: str, names: dict[str, str], all_rows: bool
 ) -> list[str]:
-    """The limits that hold the result back, in words (the first :data:`MAX_ROWS`)."""
+    """The limits that hold the result back, in words (the first :data:`MAX_SHOWN_ROWS`)."""
     lines = ["", t("cli.binding_title", lang)]
     if not result.binding:
         return [*lines, "  " + t("cli.binding_none", lang)]
-    binding = result.binding if all_rows else result.binding[:MAX_ROWS]
+    binding = result.binding if all_rows else result.binding[:MAX_SHOWN_ROWS]
     lines += ["  - " + binding_text(b, lang, names) for b in binding]
     if len(binding) < len(result.binding):
         more = fmt_num(len(result.binding) - len(binding), lang)

@@ -1,6 +1,6 @@
 """Tables in: column guesses, row problems with row numbers, the bad-table corpus.
 
-Every file in ``tests/bad_tables/`` (made by ``make_corpus.py`` there) is a mistake a user
+Every file in ``tests/io/bad_tables/`` (made by ``make_corpus.py`` there) is a mistake a user
 makes with a spreadsheet; each test asserts the sentence that tells them what to fix.
 Row numbers are spreadsheet rows: the header is row 1, the first district row 2.
 """
