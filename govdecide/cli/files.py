@@ -27,9 +27,11 @@ from govdecide.cli.common import (
 )
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, t
+from govdecide.io.exports import result_workbook
+from govdecide.io.report import build_report
 from govdecide.io.scenario import load_scenario, scenario_to_yaml
 from govdecide.io.table_import import import_table
-from govdecide.io.table_mapping import parse_map_options
+from govdecide.io.table_mapping import field_label, parse_map_options
 from govdecide.io.table_read import MAX_TABLE_BYTES, too_large
 
 
@@ -101,11 +103,7 @@ def _write(path: str, data: str | bytes) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Solve the scenario under the options and write the HTML report (and workbook)."""
-    from govdecide.i18n import normalize_lang
-    from govdecide.io.exports import result_workbook
-    from govdecide.io.report import build_report
-
-    lang = normalize_lang(args.lang)
+    lang = args.lang
     scenario = load_scenario(args.file)
     settings = settings_from_args(args)
     page, result = build_report(scenario, settings, lang, source=Path(args.file).name)
@@ -121,10 +119,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_import_table(args: argparse.Namespace) -> int:
     """Build a scenario from a table, print the mapping and notes, write the YAML."""
-    from govdecide.i18n import normalize_lang
-    from govdecide.io.table_mapping import field_label
-
-    lang = normalize_lang(args.lang)
+    lang = args.lang
     if Path(args.out).suffix.lower() not in (".yaml", ".yml"):
         # YAML in a file called x.csv would open as garbage in a spreadsheet; refuse first
         raise ScenarioError([Problem("--out", "out_not_yaml", {}, None, None)])
