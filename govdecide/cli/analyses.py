@@ -17,14 +17,13 @@ from typing import Any
 
 from govdecide import analyses as an
 from govdecide.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_NO_SOLUTION,
     EXIT_OK,
     UsageError,
     add_solve_options,
     dump_json,
     lang_from_argv,
     settings_from_args,
+    status_exit_code,
     text_table,
 )
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
@@ -104,13 +103,6 @@ def _share(text: str, option: str, lang: str, upper: float = 1.0) -> float:
     return value
 
 
-def _status_code(status: str) -> int:
-    """Exit code for an analysis whose anchor solve ended with ``status``."""
-    if status in ("optimal", "feasible"):
-        return EXIT_OK
-    return EXIT_INFEASIBLE if status == "infeasible" else EXIT_NO_SOLUTION
-
-
 def _header(scenario: Scenario, lang: str, key: str) -> list[str]:
     """The scenario's name and the analysis title."""
     return [f"{localize(scenario.name, lang)}: {t(key, lang)}", ""]
@@ -133,12 +125,12 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         if pof is not None:
             data["price_of_fairness"]["sentence"] = pof.sentence(lang)
         dump_json(data)
-        return _status_code(fr.status)
+        return status_exit_code(fr.status)
     lines = _header(scenario, lang, "an.cli.frontier_title")
     if not fr.points:
         lines.append(t("an.cli.no_points", lang, status=fr.current.status_text(lang)))
         sys.stdout.write("\n".join(lines) + "\n")
-        return _status_code(fr.status)
+        return status_exit_code(fr.status)
     header = [
         t("an.col.point", lang),
         t("an.col.equity", lang),
@@ -179,7 +171,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     if pof is not None:
         lines.append(pof.sentence(lang))
     sys.stdout.write("\n".join(lines) + "\n")
-    return _status_code(fr.status)
+    return status_exit_code(fr.status)
 
 
 # ---------------------------------------------------------------------------------------
@@ -202,7 +194,7 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
         data["scenario"] = localize(scenario.name, lang)
         data["more_budget_sentence"] = curve.more_budget_sentence(0.1, lang)
         dump_json(data)
-        return EXIT_OK if ok else _status_code(curve.points[0].status)
+        return EXIT_OK if ok else status_exit_code(curve.points[0].status)
     lines = _header(scenario, lang, "an.cli.curve_title")
     header = [
         t("an.col.budget", lang),
@@ -249,7 +241,7 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
     if sentence:
         lines.append(sentence)
     sys.stdout.write("\n".join(lines) + "\n")
-    return EXIT_OK if ok else _status_code(curve.points[0].status)
+    return EXIT_OK if ok else status_exit_code(curve.points[0].status)
 
 
 # ---------------------------------------------------------------------------------------
@@ -301,7 +293,7 @@ def cmd_min_budget(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(lines) + "\n")
     if answer.budget is not None:
         return EXIT_OK
-    return _status_code(answer.status)
+    return status_exit_code(answer.status)
 
 
 # ---------------------------------------------------------------------------------------
@@ -320,12 +312,12 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         data = rob.to_dict()
         data["scenario"] = localize(scenario.name, lang)
         dump_json(data)
-        return _status_code(rob.base.status)
+        return status_exit_code(rob.base.status)
     lines = _header(scenario, lang, "an.cli.robust_title")
     if not rob.base.has_solution:
         lines.append(t("an.cli.no_points", lang, status=rob.base.status_text(lang)))
         sys.stdout.write("\n".join(lines) + "\n")
-        return _status_code(rob.base.status)
+        return status_exit_code(rob.base.status)
     lines.append(
         t(
             "an.cli.robust_intro",
@@ -370,4 +362,4 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         lines.append("")
         lines += text_table(header, rows)
     sys.stdout.write("\n".join(lines) + "\n")
-    return EXIT_OK if rob.solved else _status_code(next(iter(rob.statuses), "error"))
+    return EXIT_OK if rob.solved else status_exit_code(next(iter(rob.statuses), "error"))

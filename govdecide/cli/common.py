@@ -27,6 +27,14 @@ EXIT_INFEASIBLE = 2
 EXIT_NO_SOLUTION = 3
 
 
+def status_exit_code(status: str) -> int:
+    """The exit code of a solve that ended with ``status``: 0 with an allocation (optimal,
+    or stopped with one), 2 when infeasible, 3 when there is none for another reason."""
+    if status in ("optimal", "feasible"):
+        return EXIT_OK
+    return EXIT_INFEASIBLE if status == "infeasible" else EXIT_NO_SOLUTION
+
+
 class UsageError(Exception):
     """A command line that cannot be parsed; shown as a message with exit code 1."""
 
@@ -101,8 +109,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     """The :class:`Settings` the shared solve options describe; bad values raise ScenarioError.
 
     ``--staff none`` (or ``inf``) lifts the staff limit. Range checks (budget >= 0, weight
-    in [0, 1], known program names) stay in ``data.problem_data`` so they are the same for
-    the app and the command line.
+    in [0, 1], known program names) stay in :func:`govdecide.model.problem.problem_data`,
+    so they are the same for the app and the command line.
     """
     problems: list[Problem] = []
     staff_text = getattr(args, "staff", None)
@@ -135,7 +143,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
-# Settings as the library names them (``data._check_settings``) -> the flag a user typed.
+# Settings as the library names them (in govdecide.model.problem) -> the flag a user typed.
 SETTING_FLAGS: dict[str, str] = {
     "budget": "--budget",
     "staff": "--staff",

@@ -19,17 +19,20 @@ import sys
 from pathlib import Path
 
 from govdecide.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_NO_SOLUTION,
     EXIT_OK,
     add_solve_options,
     lang_from_argv,
     settings_from_args,
+    status_exit_code,
 )
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, t
+from govdecide.io.exports import result_workbook
+from govdecide.io.report import build_report
 from govdecide.io.scenario import load_scenario, scenario_to_yaml
-from govdecide.io.tables import MAX_TABLE_BYTES, import_table, parse_map_options, too_large
+from govdecide.io.table_import import import_table
+from govdecide.io.table_mapping import field_label, parse_map_options
+from govdecide.io.table_read import MAX_TABLE_BYTES, too_large
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,11 +103,7 @@ def _write(path: str, data: str | bytes) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Solve the scenario under the options and write the HTML report (and workbook)."""
-    from govdecide.i18n import normalize_lang
-    from govdecide.io.exports import result_workbook
-    from govdecide.io.report import build_report
-
-    lang = normalize_lang(args.lang)
+    lang = args.lang
     scenario = load_scenario(args.file)
     settings = settings_from_args(args)
     page, result = build_report(scenario, settings, lang, source=Path(args.file).name)
@@ -115,19 +114,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.xlsx and result.has_solution:
         _write(args.xlsx, result_workbook(result, scenario, lang))
         sys.stdout.write(t("io.cli.xlsx_written", lang, out=args.xlsx) + "\n")
-    if result.has_solution:
-        return EXIT_OK
-    if result.status == "infeasible":
-        return EXIT_INFEASIBLE
-    return EXIT_NO_SOLUTION
+    return status_exit_code(result.status)
 
 
 def cmd_import_table(args: argparse.Namespace) -> int:
     """Build a scenario from a table, print the mapping and notes, write the YAML."""
-    from govdecide.i18n import normalize_lang
-    from govdecide.io.tables import field_label
-
-    lang = normalize_lang(args.lang)
+    lang = args.lang
     if Path(args.out).suffix.lower() not in (".yaml", ".yml"):
         # YAML in a file called x.csv would open as garbage in a spreadsheet; refuse first
         raise ScenarioError([Problem("--out", "out_not_yaml", {}, None, None)])

@@ -12,29 +12,29 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from typing import Any
 
 from govdecide.cli.common import (
     EXIT_BAD_INPUT,
-    EXIT_INFEASIBLE,
-    EXIT_NO_SOLUTION,
     EXIT_OK,
     add_solve_options,
     clean_json,
+    dump_json,
     lang_from_argv,
     settings_from_args,
+    status_exit_code,
     text_table,
 )
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.io.exports import neutralise
 from govdecide.io.scenario import Scenario, display_names, load_scenario
 from govdecide.model.diagnosis import diagnosis_text
 from govdecide.model.engine import solve
 from govdecide.model.result import Binding, Result
 
-MAX_ROWS = 100  # rows of a table shown to a person unless --all-rows
+MAX_SHOWN_ROWS = 100  # rows of a table shown to a person unless --all-rows
 FORMATS = ("table", "json", "csv")
 
 
@@ -95,15 +95,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # solve
 
 
-def exit_code(result: Result) -> int:
-    """0 with an allocation, 2 when infeasible, 3 when no allocation for another reason."""
-    if result.has_solution:
-        return EXIT_OK
-    if result.status == "infeasible":
-        return EXIT_INFEASIBLE
-    return EXIT_NO_SOLUTION
-
-
 def cmd_solve(args: argparse.Namespace) -> int:
     """Load, solve under the options, and print the result in the chosen format."""
     lang = args.lang
@@ -112,19 +103,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
     result = solve(scenario, settings)
     names = display_names(scenario, lang)
     if args.format == "json":
-        sys.stdout.write(
-            json.dumps(
-                result_json(result, scenario, lang), ensure_ascii=False, indent=2, allow_nan=False
-            )
-            + "\n"
-        )
+        dump_json(result_json(result, scenario, lang))
     elif args.format == "csv":
         sys.stdout.write(result_csv(result, names))
         if not result.has_solution:
             sys.stderr.write(_status_and_diagnosis(result, lang, names))
     else:
         sys.stdout.write(result_table(result, scenario, lang, all_rows=args.all_rows))
-    return exit_code(result)
+    return status_exit_code(result.status)
 
 
 def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[str, Any]:
@@ -140,18 +126,18 @@ def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[st
     return clean_json(data)
 
 
-def _neutral(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (= + - @ at the start)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def result_csv(result: Result, names: dict[str, str]) -> str:
-    """The allocation as CSV, one row per district and program, ids and names both."""
+    """The allocation as CSV, one row per district and program, ids and names both.
+
+    Text cells are neutralised as in every download (:func:`govdecide.io.exports.neutralise`),
+    so a district named ``=SUM(...)`` stays text in a spreadsheet; numbers are written as
+    pandas writes them, unrounded, for a program to read.
+    """
     frame = result.allocation.copy()
     frame.insert(1, "district_name", [names.get(d, d) for d in frame["district"]])
     frame.insert(3, "program_name", [names.get(p, p) for p in frame["program"]])
     for col in ("district", "district_name", "program", "program_name"):
-        frame[col] = frame[col].astype(str).map(_neutral)
+        frame[col] = frame[col].astype(str).map(neutralise)
     out = io.StringIO()
     frame.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return out.getvalue()
@@ -205,141 +191,166 @@ def _marginal_text(result: Result, lang: str, currency: str) -> str:
 def result_table(
     result: Result, scenario: Scenario, lang: str = "en", all_rows: bool = False
 ) -> str:
-    """The result for a person: headline figures, new units, districts, binding limits."""
+    """The result for a person: headline figures, new units, districts, binding limits.
+
+    Without ``all_rows`` each long table is cut to :data:`MAX_SHOWN_ROWS` rows and says so: a
+    terminal is read by a person, while ``--format csv`` or ``json`` keep every row.
+    """
     names = display_names(scenario, lang)
-    currency = localize(scenario.currency, lang) if scenario.currency else ""
     lines = [localize(scenario.name, lang), ""]
     if not result.has_solution:
         return "\n".join(lines) + "\n" + _status_and_diagnosis(result, lang, names)
-    lines.append(t("cli.status", lang, status=result.status_text(lang)))
-    lines.append(t("cli.solved_with", lang, solver=result.solver, method=result.method))
-    lines.append("")
-    lines.append(
+    currency = localize(scenario.currency, lang) if scenario.currency else ""
+    lines += _headline_lines(result, lang, currency)
+    lines += _new_units_lines(result, lang, names, all_rows)
+    lines += _district_lines(result, lang, names, all_rows)
+    lines += _binding_lines(result, lang, names, all_rows)
+    return "\n".join(lines) + "\n"
+
+
+def _headline_lines(result: Result, lang: str, currency: str) -> list[str]:
+    """Status, solver, objective, E and Z before/after, spend, staff, people, marginal value:
+    the figures a person reads first, one per line."""
+    unit = f" {currency}" if currency else ""
+    if result.staff is None:
+        staff = t("cli.staff_nolimit", lang, used=fmt_num(result.staff_used, lang))
+    else:
+        staff = t(
+            "cli.staff",
+            lang,
+            used=fmt_num(result.staff_used, lang),
+            staff=fmt_num(result.staff, lang),
+        )
+    return [
+        t("cli.status", lang, status=result.status_text(lang)),
+        t("cli.solved_with", lang, solver=result.solver, method=result.method),
+        "",
         t(
             "cli.objective",
             lang,
             objective=f"{result.objective:.4f}",
             lam=f"{result.equity_weight:g}",
-        )
-    )
-    lines.append(
+        ),
         t(
             "cli.efficiency",
             lang,
             before=fmt_pct(result.efficiency_before, lang),
             after=fmt_pct(result.efficiency, lang),
-        )
-    )
-    lines.append(
+        ),
         t(
             "cli.equity",
             lang,
             before=fmt_pct(result.equity_before, lang),
             after=fmt_pct(result.equity, lang),
-        )
-    )
-    unit = f" {currency}" if currency else ""
-    lines.append(
+        ),
         t(
             "cli.spend",
             lang,
             used=fmt_num(result.budget_used, lang),
             budget=fmt_num(result.budget, lang),
             unit=unit,
-        )
-    )
-    if result.staff is None:
-        lines.append(t("cli.staff_nolimit", lang, used=fmt_num(result.staff_used, lang)))
-    else:
-        lines.append(
-            t(
-                "cli.staff",
-                lang,
-                used=fmt_num(result.staff_used, lang),
-                staff=fmt_num(result.staff, lang),
-            )
-        )
-    lines.append(t("cli.newly_served", lang, people=fmt_num(result.people_newly_served, lang)))
-    lines.append(_marginal_text(result, lang, currency or t("cli.budget_unit", lang)))
+        ),
+        staff,
+        t("cli.newly_served", lang, people=fmt_num(result.people_newly_served, lang)),
+        _marginal_text(result, lang, currency or t("cli.budget_unit", lang)),
+    ]
 
+
+def _header(columns: tuple[str, ...], lang: str) -> list[str]:
+    """Column headings of a terminal table, from the ``cli.col.*`` catalogue keys."""
+    return [t(f"cli.col.{c}", lang) for c in columns]
+
+
+def _new_units_lines(
+    result: Result, lang: str, names: dict[str, str], all_rows: bool
+) -> list[str]:
+    """The district-program pairs that get new units (every pair with ``all_rows``)."""
     alloc = result.allocation
     shown = alloc if all_rows else alloc[alloc["new_units"] > 1e-6]
     hidden = 0
-    if not all_rows and len(shown) > MAX_ROWS:
-        hidden, shown = len(shown) - MAX_ROWS, shown.head(MAX_ROWS)
-    lines += ["", t("cli.new_units_title", lang)]
+    if not all_rows and len(shown) > MAX_SHOWN_ROWS:
+        hidden, shown = len(shown) - MAX_SHOWN_ROWS, shown.head(MAX_SHOWN_ROWS)
+    lines = ["", t("cli.new_units_title", lang)]
     if shown.empty:
-        lines.append("  " + t("cli.no_new_units", lang))
-    else:
-        rows = [
-            [
-                names.get(r.district, r.district),
-                names.get(r.program, r.program),
-                _units(r.new_units, lang),
-                fmt_num(r.need, lang),
-                fmt_pct(r.coverage_before, lang),
-                fmt_pct(r.coverage_after, lang),
-                fmt_num(r.spend, lang, 0 if float(r.spend).is_integer() else 1),
-            ]
-            for r in shown.itertuples(index=False)
+        return [*lines, "  " + t("cli.no_new_units", lang)]
+    rows = [
+        [
+            names.get(r.district, r.district),
+            names.get(r.program, r.program),
+            _units(r.new_units, lang),
+            fmt_num(r.need, lang),
+            fmt_pct(r.coverage_before, lang),
+            fmt_pct(r.coverage_after, lang),
+            _spend(r.spend, lang),
         ]
-        header = [
-            t(f"cli.col.{c}", lang)
-            for c in (
-                "district",
-                "program",
-                "new_units",
-                "need",
-                "coverage_before",
-                "coverage_after",
-                "spend",
-            )
-        ]
-        lines += text_table(header, rows, {2, 3, 4, 5, 6})
-        if hidden:
-            lines.append(t("cli.more_rows", lang, n=fmt_num(hidden, lang)))
+        for r in shown.itertuples(index=False)
+    ]
+    columns = (
+        "district",
+        "program",
+        "new_units",
+        "need",
+        "coverage_before",
+        "coverage_after",
+        "spend",
+    )
+    lines += text_table(_header(columns, lang), rows, {2, 3, 4, 5, 6})
+    if hidden:
+        lines.append(t("cli.more_rows", lang, n=fmt_num(hidden, lang)))
+    return lines
 
+
+def _district_lines(
+    result: Result, lang: str, names: dict[str, str], all_rows: bool
+) -> list[str]:
+    """Every district's coverage before and after; past :data:`MAX_SHOWN_ROWS` the worst
+    served, because a person cannot read 3,000 districts but must see who is left behind."""
     districts = result.districts
     title = t("cli.districts_title", lang)
-    if not all_rows and len(districts) > MAX_ROWS:
-        # a person cannot read 3,000 districts: show the worst served, say so
-        districts = districts.sort_values("coverage_after", kind="stable").head(MAX_ROWS)
-        title = t("cli.districts_worst", lang, n=MAX_ROWS, total=fmt_num(len(result.districts)))
-    lines += ["", title]
-    drows = [
+    if not all_rows and len(districts) > MAX_SHOWN_ROWS:
+        districts = districts.sort_values("coverage_after", kind="stable").head(MAX_SHOWN_ROWS)
+        total = fmt_num(len(result.districts))
+        title = t("cli.districts_worst", lang, n=MAX_SHOWN_ROWS, total=total)
+    rows = [
         [
             names.get(r.district, r.district),
             fmt_num(r.population, lang),
             fmt_pct(r.coverage_before, lang),
             fmt_pct(r.coverage_after, lang),
             fmt_num(r.newly_served, lang),
-            fmt_num(r.spend, lang, 0 if float(r.spend).is_integer() else 1),
+            _spend(r.spend, lang),
         ]
         for r in districts.itertuples(index=False)
     ]
-    header = [
-        t(f"cli.col.{c}", lang)
-        for c in (
-            "district",
-            "population",
-            "wcoverage_before",
-            "wcoverage_after",
-            "newly_served",
-            "spend",
-        )
-    ]
-    lines += text_table(header, drows, {1, 2, 3, 4, 5})
+    columns = (
+        "district",
+        "population",
+        "wcoverage_before",
+        "wcoverage_after",
+        "newly_served",
+        "spend",
+    )
+    return ["", title, *text_table(_header(columns, lang), rows, {1, 2, 3, 4, 5})]
 
-    lines += ["", t("cli.binding_title", lang)]
-    if result.binding:
-        binding = result.binding if all_rows else result.binding[:MAX_ROWS]
-        lines += ["  - " + binding_text(b, lang, names) for b in binding]
-        if len(binding) < len(result.binding):
-            more = fmt_num(len(result.binding) - len(binding), lang)
-            lines.append(t("cli.more_binding", lang, n=more))
-    else:
-        lines.append("  " + t("cli.binding_none", lang))
-    return "\n".join(lines) + "\n"
+
+def _binding_lines(
+    result: Result, lang: str, names: dict[str, str], all_rows: bool
+) -> list[str]:
+    """The limits that hold the result back, in words (the first :data:`MAX_SHOWN_ROWS`)."""
+    lines = ["", t("cli.binding_title", lang)]
+    if not result.binding:
+        return [*lines, "  " + t("cli.binding_none", lang)]
+    binding = result.binding if all_rows else result.binding[:MAX_SHOWN_ROWS]
+    lines += ["  - " + binding_text(b, lang, names) for b in binding]
+    if len(binding) < len(result.binding):
+        more = fmt_num(len(result.binding) - len(binding), lang)
+        lines.append(t("cli.more_binding", lang, n=more))
+    return lines
+
+
+def _spend(value: float, lang: str) -> str:
+    """Spend: whole amounts without decimals, others with one."""
+    return fmt_num(value, lang, 0 if float(value).is_integer() else 1)
 
 
 def _units(value: float, lang: str) -> str:

@@ -20,17 +20,18 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from govdecide.i18n import localize, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 
+if TYPE_CHECKING:  # hints only: the command line imports neutralise() without loading Altair
+    import altair as alt
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CHART_IDS = ("spend", "units", "coverage")
 
 
 def neutralise(value: Any) -> Any:
@@ -60,35 +61,43 @@ def _clean(value: float) -> float:
 def _labelled(
     frame: pd.DataFrame,
     ids: tuple[str, ...],
-    figures: tuple[str, ...],
+    measures: tuple[str, ...],
     scenario: Scenario,
     lang: str,
 ) -> pd.DataFrame:
-    """Export columns: for each id column its id and its name, then the figures, each
+    """Export columns: for each id column its id and its name, then the measures, each
     rounded clear of solver noise, under ``io.col.<column>`` headers in ``lang``."""
     names = display_names(scenario, lang)
     columns: dict[str, pd.Series] = {}
     for col in ids:
         columns[t(f"io.col.{col}_id", lang)] = frame[col].astype(str)
         columns[t(f"io.col.{col}", lang)] = frame[col].map(lambda x: names.get(x, x))
-    for col in figures:
+    for col in measures:
         columns[t(f"io.col.{col}", lang)] = frame[col].map(_clean)
     return pd.DataFrame(columns)
 
 
-def allocation_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+def allocation_sheet(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     """One row per district and program: new units, people served, need, coverage, spend."""
-    figures = ("new_units", "need", "served", "coverage_before", "coverage_after", "spend", "staff")
-    return _labelled(result.allocation, ("district", "program"), figures, scenario, lang)
+    measures = (
+        "new_units",
+        "need",
+        "served",
+        "coverage_before",
+        "coverage_after",
+        "spend",
+        "staff",
+    )
+    return _labelled(result.allocation, ("district", "program"), measures, scenario, lang)
 
 
-def district_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+def district_sheet(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     """One row per district: population, spend, staff, people served, coverage before/after.
 
     New units are left out here: units of different programs (stations, beds, places) do
     not add up to a meaningful number; the allocation table has them per program.
     """
-    figures = (
+    measures = (
         "population",
         "spend",
         "staff",
@@ -99,16 +108,16 @@ def district_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.D
         "coverage_before",
         "coverage_after",
     )
-    return _labelled(result.districts, ("district",), figures, scenario, lang)
+    return _labelled(result.districts, ("district",), measures, scenario, lang)
 
 
-def program_table(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+def program_sheet(result: Result, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     """One row per program: new units, spend, staff, need and people served."""
-    figures = ("new_units", "spend", "staff", "need", "served_before", "served", "newly_served")
-    return _labelled(result.programs, ("program",), figures, scenario, lang)
+    measures = ("new_units", "spend", "staff", "need", "served_before", "served", "newly_served")
+    return _labelled(result.programs, ("program",), measures, scenario, lang)
 
 
-def figures_table(
+def headline_sheet(
     result: Result, scenario: Scenario, lang: str = "en", extra: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """The headline figures and settings as (item, value) rows: the workbook's first sheet,
@@ -171,13 +180,13 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
 
 
 def result_workbook(result: Result, scenario: Scenario, lang: str = "en") -> bytes:
-    """The whole result as a workbook: figures, districts, programs, allocation."""
+    """The whole result as a workbook: headline figures, districts, programs, allocation."""
     return excel_bytes(
         {
-            t("io.sheet.figures", lang): figures_table(result, scenario, lang),
-            t("io.sheet.districts", lang): district_table(result, scenario, lang),
-            t("io.sheet.programs", lang): program_table(result, scenario, lang),
-            t("io.sheet.allocation", lang): allocation_table(result, scenario, lang),
+            t("io.sheet.figures", lang): headline_sheet(result, scenario, lang),
+            t("io.sheet.districts", lang): district_sheet(result, scenario, lang),
+            t("io.sheet.programs", lang): program_sheet(result, scenario, lang),
+            t("io.sheet.allocation", lang): allocation_sheet(result, scenario, lang),
         }
     )
 

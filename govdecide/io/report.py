@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+import govdecide
 from govdecide.i18n import fmt_num, fmt_pct, localize, normalize_lang, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.engine import Allocator
@@ -86,16 +87,16 @@ figure{margin:1rem 0}figure svg{width:100%;max-width:44rem;height:auto}
 """
 
 
-def _num(value: float | None, lang: str, digits: int = 0) -> str:
-    """A figure for the report ('—' when absent)."""
-    return fmt_num(value, lang, digits)
-
-
 def _digits(value: float | None) -> int:
     """Two decimals for fractional figures, none for whole ones."""
     if value is None or not math.isfinite(value) or float(value).is_integer():
         return 0
     return 2
+
+
+def _amount(value: float | None, lang: str) -> str:
+    """An amount as written in the report: decimals only when it has a fraction."""
+    return fmt_num(value, lang, _digits(value))
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
@@ -123,14 +124,14 @@ def _settings_rows(
     rows = [
         [
             (esc(t("io.fig.budget", lang)), False),
-            (esc(_num(data.budget, lang, _digits(data.budget))), True),
+            (esc(_amount(data.budget, lang)), True),
             (origin(settings.budget is not None and settings.budget != policy.budget), False),
         ],
         [
             (esc(t("io.fig.staff", lang)), False),
             (
                 esc(
-                    _num(data.staff, lang, _digits(data.staff))
+                    _amount(data.staff, lang)
                     if data.staff is not None
                     else t("io.rep.no_limit", lang)
                 ),
@@ -140,7 +141,7 @@ def _settings_rows(
         ],
         [
             (esc(t("io.fig.equity_weight", lang)), False),
-            (esc(_num(data.equity_weight, lang, 2)), True),
+            (esc(fmt_num(data.equity_weight, lang, 2)), True),
             (
                 origin(
                     settings.equity_weight is not None
@@ -156,14 +157,14 @@ def _settings_rows(
         rows.append(
             [
                 (esc(t("io.rep.weight_of", lang, program=names[p.id])), False),
-                (esc(_num(weight, lang, 2)), True),
+                (esc(fmt_num(weight, lang, 2)), True),
                 (origin(weight != p.weight), False),
             ]
         )
     for label, value in (
         (t("io.rep.solver", lang), data.solver),
         (t("io.rep.method", lang), data.method),
-        (t("io.rep.time_limit", lang), _num(data.time_limit_s, lang, _digits(data.time_limit_s))),
+        (t("io.rep.time_limit", lang), _amount(data.time_limit_s, lang)),
         (t("io.rep.gap_setting", lang), fmt_pct(data.gap, lang, 2)),
         (
             t("io.rep.integer", lang),
@@ -174,10 +175,10 @@ def _settings_rows(
     return rows
 
 
-def _figures(result: Result, lang: str) -> str:
-    """The headline figures as cards."""
+def _headline_cards(result: Result, lang: str) -> str:
+    """The headline figures as cards: what a reader takes in before any table."""
     cards: list[tuple[str, str]] = [
-        (t("io.fig.people_newly_served", lang), _num(result.people_newly_served, lang)),
+        (t("io.fig.people_newly_served", lang), fmt_num(result.people_newly_served, lang)),
         (
             t("io.rep.efficiency", lang),
             f"{fmt_pct(result.efficiency_before, lang)} → {fmt_pct(result.efficiency, lang)}",
@@ -191,8 +192,8 @@ def _figures(result: Result, lang: str) -> str:
             t(
                 "io.rep.of",
                 lang,
-                used=_num(result.budget_used, lang, _digits(result.budget_used)),
-                total=_num(result.budget, lang, _digits(result.budget)),
+                used=_amount(result.budget_used, lang),
+                total=_amount(result.budget, lang),
             ),
         ),
     ]
@@ -203,12 +204,12 @@ def _figures(result: Result, lang: str) -> str:
                 t(
                     "io.rep.of",
                     lang,
-                    used=_num(result.staff_used, lang, _digits(result.staff_used)),
-                    total=_num(result.staff, lang, _digits(result.staff)),
+                    used=_amount(result.staff_used, lang),
+                    total=_amount(result.staff, lang),
                 ),
             )
         )
-    cards.append((t("io.fig.objective", lang), _num(result.objective, lang, 4)))
+    cards.append((t("io.fig.objective", lang), fmt_num(result.objective, lang, 4)))
     if result.gap is not None:
         cards.append((t("io.rep.gap", lang), fmt_pct(result.gap, lang, 2)))
     return (
@@ -264,9 +265,9 @@ def _equity_html(equity: pd.DataFrame | None, lang: str) -> str:
         rows.append(
             [
                 (esc(eq.indicator_name(name, lang)), False),
-                (esc(_num(float(r["before"]), lang, 3)), True),
-                (esc(_num(float(r["after"]), lang, 3)), True),
-                (esc(_num(float(r["change"]), lang, 3)), True),
+                (esc(fmt_num(float(r["before"]), lang, 3)), True),
+                (esc(fmt_num(float(r["after"]), lang, 3)), True),
+                (esc(fmt_num(float(r["change"]), lang, 3)), True),
                 (esc(eq.explain(name, lang)), False),
             ]
         )
@@ -289,9 +290,9 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
     district_rows = [
         [
             (esc(names.get(r["district"], r["district"])), False),
-            (esc(_num(r["population"], lang)), True),
-            (esc(_num(r["spend"], lang, _digits(r["spend"]))), True),
-            (esc(_num(r["newly_served"], lang)), True),
+            (esc(fmt_num(r["population"], lang)), True),
+            (esc(_amount(r["spend"], lang)), True),
+            (esc(fmt_num(r["newly_served"], lang)), True),
             (esc(fmt_pct(r["coverage_before"], lang)), True),
             (esc(fmt_pct(r["coverage_after"], lang)), True),
         ]
@@ -319,8 +320,8 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
         [
             (esc(names.get(r["district"], r["district"])), False),
             (esc(names.get(r["program"], r["program"])), False),
-            (esc(_num(r["new_units"], lang, _digits(round(r["new_units"], 6)))), True),
-            (esc(_num(r["spend"], lang, _digits(round(r["spend"], 6)))), True),
+            (esc(fmt_num(r["new_units"], lang, _digits(round(r["new_units"], 6)))), True),
+            (esc(fmt_num(r["spend"], lang, _digits(round(r["spend"], 6)))), True),
         ]
         for _, r in a.head(MAX_ALLOCATION_ROWS).iterrows()
     ]
@@ -352,81 +353,86 @@ def render_report(
     parts: ReportParts | None = None,
 ) -> str:
     """The report as one HTML document (a string), from a solved result and its pieces."""
-    import govdecide
-
     lang = normalize_lang(lang)
     settings = settings or Settings()
     parts = parts or ReportParts()
-    data = problem_data(scenario, settings)
-    now = parts.generated_at or datetime.now(UTC)
+    title = t("io.rep.title", lang, scenario=localize(scenario.name, lang))
+    body = [
+        f"<h1>{esc(title)}</h1>",
+        *_opening(scenario, result, lang, parts.generated_at or datetime.now(UTC)),
+        *_findings(scenario, result, lang, parts),
+        _section("io.rep.h_settings", lang, _settings_table(scenario, settings, lang)),
+    ]
+    if result.has_solution:
+        body += _result_sections(scenario, result, lang, parts)
+    body.append(_section("io.rep.h_sources", lang, _sources(scenario, parts.source, lang)))
+    footer = t(
+        "io.rep.footer", lang, status=result.status, method=result.method, solver=result.solver
+    )
+    body.append(f'<p class="meta">{esc(footer)}</p>')
+    return _page(title, lang, body)
+
+
+def _section(heading_key: str, lang: str, html_body: str) -> str:
+    """A report section: its heading (a catalogue key) and its already-escaped body."""
+    return f"<h2>{esc(t(heading_key, lang))}</h2>{html_body}"
+
+
+def _bullets(sentences: Sequence[str]) -> str:
+    """Sentences as an HTML list, each escaped."""
+    return "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>"
+
+
+def _opening(scenario: Scenario, result: Result, lang: str, now: datetime) -> list[str]:
+    """Under the title: when and with which versions it was made, the scenario's own
+    description, and the status in words, so a filed copy says what it is at once."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    name = localize(scenario.name, lang)
-    title = t("io.rep.title", lang, scenario=name)
-    body: list[str] = [f"<h1>{esc(title)}</h1>"]
-    body.append(
-        '<p class="meta">'
-        + esc(
-            t(
-                "io.rep.meta",
-                lang,
-                time=stamp,
-                app=govdecide.__version__,
-                model=govdecide.MODEL_VERSION,
-            )
-        )
-        + "</p>"
+    meta = t(
+        "io.rep.meta", lang, time=stamp, app=govdecide.__version__, model=govdecide.MODEL_VERSION
     )
+    out = [f'<p class="meta">{esc(meta)}</p>']
     if scenario.description is not None:
-        body.append(f"<p>{esc(localize(scenario.description, lang))}</p>")
-    body.append(
-        f'<p class="status">{esc(t("io.rep.status", lang, status=result.status_text(lang)))}</p>'
-    )
+        out.append(f"<p>{esc(localize(scenario.description, lang))}</p>")
+    status = t("io.rep.status", lang, status=result.status_text(lang))
+    out.append(f'<p class="status">{esc(status)}</p>')
+    return out
+
+
+def _findings(scenario: Scenario, result: Result, lang: str, parts: ReportParts) -> list[str]:
+    """The headline cards and the summary for a result; for none, why there is none."""
     if result.has_solution:
-        body.append(f"<h2>{esc(t('io.rep.h_figures', lang))}</h2>{_figures(result, lang)}")
+        out = [_section("io.rep.h_figures", lang, _headline_cards(result, lang))]
         if parts.summary:
-            items = "".join(f"<li>{esc(s)}</li>" for s in parts.summary)
-            body.append(f"<h2>{esc(t('io.rep.h_summary', lang))}</h2><ul>{items}</ul>")
-    else:
-        sentences = result.diagnosis_sentences(lang, display_names(scenario, lang))
-        if sentences:
-            items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
-            body.append(f"<h2>{esc(t('io.rep.h_diagnosis', lang))}</h2><ul>{items}</ul>")
-    body.append(
-        f"<h2>{esc(t('io.rep.h_settings', lang))}</h2>"
-        + _table(
-            [t("io.rep.setting", lang), t("io.col.value", lang), t("io.rep.origin", lang)],
-            _settings_rows(scenario, data, settings, lang),
+            out.append(_section("io.rep.h_summary", lang, _bullets(parts.summary)))
+        return out
+    sentences = result.diagnosis_sentences(lang, display_names(scenario, lang))
+    return [_section("io.rep.h_diagnosis", lang, _bullets(sentences))] if sentences else []
+
+
+def _settings_table(scenario: Scenario, settings: Settings, lang: str) -> str:
+    """Every setting in effect as a table, with where each came from."""
+    rows = _settings_rows(scenario, problem_data(scenario, settings), settings, lang)
+    headers = [t("io.rep.setting", lang), t("io.col.value", lang), t("io.rep.origin", lang)]
+    return _table(headers, rows)
+
+
+def _result_sections(
+    scenario: Scenario, result: Result, lang: str, parts: ReportParts
+) -> list[str]:
+    """Charts (those that pass :func:`inline_svg`), equity indicators and the allocation."""
+    out = []
+    charts = [svg for svg in (inline_svg(s) for s in parts.charts_svg.values()) if svg]
+    if charts:
+        out.append(
+            _section("io.rep.h_charts", lang, "".join(f"<figure>{c}</figure>" for c in charts))
         )
-    )
-    if result.has_solution:
-        figures = [inline_svg(svg) for svg in parts.charts_svg.values()]
-        figures = [f for f in figures if f]
-        if figures:
-            body.append(
-                f"<h2>{esc(t('io.rep.h_charts', lang))}</h2>"
-                + "".join(f"<figure>{f}</figure>" for f in figures)
-            )
-        body.append(f"<h2>{esc(t('io.rep.h_equity', lang))}</h2>{_equity_html(parts.equity, lang)}")
-        body.append(
-            f"<h2>{esc(t('io.rep.h_allocation', lang))}</h2>"
-            + _allocation_html(result, scenario, lang)
-        )
-    body.append(
-        f"<h2>{esc(t('io.rep.h_sources', lang))}</h2>{_sources(scenario, parts.source, lang)}"
-    )
-    body.append(
-        '<p class="meta">'
-        + esc(
-            t(
-                "io.rep.footer",
-                lang,
-                status=result.status,
-                method=result.method,
-                solver=result.solver,
-            )
-        )
-        + "</p>"
-    )
+    out.append(_section("io.rep.h_equity", lang, _equity_html(parts.equity, lang)))
+    out.append(_section("io.rep.h_allocation", lang, _allocation_html(result, scenario, lang)))
+    return out
+
+
+def _page(title: str, lang: str, body: Sequence[str]) -> str:
+    """The HTML document around the sections: language, charset, generator and style."""
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'

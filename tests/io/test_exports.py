@@ -14,11 +14,11 @@ import pytest
 
 from govdecide import Settings, solve
 from govdecide.io.exports import (
-    allocation_table,
+    allocation_sheet,
     chart_png,
     chart_svg,
     csv_bytes,
-    district_table,
+    district_sheet,
     excel_bytes,
     neutralise,
     result_charts,
@@ -84,16 +84,16 @@ def test_neutralise(cell, out):
     assert neutralise(cell) == out
 
 
-def test_allocation_table_by_hand():
+def test_allocation_sheet_by_hand():
     scenario, result = hostile_scenario(), hostile_result()
-    table = allocation_table(result, scenario, "en")
+    table = allocation_sheet(result, scenario, "en")
     units = dict(zip(table["District id"], table["New units"], strict=True))
     spend = dict(zip(table["District id"], table["Spend"], strict=True))
     served = dict(zip(table["District id"], table["People served after"], strict=True))
     assert units == {"a": 1, "b": 3}
     assert spend == {"a": 10, "b": 30}
     assert served == {"a": 500, "b": 1500}
-    zh = allocation_table(result, scenario, "zh")
+    zh = allocation_sheet(result, scenario, "zh")
     assert "新增数量" in zh.columns
 
 
@@ -101,7 +101,7 @@ def test_csv_cells_are_neutralised_numbers_kept():
     """District names '=1+2' and '<script>...' and program '@SUM(A1)': the formula-like ones
     get a leading apostrophe in the CSV; numbers stay numbers; BOM for Excel."""
     scenario, result = hostile_scenario(), hostile_result()
-    data = csv_bytes(allocation_table(result, scenario, "en"))
+    data = csv_bytes(allocation_sheet(result, scenario, "en"))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     names = {r["District id"]: r["District"] for r in rows}
@@ -115,7 +115,7 @@ def test_csv_cells_are_neutralised_numbers_kept():
 
 def test_district_csv_in_chinese():
     scenario, result = hostile_scenario(), hostile_result()
-    text = csv_bytes(district_table(result, scenario, "zh")).decode("utf-8-sig")
+    text = csv_bytes(district_sheet(result, scenario, "zh")).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("区编号,区,人口")
 
 

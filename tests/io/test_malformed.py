@@ -1,4 +1,4 @@
-"""The malformed-scenario corpus: every file in tests/malformed/ must be refused with exactly
+"""The malformed-scenario corpus: every file in tests/io/malformed/ must be refused with exactly
 the messages written at its end (``# expect: ...``), each naming the key path and line, and
 the command line must say so with exit code 1 and no traceback.
 

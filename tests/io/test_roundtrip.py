@@ -23,11 +23,12 @@ from govdecide.io.scenario import (
     scenario_from_data,
     scenario_to_yaml,
 )
-from govdecide.io.tables import import_table, scenario_frames, scenario_from_frames
+from govdecide.io.table_edit import scenario_frames, scenario_from_frames
+from govdecide.io.table_import import import_table
 
 ROOT = Path(__file__).resolve().parents[2]
-# the large generated region takes a minute to parse with pure-Python YAML; the loader's
-# own tests cover it, these cover the hand-written places
+# the large generated region is slow to parse with pure-Python YAML; the loader's own
+# tests cover it, these cover the hand-written places
 BUNDLED = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.stat().st_size < 200_000)
 
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
@@ -59,6 +60,25 @@ def scenarios(draw: st.DrawFn) -> dict:
     program_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     indicator_ids = draw(st.lists(ids.filter(lambda s: s != "population"), max_size=3, unique=True))
     declare = draw(st.booleans())
+    districts = draw_districts(draw, district_ids, program_ids, indicator_ids)
+    programs = [draw_program(draw, p, indicator_ids, district_ids) for p in program_ids]
+    # total weighted need must be > 0: give the first district a population-based need
+    programs[0]["need"] = {"indicator": "population"}
+    data = {
+        "format": "govdecide/v1",
+        "name": draw(texts),
+        "districts": districts,
+        "programs": programs,
+        "policy": {"budget": draw(numbers), "equity_weight": draw(share)},
+    }
+    draw_optional_parts(draw, data, indicator_ids if declare else [], program_ids)
+    return data
+
+
+def draw_districts(
+    draw: st.DrawFn, district_ids: list[str], program_ids: list[str], indicator_ids: list[str]
+) -> list[dict]:
+    """Districts with every indicator, and optionally an area, a tile and units in place."""
     tiles = draw(
         st.lists(
             st.tuples(st.integers(0, 20), st.integers(0, 20)),
@@ -79,49 +99,52 @@ def scenarios(draw: st.DrawFn) -> dict:
         if draw(st.booleans()):
             item["baseline"] = {p: draw(numbers) for p in program_ids if draw(st.booleans())}
         districts.append(item)
-    programs = []
-    for p in program_ids:
-        need_ind = draw(st.sampled_from(["population", *indicator_ids]))
-        need = {"indicator": need_ind}
-        if need_ind != "population" and draw(st.booleans()):
-            need["per_capita"] = True
-        if draw(st.booleans()):
-            need["scale"] = draw(positive)
-        integer = draw(st.booleans())
-        # whole-unit programs take whole bounds
-        bound = st.integers(0, 10**6).map(float) if integer else finite
-        lo = draw(st.one_of(st.just(0.0), bound))
-        item = {
-            "id": p,
-            "name": draw(texts),
-            "unit_cost": draw(numbers),
-            "capacity": draw(positives),
-            "need": need,
-            "integer": integer,
-            "weight": draw(st.floats(min_value=0.5, max_value=5)),
-            "min_units": lo,
-        }
-        if draw(st.booleans()):
-            item["max_units"] = lo + draw(bound)
-        if draw(st.booleans()):
-            item["unit"] = draw(texts)
-        if draw(st.booleans()):
-            smin = draw(finite)
-            item["spend_min"] = smin
-            item["spend_max"] = smin + draw(finite)
-        if draw(st.booleans()):
-            d = draw(st.sampled_from(district_ids))
-            item["district_bounds"] = {d: {"max_units": draw(bound) + lo}}
-        programs.append(item)
-    # total weighted need must be > 0: give the first district a population-based need
-    programs[0]["need"] = {"indicator": "population"}
-    data = {
-        "format": "govdecide/v1",
+    return districts
+
+
+def draw_program(
+    draw: st.DrawFn, p: str, indicator_ids: list[str], district_ids: list[str]
+) -> dict:
+    """A program whose bounds, spend limits and per-district bound are consistent."""
+    need_ind = draw(st.sampled_from(["population", *indicator_ids]))
+    need = {"indicator": need_ind}
+    if need_ind != "population" and draw(st.booleans()):
+        need["per_capita"] = True
+    if draw(st.booleans()):
+        need["scale"] = draw(positive)
+    integer = draw(st.booleans())
+    # whole-unit programs take whole bounds
+    bound = st.integers(0, 10**6).map(float) if integer else finite
+    lo = draw(st.one_of(st.just(0.0), bound))
+    item = {
+        "id": p,
         "name": draw(texts),
-        "districts": districts,
-        "programs": programs,
-        "policy": {"budget": draw(numbers), "equity_weight": draw(share)},
+        "unit_cost": draw(numbers),
+        "capacity": draw(positives),
+        "need": need,
+        "integer": integer,
+        "weight": draw(st.floats(min_value=0.5, max_value=5)),
+        "min_units": lo,
     }
+    if draw(st.booleans()):
+        item["max_units"] = lo + draw(bound)
+    if draw(st.booleans()):
+        item["unit"] = draw(texts)
+    if draw(st.booleans()):
+        smin = draw(finite)
+        item["spend_min"] = smin
+        item["spend_max"] = smin + draw(finite)
+    if draw(st.booleans()):
+        d = draw(st.sampled_from(district_ids))
+        item["district_bounds"] = {d: {"max_units": draw(bound) + lo}}
+    return item
+
+
+def draw_optional_parts(
+    draw: st.DrawFn, data: dict, declared_ids: list[str], program_ids: list[str]
+) -> None:
+    """Add, each maybe: description, currency, staff, solver options, declared indicators
+    (for ``declared_ids``) and two workshop sliders."""
     if draw(st.booleans()):
         data["description"] = draw(texts)
     if draw(st.booleans()):
@@ -130,10 +153,10 @@ def scenarios(draw: st.DrawFn) -> dict:
         data["policy"]["staff"] = draw(numbers)
     if draw(st.booleans()):
         data["policy"]["solver"] = {"time_limit_s": draw(positive), "gap": draw(share)}
-    if declare and indicator_ids:
+    if declared_ids:
         data["indicators"] = [
             {"id": i, "name": draw(texts), "unit": draw(texts), "source": draw(texts)}
-            for i in indicator_ids
+            for i in declared_ids
         ]
     if draw(st.booleans()):
         lo = draw(st.floats(min_value=0, max_value=100))
@@ -141,7 +164,6 @@ def scenarios(draw: st.DrawFn) -> dict:
             {"param": "policy.budget", "min": lo, "max": lo + draw(positive), "step": 1.0},
             {"param": f"programs.{program_ids[0]}.weight", "min": 0, "max": 3, "step": 0.1},
         ]
-    return data
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,6 @@
 """Tables in: column guesses, row problems with row numbers, the bad-table corpus.
 
-Every file in ``tests/bad_tables/`` (made by ``make_corpus.py`` there) is a mistake a user
+Every file in ``tests/io/bad_tables/`` (made by ``make_corpus.py`` there) is a mistake a user
 makes with a spreadsheet; each test asserts the sentence that tells them what to fix.
 Row numbers are spreadsheet rows: the header is row 1, the first district row 2.
 """
@@ -17,17 +17,10 @@ import pytest
 from govdecide import Settings, solve
 from govdecide.errors import ScenarioError
 from govdecide.io.scenario import load_scenario, scenario_from_data
-from govdecide.io.tables import (
-    MAX_ROWS,
-    MAX_TABLE_BYTES,
-    build_scenario,
-    guess_mapping,
-    import_table,
-    parse_map_options,
-    parse_number,
-    read_table,
-    slugify,
-)
+from govdecide.io.table_edit import scenario_frames, scenario_from_frames
+from govdecide.io.table_import import build_scenario, import_table
+from govdecide.io.table_mapping import guess_mapping, parse_map_options, slugify
+from govdecide.io.table_read import MAX_ROWS, MAX_TABLE_BYTES, parse_number, read_table
 
 HERE = Path(__file__).parent
 BAD = HERE / "bad_tables"
@@ -447,8 +440,6 @@ def test_xlsx_numbers_and_text(tmp_path):
 def test_edit_tables_put_chinese_plain_names_in_the_chinese_column():
     """A district named only '东城区' (a plain string) shows under name_zh, and reading the
     unedited tables back keeps it a plain string."""
-    from govdecide.io.tables import scenario_frames, scenario_from_frames
-
     table = read_table(corpus("utf8_bom_chinese_headers.csv"), "x.csv")
     scenario = build_scenario(table, TEMPLATE).scenario
     frame = scenario_frames(scenario)["districts"]

@@ -1,6 +1,6 @@
 """Regenerate the bad-table corpus: ``python tests/io/bad_tables/make_corpus.py``.
 
-Each file is a mistake a real user makes with a spreadsheet; ``tests/test_tables.py`` has
+Each file is a mistake a real user makes with a spreadsheet; ``tests/io/test_tables.py`` has
 one test per file asserting the message that tells them what to fix. The files are
 committed; this script documents how each was made (byte for byte for the CSVs).
 """
@@ -35,6 +35,12 @@ def xlsx(name: str, rows: list[list[object]], sheets: int = 1) -> None:
 
 def main() -> None:
     """Write every file of the corpus."""
+    write_text_files()
+    write_workbooks()
+
+
+def write_text_files() -> None:
+    """The CSV (and not-really-Excel) files, byte for byte."""
     # a Western-European CSV saved as Latin-1: 'Café' ends a line, no decoder but Latin-1 fits
     write(
         "latin1.csv",
@@ -88,6 +94,10 @@ def main() -> None:
     )
     write("old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     write("not_really.xlsx", "name,population\nNorth,1000\n")
+
+
+def write_workbooks() -> None:
+    """The .xlsx workbooks: formulas, two sheets, Chinese headers."""
     header = GOOD_HEADER.strip().split(",")
     xlsx(
         "formulas.xlsx",

@@ -1,0 +1,179 @@
+"""The scenario format (``govdecide/v1``) as strict, frozen pydantic models.
+
+The models are the schema: every key, its type, its range and its default is said here
+once. Unknown keys are errors, numbers must be finite, and a loaded scenario never
+changes. Reading YAML is :mod:`govdecide.io.scenario_yaml`, references between parts of a
+file :mod:`govdecide.io.scenario_checks`, and loading with every problem reported at once
+:mod:`govdecide.io.scenario`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic_core import PydanticCustomError
+
+FORMAT = "govdecide/v1"
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+CONTROL_PARAM = re.compile(
+    r"^(policy\.(budget|staff|equity_weight)|programs\.[a-z][a-z0-9_]*\.weight)$"
+)
+
+
+def _validate_text(value: Any) -> str | dict[str, str]:
+    """A text shown to people: a plain string or ``{language code: string}``."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, dict) and value:
+        if all(
+            isinstance(k, str) and LANG_PATTERN.match(k) and isinstance(v, str) and v.strip()
+            for k, v in value.items()
+        ):
+            return dict(value)
+    raise PydanticCustomError("text_type", "must be a text")
+
+
+Text = Annotated[Any, PlainValidator(_validate_text)]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors, numbers must be finite, and nothing changes after load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class Indicator(_Strict):
+    """Metadata of one district indicator, with its provenance."""
+
+    id: Id
+    name: Text | None = None
+    unit: Text | None = None
+    source: Text | None = None
+    description: Text | None = None
+    illustrative: bool = False
+
+
+class District(_Strict):
+    """A district and what is known about it."""
+
+    id: Id
+    name: Text
+    population: Positive
+    area_km2: Positive | None = None
+    tile: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
+    indicators: dict[Id, NonNeg] = Field(default_factory=dict)
+    baseline: dict[Id, NonNeg] = Field(default_factory=dict)
+    map_id: str | None = None
+
+
+class Need(_Strict):
+    """How a program's need in a district is computed from the district's data."""
+
+    indicator: Id
+    per_capita: bool = False
+    scale: NonNeg = 1.0
+
+
+class Bounds(_Strict):
+    """Per-district override of a program's bounds on new units."""
+
+    min_units: NonNeg | None = None
+    max_units: NonNeg | None = None
+
+
+class Program(_Strict):
+    """A kind of public resource that can be funded, unit by unit."""
+
+    id: Id
+    name: Text
+    unit: Text | None = None
+    description: Text | None = None
+    unit_cost: NonNeg
+    capacity: Positive
+    staff_per_unit: NonNeg = 0.0
+    integer: bool = False
+    need: Need
+    min_units: NonNeg = 0.0
+    max_units: NonNeg | None = None
+    weight: NonNeg = 1.0
+    spend_min: NonNeg | None = None
+    spend_max: NonNeg | None = None
+    district_bounds: dict[Id, Bounds] = Field(default_factory=dict)
+
+    def bounds_for(self, district_id: str) -> tuple[float, float | None]:
+        """The bounds on new units in one district, overrides applied."""
+        override = self.district_bounds.get(district_id)
+        lo, hi = self.min_units, self.max_units
+        if override is not None:
+            if override.min_units is not None:
+                lo = override.min_units
+            if override.max_units is not None:
+                hi = override.max_units
+        return lo, hi
+
+
+class SolverOptions(_Strict):
+    """Limits for the solver: a time limit and the relative optimality gap."""
+
+    time_limit_s: Positive | None = None
+    gap: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class Policy(_Strict):
+    """The decision settings: budget, staff and the equity weight."""
+
+    budget: NonNeg
+    staff: NonNeg | None = None
+    equity_weight: Annotated[float, Field(ge=0, le=1)] = 0.0
+    solver: SolverOptions | None = None
+
+
+class Control(_Strict):
+    """A slider a workshop shows: which setting, and its range."""
+
+    param: Annotated[str, Field(pattern=CONTROL_PARAM.pattern)]
+    min: float
+    max: float
+    step: Positive
+    label: Text | None = None
+
+
+class MapSpec(_Strict):
+    """Real district boundaries: a TopoJSON file relative to the scenario file."""
+
+    topojson: str
+    object: str
+
+
+class Scenario(_Strict):
+    """A whole scenario: a place, the programs, the policy and the workshop sliders."""
+
+    format: Literal["govdecide/v1"]
+    name: Text
+    description: Text | None = None
+    currency: Text | None = None
+    attribution: Text | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    districts: Annotated[list[District], Field(min_length=1)]
+    programs: Annotated[list[Program], Field(min_length=1)]
+    policy: Policy
+    controls: list[Control] = Field(default_factory=list)
+    map: MapSpec | None = None
+
+    def district(self, district_id: str) -> District:
+        """The district with this id."""
+        return next(d for d in self.districts if d.id == district_id)
+
+    def program(self, program_id: str) -> Program:
+        """The program with this id."""
+        return next(p for p in self.programs if p.id == program_id)
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        """Declared metadata of an indicator, if any."""
+        return next((i for i in self.indicators if i.id == indicator_id), None)
