@@ -3,8 +3,9 @@
 Each valid upload or build joins the sidebar's scenario picker (``register_scenario``) and
 becomes the current scenario, so every other page works on it at once. Bad input never
 shows a trace: the list of problems, each with its line or row, is what the user sees.
-The work itself is in :mod:`govdecide.io.tables` and :mod:`govdecide.io.scenario`; this page
-only reads widgets and shows what they return.
+The work itself is in :mod:`govdecide.io.table_read`, ``table_mapping``, ``table_import``,
+``table_edit`` and :mod:`govdecide.io.scenario`; this page only reads widgets and shows what
+they return.
 """
 
 from __future__ import annotations
@@ -23,18 +24,10 @@ from govdecide.io.scenario import (
     parse_scenario_bytes,
     scenario_to_yaml,
 )
-from govdecide.io.tables import (
-    BASE_COL,
-    IND_COL,
-    MAX_TABLE_BYTES,
-    build_scenario,
-    field_choices,
-    field_label,
-    guess_mapping,
-    read_table,
-    scenario_frames,
-    scenario_from_frames,
-)
+from govdecide.io.table_edit import BASE_COL, IND_COL, scenario_frames, scenario_from_frames
+from govdecide.io.table_import import build_scenario
+from govdecide.io.table_mapping import field_choices, field_label, guess_mapping
+from govdecide.io.table_read import MAX_TABLE_BYTES, read_table
 from ui.sidebar import require_scenario
 from ui.state import (
     current_lang,

@@ -13,11 +13,11 @@ import streamlit as st
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.io.exports import (
-    allocation_table,
+    allocation_sheet,
     chart_png,
     chart_svg,
     csv_bytes,
-    district_table,
+    district_sheet,
     result_charts,
     result_workbook,
 )
@@ -87,7 +87,7 @@ if result.has_solution:
     with c1:
         st.download_button(
             t("io.exp.alloc_csv", lang),
-            data=csv_bytes(allocation_table(result, scenario, lang)),
+            data=csv_bytes(allocation_sheet(result, scenario, lang)),
             file_name=f"{stem}-allocation.csv",
             mime="text/csv",
             key="io_dl_alloc_csv",
@@ -96,7 +96,7 @@ if result.has_solution:
     with c2:
         st.download_button(
             t("io.exp.district_csv", lang),
-            data=csv_bytes(district_table(result, scenario, lang)),
+            data=csv_bytes(district_sheet(result, scenario, lang)),
             file_name=f"{stem}-districts.csv",
             mime="text/csv",
             key="io_dl_district_csv",

@@ -378,7 +378,8 @@ def test_table_cell_codes_render():
     io.tbl.formula, chosen by the cell's content, rendered with the cell quoted."""
     from govdecide.errors import ScenarioError
     from govdecide.io.scenario import parse_scenario
-    from govdecide.io.tables import build_scenario, read_table
+    from govdecide.io.table_import import build_scenario
+    from govdecide.io.table_read import read_table
 
     template = parse_scenario(_BASE, "t.yaml")
     table = read_table(b"name,population\nA,abc\nB,=C2*2\nC,10\n", "t.csv")

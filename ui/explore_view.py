@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from govdecide.i18n import fmt_num, localize, t
-from govdecide.io.scenario import Program, Scenario
+from govdecide.io.scenario import Scenario
+from govdecide.io.scenario_schema import Program
 from ui.maps import district_map, unmatched_features
 from ui.state import Entry
 from ui.text import md_escape

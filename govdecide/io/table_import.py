@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govdecide.errors import Problem, ScenarioError
-from govdecide.i18n import localize, t
+from govdecide.i18n import LANGS, localize, t
 from govdecide.io.scenario import scenario_from_data, scenario_to_data
 from govdecide.io.scenario_schema import FORMAT, Scenario
 from govdecide.io.table_mapping import (
@@ -392,17 +392,17 @@ def _programs_without_bounds(base: Mapping[str, Any], notes: list[Note]) -> list
 
 def _provenance(source: str, template: Scenario) -> dict[str, Any]:
     """Description and attribution saying where the districts and the programs came from,
-    so the new scenario file carries its own provenance."""
+    so the new scenario file carries its own provenance (in both languages)."""
+
+    def both(key: str) -> dict[str, str]:
+        return {
+            lang: t(key, lang, source=source, template=localize(template.name, lang))
+            for lang in LANGS
+        }
+
     return {
-        "description": {
-            "en": f"Districts from {source}; programs and policy from "
-            f"{localize(template.name, 'en')}.",
-            "zh": f"区数据来自 {source}；项目与政策来自 {localize(template.name, 'zh')}。",
-        },
-        "attribution": {
-            "en": f"District data: {source} (imported table).",
-            "zh": f"区数据：{source}（导入的表格）。",
-        },
+        "description": both("io.import.provenance_description"),
+        "attribution": both("io.import.provenance_attribution"),
     }
 
 
