@@ -143,7 +143,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
-# Settings as the library names them (in govdecide.model.problem) -> the flag a user typed.
+# Settings as the library names them (Settings.check) -> the flag a user typed.
 SETTING_FLAGS: dict[str, str] = {
     "budget": "--budget",
     "staff": "--staff",
