@@ -3,7 +3,7 @@
 The result is the one the Allocate page's sliders describe (the same settings), solved
 with the scenario's own time limit so that a filed report is as exact as the scenario
 asks. The files are made by :mod:`govdecide.io.exports` and :mod:`govdecide.io.report`; chart
-images and the report are made on request (drawing them takes a few seconds) and cached.
+images and the report are made on request (drawing them is slow) and cached.
 """
 
 from __future__ import annotations
