@@ -11,7 +11,7 @@ from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, t
 from govdecide.model.problem import problem_data
 from govdecide.present.analysis_charts import budget_curve_chart, marginal_chart
-from govdecide.present.analysis_tables import budget_curve_table
+from govdecide.present.analysis_tables import budget_curve_table, settings_line
 from govdecide.present.result_tables import funded_pairs_table
 from ui import analysis_cache, analysis_page
 from ui.messages import stop_on_problems
@@ -27,14 +27,7 @@ except ScenarioError as exc:
 equity_weight = settings.equity_weight
 if equity_weight is None:
     equity_weight = scenario.policy.equity_weight
-st.caption(
-    t(
-        "an.page.settings_line",
-        lang,
-        budget=fmt_num(base, lang),
-        lam=fmt_num(equity_weight, lang, 2),
-    )
-)
+st.caption(settings_line(base, equity_weight, lang))
 
 left, right = st.columns(2)
 with left:

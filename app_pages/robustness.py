@@ -8,7 +8,11 @@ from govdecide import analyses as an
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_pct, t
 from govdecide.present.analysis_charts import robustness_chart
-from govdecide.present.analysis_tables import robustness_district_table, robustness_pair_table
+from govdecide.present.analysis_tables import (
+    robustness_district_table,
+    robustness_pair_table,
+    robustness_summary,
+)
 from ui import analysis_page
 from ui.messages import stop_on_problems
 from ui.tables import PERCENT, number_columns
@@ -56,18 +60,7 @@ if not rob.base.has_solution:
     st.warning(t("an.page.no_result", lang, status=rob.base.status_text(lang)))
     st.stop()
 
-st.markdown(
-    t(
-        "an.robust.summary",
-        lang,
-        solved=rob.solved,
-        runs=rob.runs,
-        e_lo=fmt_pct(rob.efficiency[0], lang, 2),
-        e_hi=fmt_pct(rob.efficiency[1], lang, 2),
-        z_lo=fmt_pct(rob.equity[0], lang),
-        z_hi=fmt_pct(rob.equity[1], lang),
-    )
-)
+st.markdown(robustness_summary(rob, lang))
 if rob.solved:
     st.markdown(t("an.robust.stable", lang, share=fmt_pct(rob.all_within_one, lang, 0)))
     st.altair_chart(robustness_chart(rob.pairs, names, lang), width="stretch")

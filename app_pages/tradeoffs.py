@@ -7,9 +7,14 @@ import streamlit as st
 from govdecide import analyses as an
 from govdecide.analyses import equity
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.i18n import fmt_num, t
 from govdecide.present.analysis_charts import frontier_chart
-from govdecide.present.analysis_tables import equity_indicator_table
+from govdecide.present.analysis_tables import (
+    equity_indicator_table,
+    frontier_option,
+    rule_result_line,
+    settings_line,
+)
 from govdecide.present.result_tables import units_and_coverage_table
 from ui import analysis_cache, analysis_page
 from ui.messages import stop_on_problems
@@ -35,9 +40,7 @@ except ScenarioError as exc:
     stop_on_problems(exc, lang)
 
 cur = fr.current
-lam_text = fmt_num(fr.equity_weight, lang, 2)
-budget_text = fmt_num(cur.budget, lang)
-st.caption(t("an.page.settings_line", lang, budget=budget_text, lam=lam_text))
+st.caption(settings_line(cur.budget, fr.equity_weight, lang))
 if not fr.points:
     st.warning(t("an.page.no_result", lang, status=cur.status_text(lang)))
     st.stop()
@@ -60,16 +63,7 @@ if slider_key not in st.session_state:
 choice = st.select_slider(
     t("an.trade.choose", lang),
     options=list(range(len(fr.points))),
-    format_func=lambda i: (
-        t(
-            "an.trade.option",
-            lang,
-            n=i + 1,
-            z=fmt_pct(fr.points[i].equity, lang),
-            e=fmt_pct(fr.points[i].efficiency, lang, 2),
-        )
-        + ("" if an.proven(fr.points[i].status) else t("an.chart.unproven_mark", lang))
-    ),
+    format_func=lambda i: frontier_option(fr, i, lang),
     key=slider_key,
 )
 current = {"efficiency": cur.efficiency, "equity": cur.equity} if cur.has_solution else None
@@ -121,15 +115,7 @@ with st.expander(t("an.rule.title", lang)):
         if not res.has_solution:
             st.warning(t("an.rule.infeasible", lang))
         else:
-            st.markdown(
-                t(
-                    "an.rule.result",
-                    lang,
-                    e=fmt_pct(res.efficiency, lang, 2),
-                    z=fmt_pct(res.equity, lang),
-                    spend=fmt_num(res.budget_used, lang),
-                )
-            )
+            st.markdown(rule_result_line(res, lang))
             rule = equity.EquityRule(kind, share)
             if equity.rule_met(rule, res.allocation, res.districts):
                 st.success(t("an.rule.met", lang))

@@ -14,7 +14,57 @@ import pandas as pd
 from govdecide import analyses as an
 from govdecide.analyses import equity
 from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.model.result import Result
 from govdecide.present.analysis_charts import marginal_points
+
+
+def settings_line(budget: float, equity_weight: float, lang: str) -> str:
+    """Which settings an analysis ran at (the Allocate page's budget and equity weight)."""
+    return t(
+        "an.page.settings_line",
+        lang,
+        budget=fmt_num(budget, lang),
+        lam=fmt_num(equity_weight, lang, 2),
+    )
+
+
+def frontier_option(fr: an.Frontier, i: int, lang: str) -> str:
+    """Point ``i`` of the frontier for a chooser: its number (from 1), z and E, marked
+    when it stopped at the time limit (not proven best)."""
+    point = fr.points[i]
+    label = t(
+        "an.trade.option",
+        lang,
+        n=i + 1,
+        z=fmt_pct(point.equity, lang),
+        e=fmt_pct(point.efficiency, lang, 2),
+    )
+    return label + ("" if an.proven(point.status) else t("an.chart.unproven_mark", lang))
+
+
+def rule_result_line(result: Result, lang: str) -> str:
+    """A solve under an equity rule in one line: need served, worst-served, spend."""
+    return t(
+        "an.rule.result",
+        lang,
+        e=fmt_pct(result.efficiency, lang, 2),
+        z=fmt_pct(result.equity, lang),
+        spend=fmt_num(result.budget_used, lang),
+    )
+
+
+def robustness_summary(rob: an.Robustness, lang: str) -> str:
+    """How many runs found an allocation, and the range of E and z over them."""
+    return t(
+        "an.robust.summary",
+        lang,
+        solved=rob.solved,
+        runs=rob.runs,
+        e_lo=fmt_pct(rob.efficiency[0], lang, 2),
+        e_hi=fmt_pct(rob.efficiency[1], lang, 2),
+        z_lo=fmt_pct(rob.equity[0], lang),
+        z_hi=fmt_pct(rob.equity[1], lang),
+    )
 
 
 def equity_indicator_table(

@@ -18,15 +18,20 @@ import pytest
 
 from govdecide import Settings, solve
 from govdecide import analyses as an
+from govdecide.i18n import t
 from govdecide.io.scenario import display_names
 from govdecide.present.analysis_tables import (
     budget_curve_table,
     comparison_indicator_table,
     comparison_table,
     equity_indicator_table,
+    frontier_option,
     robustness_district_table,
     robustness_pair_table,
+    robustness_summary,
+    rule_result_line,
     saved_options_table,
+    settings_line,
     snapshot_headline,
 )
 
@@ -79,8 +84,26 @@ def test_budget_curve_table(twoton):
     assert table["status"].tolist() == ["", ""]  # both proven best
 
 
+def test_settings_line_and_frontier_options():
+    assert settings_line(40000, 0.5, "en") == (
+        "Settings from the Allocate page: budget 40,000, equity weight 0.50."
+    )
+    point = SimpleNamespace(equity=0.4, efficiency=0.61234, status="optimal")
+    stopped = SimpleNamespace(equity=0.5, efficiency=0.6, status="feasible")
+    fr = SimpleNamespace(points=[point, stopped])
+    assert frontier_option(fr, 0, "en") == "1: worst-served 40.0%, need served 61.23%"
+    assert frontier_option(fr, 1, "en").endswith(t("an.chart.unproven_mark", "en"))
+
+
+def test_rule_result_line(maxmin):
+    assert rule_result_line(maxmin, "en") == (
+        "Need served 50.00%, worst-served district 50.0%, spend 100."
+    )
+
+
 def _robustness() -> SimpleNamespace:
-    """What the tables read of a robustness run: its district and pair summaries."""
+    """What the tables read of a robustness run: its district and pair summaries, and
+    3 of 4 runs solved with E between 50% and 55% and z between 40% and 50%."""
     districts = pd.DataFrame(
         {
             "district": ["avon"],
@@ -100,7 +123,14 @@ def _robustness() -> SimpleNamespace:
             "within_one": [0.8],
         }
     )
-    return SimpleNamespace(districts=districts, pairs=pairs)
+    return SimpleNamespace(
+        districts=districts,
+        pairs=pairs,
+        solved=3,
+        runs=4,
+        efficiency=(0.5, 0.55),
+        equity=(0.4, 0.5),
+    )
 
 
 def test_robustness_tables():
@@ -110,6 +140,10 @@ def test_robustness_tables():
     assert list(by_district.columns)[1] == "Runs with every facility within 1 unit"
     pairs = robustness_pair_table(_robustness(), names, "en")
     assert pairs.iloc[0].tolist() == ["Avon", "Clinic", 5.0, 4.0, 6.0, 0.8]
+    assert robustness_summary(_robustness(), "en") == (
+        "3 of 4 runs found an allocation. Need served ranged from 50.00% to 55.00%; "
+        "the worst-served district from 40.0% to 50.0%."
+    )
 
 
 @pytest.fixture(scope="module")
