@@ -13,6 +13,7 @@ from govdecide.present.scenario_tables import (
 from ui.explore_view import map_section
 from ui.sidebar import require_scenario
 from ui.state import current_lang
+from ui.tables import LOCALIZED, number_columns
 from ui.text import md_escape
 
 lang = current_lang()
@@ -25,11 +26,9 @@ map_section(scenario, entry, lang)
 
 st.subheader(t("app.explore.districts", lang))
 districts = district_profile_table(scenario, lang)
-grouped = {  # digit grouping for every figure (1,106,214), as the user's browser writes it
-    col: st.column_config.NumberColumn(format="localized")
-    for col in districts.columns
-    if col != t("app.col.district", lang)
-}
+grouped = number_columns(  # digit grouping for every figure (1,106,214)
+    {col: LOCALIZED for col in districts.columns if col != t("app.col.district", lang)}
+)
 st.dataframe(districts, hide_index=True, width="stretch", column_config=grouped)
 
 st.subheader(t("app.explore.programs", lang))
