@@ -35,9 +35,7 @@ st.caption(
     )
 )
 try:
-    result = solving.finished_exact(entry.fingerprint, settings) or solving.solve(
-        entry.fingerprint, scenario, solving.interactive(settings)
-    )
+    result, _ = solving.best_result(entry.fingerprint, scenario, settings)
 except ScenarioError as exc:
     stop_on_problems(exc, lang)
 

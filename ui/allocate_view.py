@@ -371,21 +371,11 @@ def allocate_fragment(entry: Entry, scenario: Scenario, lang: str) -> None:
         show_result(entry, scenario, settings, lang)
 
 
-def solve_for_page(
-    entry: Entry, scenario: Scenario, settings: Settings
-) -> tuple[Result, bool]:
-    """The result to show: a finished exact solve if there is one, else the quick one."""
-    exact = solving.finished_exact(entry.fingerprint, settings)
-    if exact is not None:
-        return exact, True
-    return solving.solve(entry.fingerprint, scenario, solving.interactive(settings)), False
-
-
 def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str) -> None:
     """Status, headline figures, summary, charts and table for these settings."""
     try:
         with st.spinner(t("app.alloc.solving", lang), show_time=True):
-            result, exact = solve_for_page(entry, scenario, settings)
+            result, exact = solving.best_result(entry.fingerprint, scenario, settings)
     except ScenarioError as exc:
         warn_problems(exc, lang, icon=":material/warning:")
         return

@@ -100,6 +100,15 @@ def finished_exact(fingerprint: str, settings: Settings) -> Result | None:
         return _FINISHED.get((fingerprint, settings.key()))
 
 
+def best_result(fingerprint: str, scenario: Scenario, settings: Settings) -> tuple[Result, bool]:
+    """The result to show for these settings and whether it is exact: a finished exact
+    solve if any session of this server has one, else the quick (time-limited) solve."""
+    exact = finished_exact(fingerprint, settings)
+    if exact is not None:
+        return exact, True
+    return solve(fingerprint, scenario, interactive(settings)), False
+
+
 def _run_job(job: ExactJob, scenario: Scenario, settings: Settings) -> None:
     """The thread body: solve on a fresh model (no shared lock) and publish the result."""
     try:
