@@ -5,9 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from govdecide.i18n import localize, t
-from ui.explore_view import districts_table, map_section, programs_table, sources_table
+from govdecide.present.scenario_tables import (
+    district_profile_table,
+    programs_table,
+    sources_table,
+)
+from ui.explore_view import map_section
 from ui.sidebar import require_scenario
 from ui.state import current_lang
+from ui.tables import LOCALIZED, number_columns
 from ui.text import md_escape
 
 lang = current_lang()
@@ -19,12 +25,10 @@ if scenario.description is not None:
 map_section(scenario, entry, lang)
 
 st.subheader(t("app.explore.districts", lang))
-districts = districts_table(scenario, lang)
-grouped = {  # digit grouping for every figure (1,106,214), as the user's browser writes it
-    col: st.column_config.NumberColumn(format="localized")
-    for col in districts.columns
-    if col != t("app.col.district", lang)
-}
+districts = district_profile_table(scenario, lang)
+grouped = number_columns(  # digit grouping for every figure (1,106,214)
+    {col: LOCALIZED for col in districts.columns if col != t("app.col.district", lang)}
+)
 st.dataframe(districts, hide_index=True, width="stretch", column_config=grouped)
 
 st.subheader(t("app.explore.programs", lang))

@@ -3,7 +3,7 @@
 The result is the one the Allocate page's sliders describe (the same settings), solved
 with the scenario's own time limit so that a filed report is as exact as the scenario
 asks. The files are made by :mod:`govdecide.io.exports` and :mod:`govdecide.io.report`; chart
-images and the report are made on request (drawing them takes a few seconds) and cached.
+images and the report are made on request (drawing them is slow) and cached.
 """
 
 from __future__ import annotations
@@ -26,17 +26,22 @@ from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 from ui import controls, solving
+from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
 from ui.text import md_escape
 
-CHART_WORDS = {"spend": "io.exp.chart_spend", "units": "io.exp.chart_units",
-               "coverage": "io.exp.chart_coverage"}
+CHART_WORDS = {
+    "spend": "io.exp.chart_spend",
+    "units": "io.exp.chart_units",
+    "coverage": "io.exp.chart_coverage",
+}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _files(
-    fingerprint: str, key: tuple, lang: str, source: str, _scenario: Scenario, _result: Result
+    fingerprint: str, key: str, lang: str, source: str, _scenario: Scenario, _result: Result
 ) -> dict[str, bytes]:
     """The report and the chart images of one result, cached by scenario, settings, language."""
     settings = Settings.from_key(key)
@@ -58,9 +63,7 @@ try:
     with st.spinner(t("io.exp.solving", lang)):
         result = solving.solve(entry.fingerprint, scenario, settings)
 except ScenarioError as exc:
-    for message in exc.messages(lang):
-        st.warning(md_escape(message))
-    st.stop()
+    stop_on_problems(exc, lang)
 
 st.markdown(
     t(
@@ -83,32 +86,36 @@ if result.has_solution:
         )
     )
     st.subheader(t("io.exp.tables", lang))
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        st.download_button(
+    tables = [  # (label, data, file name after the stem, type, widget key after io_dl_)
+        (
             t("io.exp.alloc_csv", lang),
-            data=csv_bytes(allocation_sheet(result, scenario, lang)),
-            file_name=f"{stem}-allocation.csv",
-            mime="text/csv",
-            key="io_dl_alloc_csv",
-            on_click="ignore",
-        )
-    with c2:
-        st.download_button(
+            csv_bytes(allocation_sheet(result, scenario, lang)),
+            "allocation.csv",
+            "text/csv",
+            "alloc_csv",
+        ),
+        (
             t("io.exp.district_csv", lang),
-            data=csv_bytes(district_sheet(result, scenario, lang)),
-            file_name=f"{stem}-districts.csv",
-            mime="text/csv",
-            key="io_dl_district_csv",
-            on_click="ignore",
-        )
-    with c3:
-        st.download_button(
+            csv_bytes(district_sheet(result, scenario, lang)),
+            "districts.csv",
+            "text/csv",
+            "district_csv",
+        ),
+        (
             t("io.exp.xlsx", lang),
-            data=result_workbook(result, scenario, lang),
-            file_name=f"{stem}-result.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="io_dl_xlsx",
+            result_workbook(result, scenario, lang),
+            "result.xlsx",
+            XLSX_MIME,
+            "xlsx",
+        ),
+    ]
+    for column, (label, data, suffix, mime, key) in zip(st.columns(3), tables):
+        column.download_button(
+            label,
+            data=data,
+            file_name=f"{stem}-{suffix}",
+            mime=mime,
+            key=f"io_dl_{key}",
             on_click="ignore",
         )
     st.caption(t("io.exp.tables_help", lang))
@@ -128,9 +135,7 @@ st.button(
 if st.session_state.get(ready_key):
     with st.spinner(t("io.exp.preparing", lang)):
         source = entry.path.name if entry.path is not None else str(entry.key)
-        files = _files(
-            entry.fingerprint, settings.key(), lang, source, scenario, result
-        )
+        files = _files(entry.fingerprint, settings.key(), lang, source, scenario, result)
     st.download_button(
         t("io.exp.report_html", lang),
         data=files["report.html"],
@@ -143,25 +148,20 @@ if st.session_state.get(ready_key):
     charts = [k for k in CHART_WORDS if f"{k}.svg" in files]
     if charts:
         st.markdown(t("io.exp.charts", lang))
+        images = [  # (file extension, button label, type, help)
+            ("svg", "SVG", "image/svg+xml", t("io.exp.svg_help", lang)),
+            ("png", "PNG", "image/png", t("io.exp.png_help", lang)),
+        ]
         for name in charts:
-            label = t(CHART_WORDS[name], lang)
             a, b, c = st.columns([2, 1, 1])
-            a.markdown(label)
-            b.download_button(
-                "SVG",
-                data=files[f"{name}.svg"],
-                file_name=f"{stem}-{name}.svg",
-                mime="image/svg+xml",
-                key=f"io_dl_{name}_svg",
-                on_click="ignore",
-                help=t("io.exp.svg_help", lang),
-            )
-            c.download_button(
-                "PNG",
-                data=files[f"{name}.png"],
-                file_name=f"{stem}-{name}.png",
-                mime="image/png",
-                key=f"io_dl_{name}_png",
-                on_click="ignore",
-                help=t("io.exp.png_help", lang),
-            )
+            a.markdown(t(CHART_WORDS[name], lang))
+            for column, (ext, button, mime, help_text) in zip((b, c), images):
+                column.download_button(
+                    button,
+                    data=files[f"{name}.{ext}"],
+                    file_name=f"{stem}-{name}.{ext}",
+                    mime=mime,
+                    key=f"io_dl_{name}_{ext}",
+                    on_click="ignore",
+                    help=help_text,
+                )

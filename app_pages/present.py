@@ -15,9 +15,10 @@ from govdecide.present import charts
 from govdecide.present.summary import summarize
 from ui import controls, solving
 from ui.allocate_view import people_and_shares
+from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
-from ui.text import md_escape
+from ui.text import bullet_list, md_escape
 
 lang = current_lang()
 entry, scenario = require_scenario(lang)
@@ -34,13 +35,9 @@ st.caption(
     )
 )
 try:
-    result = solving.finished_exact(entry.fingerprint, settings) or solving.solve(
-        entry.fingerprint, scenario, solving.interactive(settings)
-    )
+    result, _ = solving.best_result(entry.fingerprint, scenario, settings)
 except ScenarioError as exc:
-    for message in exc.messages(lang):
-        st.warning(md_escape(message))
-    st.stop()
+    stop_on_problems(exc, lang)
 
 st.markdown(f"### {md_escape(result.status_text(lang))}")
 if not result.has_solution:
@@ -52,7 +49,7 @@ people_and_shares(result, lang)
 left, right = st.columns([2, 3], gap="large")
 with left:
     sentences = summarize(scenario, result, lang, settings)
-    st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences))
+    st.markdown(bullet_list(sentences))
 with right:
     st.altair_chart(
         charts.coverage_dumbbell(result.districts, display_names(scenario, lang), lang),

@@ -2,86 +2,25 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from govdecide import analyses as an
-from govdecide.analyses import equity_indices, equity_rules
+from govdecide.analyses import equity_rules
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_num, fmt_pct, t
-from govdecide.io.scenario import Scenario
-from govdecide.model.result import Result
-from govdecide.model.settings import Settings
+from govdecide.i18n import fmt_num, t
 from govdecide.present.analysis_charts import frontier_chart
-from ui import analysis_page
-from ui.text import md_escape
+from govdecide.present.analysis_tables import (
+    equity_indicator_table,
+    frontier_option,
+    rule_result_line,
+    settings_line,
+)
+from govdecide.present.result_tables import units_and_coverage_table
+from ui import analysis_cache, analysis_page
+from ui.messages import stop_on_problems
+from ui.tables import PERCENT, number_columns
 
 _SEEN = "_an_pick_seen"
-
-
-def clicked_point(state: object, n_points: int) -> int | None:
-    """The frontier point clicked in the chart (its selection state), if any."""
-    try:
-        rows = state["selection"]["pick"]  # type: ignore[index]
-        value = int(rows[0]["point"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
-    return value if 0 <= value < n_points else None
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _frontier(fingerprint: str, key: tuple, points: int, _scenario: Scenario) -> an.Frontier:
-    """The frontier, cached by scenario version, settings and number of points."""
-    return an.frontier(_scenario, Settings.from_key(key), points=points)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _rule_solve(
-    fingerprint: str, key: tuple, kind: str, value: float, _scenario: Scenario
-) -> Result:
-    """A solve under an alternative equity rule, cached like the frontier."""
-    sweep = an.Sweep(_scenario, equity_rules.EquityRule(kind, value))
-    return sweep.solve(Settings.from_key(key))
-
-
-def allocation_table(result: Result, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """New units by district (rows) and program (columns), with coverage after."""
-    alloc = result.allocation
-    units = alloc.pivot_table(
-        index="district", columns="program", values="new_units", aggfunc="sum", sort=False
-    )
-    units.columns = [names.get(p, p) for p in units.columns]
-    cov = result.districts.set_index("district")[["coverage_before", "coverage_after"]]
-    table = units.join(cov)
-    table = table.rename(
-        columns={
-            "coverage_before": t("an.page.coverage_before", lang),
-            "coverage_after": t("an.page.coverage_after", lang),
-        }
-    )
-    table.index = [names.get(d, d) for d in table.index]
-    table.index.name = t("an.page.district", lang)
-    return table.reset_index()
-
-
-def indicators_frame(columns: dict[str, Result], lang: str) -> pd.DataFrame:
-    """Equity indicators before and after for some results, with a line on each."""
-    first = next(iter(columns.values()))
-    before = equity_indices.indicators_table(first.districts).set_index("indicator")["before"]
-    out = pd.DataFrame(
-        {
-            t("an.trade.ind_name", lang): [
-                equity_indices.indicator_name(n, lang) for n in before.index
-            ],
-            t("an.trade.ind_before", lang): before.to_numpy(),
-        }
-    )
-    for label, result in columns.items():
-        after = equity_indices.indicators_table(result.districts).set_index("indicator")["after"]
-        out[label] = after.reindex(before.index).to_numpy()
-    out[t("an.trade.ind_meaning", lang)] = [equity_indices.explain(n, lang) for n in before.index]
-    return out
-
 
 page = analysis_page.start("an.trade.title", "an.trade.intro")
 lang, entry, scenario, names, key = page.lang, page.entry, page.scenario, page.names, page.key
@@ -96,16 +35,12 @@ points = st.slider(
 analysis_page.compute_on_request(page, "frontier", points, points + 3)
 try:
     with st.spinner(t("an.page.computing", lang), show_time=True):
-        fr = _frontier(entry.fingerprint, key, points, scenario)
+        fr = analysis_cache.frontier(entry.fingerprint, key, points, scenario)
 except ScenarioError as exc:
-    for message in exc.messages(lang):
-        st.warning(md_escape(message))
-    st.stop()
+    stop_on_problems(exc, lang)
 
 cur = fr.current
-lam_text = fmt_num(fr.equity_weight, lang, 2)
-budget_text = fmt_num(cur.budget, lang)
-st.caption(t("an.page.settings_line", lang, budget=budget_text, lam=lam_text))
+st.caption(settings_line(cur.budget, fr.equity_weight, lang))
 if not fr.points:
     st.warning(t("an.page.no_result", lang, status=cur.status_text(lang)))
     st.stop()
@@ -119,7 +54,7 @@ elif pof is not None:
 default = fr.nearest(cur.equity) if cur.has_solution else 0
 slider_key = f"an_point:{entry.key}:{len(fr.points)}"
 chart_key = f"an_chart:{entry.key}:{len(fr.points)}"
-picked = clicked_point(st.session_state.get(chart_key), len(fr.points))
+picked = analysis_page.clicked_point(st.session_state.get(chart_key), len(fr.points))
 if picked is not None and st.session_state.get(_SEEN) != (chart_key, picked):
     st.session_state[_SEEN] = (chart_key, picked)  # a new click moves the slider once
     st.session_state[slider_key] = picked
@@ -128,16 +63,7 @@ if slider_key not in st.session_state:
 choice = st.select_slider(
     t("an.trade.choose", lang),
     options=list(range(len(fr.points))),
-    format_func=lambda i: (
-        t(
-            "an.trade.option",
-            lang,
-            n=i + 1,
-            z=fmt_pct(fr.points[i].equity, lang),
-            e=fmt_pct(fr.points[i].efficiency, lang, 2),
-        )
-        + ("" if an.proven(fr.points[i].status) else t("an.chart.unproven_mark", lang))
-    ),
+    format_func=lambda i: frontier_option(fr, i, lang),
     key=slider_key,
 )
 current = {"efficiency": cur.efficiency, "equity": cur.equity} if cur.has_solution else None
@@ -158,20 +84,19 @@ if choice > 0:
     st.markdown(t("an.trade.point_cost", lang) + " " + fr.price_of_fairness(choice).sentence(lang))
 st.markdown(point.result.status_text(lang))
 st.dataframe(
-    allocation_table(point.result, names, lang),
+    units_and_coverage_table(point.result, names, lang),
     hide_index=True,
     width="stretch",
-    column_config={
-        t("an.page.coverage_before", lang): st.column_config.NumberColumn(format="percent"),
-        t("an.page.coverage_after", lang): st.column_config.NumberColumn(format="percent"),
-    },
+    column_config=number_columns(
+        {t("an.page.coverage_before", lang): PERCENT, t("an.page.coverage_after", lang): PERCENT}
+    ),
 )
 
 st.subheader(t("an.trade.indicators", lang))
-columns = {t("an.trade.ind_point", lang): point.result}
+columns = {t("an.trade.ind_point", lang): point.result.districts}
 if cur.has_solution:
-    columns = {t("an.trade.ind_current", lang): cur} | columns
-st.dataframe(indicators_frame(columns, lang), hide_index=True, width="stretch")
+    columns = {t("an.trade.ind_current", lang): cur.districts} | columns
+st.dataframe(equity_indicator_table(columns, lang), hide_index=True, width="stretch")
 
 with st.expander(t("an.rule.title", lang)):
     st.caption(t("an.rule.intro", lang))
@@ -186,26 +111,18 @@ with st.expander(t("an.rule.title", lang)):
     if st.button(t("an.rule.solve", lang), key="an_rule_go"):
         share = float(value) / 100
         with st.spinner(t("an.page.computing", lang), show_time=True):
-            res = _rule_solve(entry.fingerprint, key, kind, share, scenario)
+            res = analysis_cache.rule_solve(entry.fingerprint, key, kind, share, scenario)
         if not res.has_solution:
             st.warning(t("an.rule.infeasible", lang))
         else:
-            st.markdown(
-                t(
-                    "an.rule.result",
-                    lang,
-                    e=fmt_pct(res.efficiency, lang, 2),
-                    z=fmt_pct(res.equity, lang),
-                    spend=fmt_num(res.budget_used, lang),
-                )
-            )
+            st.markdown(rule_result_line(res, lang))
             rule = equity_rules.EquityRule(kind, share)
             if equity_rules.rule_met(rule, res.allocation, res.districts):
                 st.success(t("an.rule.met", lang))
             else:
                 st.warning(t("an.rule.not_met", lang))
             st.dataframe(
-                indicators_frame({t(f"an.rule.{kind}", lang): res}, lang),
+                equity_indicator_table({t(f"an.rule.{kind}", lang): res.districts}, lang),
                 hide_index=True,
                 width="stretch",
             )

@@ -17,22 +17,27 @@ from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 from govdecide.present import charts
+from govdecide.present.result_tables import district_outcome_table
 from govdecide.present.summary import (
     basis_text,
     budget_step,
-    district_table,
+    budget_units,
     effective_weights,
+    gap_text,
     marginal_sentences,
     marginal_text,
     marginal_value,
+    points_change,
     resolved_gain,
     signed,
     summarize,
 )
 from ui import controls, solving
 from ui.maps import district_map
+from ui.messages import warn_problems
 from ui.state import Entry, set_page_query, sync_query_params
-from ui.text import label_escape, md_escape
+from ui.tables import LOCALIZED, number_columns
+from ui.text import bullet_list, label_escape, md_escape
 
 NEXT_BUDGET_MAX_DISTRICTS = 200  # re-solve for "what more money buys" only when quick
 _OPEN_TAB = "_govdecide_open_chart_tab"
@@ -109,13 +114,6 @@ def status_box(result: Result, lang: str, exact: bool) -> None:
         st.caption(t("app.alloc.from_exact", lang))
 
 
-def gap_text(gap: float, lang: str) -> str:
-    """A proven gap for people: '0.8%'; a tinier gap is stated as the true '0.01%'."""
-    if gap < 1e-4:
-        return fmt_pct(1e-4, lang, 2)
-    return fmt_pct(gap, lang, 2 if gap < 0.01 else 1)
-
-
 def headline(
     scenario: Scenario,
     result: Result,
@@ -129,7 +127,7 @@ def headline(
     With ``wait_for_next`` the last tile (what more budget buys) shows "…" until the page
     fills it with :func:`marginal_tile`, after the re-solve with more budget.
     """
-    currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
+    currency = budget_units(scenario, lang)
     people_and_shares(result, lang)
     c4, c5, c6 = st.columns(3)
     c4.metric(
@@ -170,7 +168,7 @@ def marginal_tile(
     next_result: Result | None,
 ) -> None:
     """What more budget buys: re-solved people when available, else the shadow price."""
-    currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
+    currency = budget_units(scenario, lang)
     step = budget_step(scenario, result.budget)
     gain = resolved_gain(result, next_result)
     if gain is not None:
@@ -202,24 +200,17 @@ def people_and_shares(result: Result, lang: str) -> None:
     c2.metric(
         t("app.kpi.efficiency", lang),
         fmt_pct(result.efficiency, lang),
-        delta=_points(result.efficiency, result.efficiency_before, lang),
+        delta=points_change(result.efficiency, result.efficiency_before, lang),
         help=t("app.kpi.efficiency_help", lang),
         border=True,
     )
     c3.metric(
         t("app.kpi.equity", lang),
         fmt_pct(result.equity, lang),
-        delta=_points(result.equity, result.equity_before, lang),
+        delta=points_change(result.equity, result.equity_before, lang),
         help=t("app.kpi.equity_help", lang),
         border=True,
     )
-
-
-def _points(after: float | None, before: float | None, lang: str) -> str | None:
-    """A change of a share in percentage points, for a metric's delta."""
-    if after is None or before is None:
-        return None
-    return t("app.kpi.points", lang, points=f"{(after - before) * 100:+.1f}")
 
 
 def diagnosis(result: Result, scenario: Scenario, lang: str) -> None:
@@ -302,19 +293,21 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
 
 def allocation_table(scenario: Scenario, result: Result, lang: str) -> None:
     """The full allocation, one row per district and program, sortable by any column."""
-    table = district_table(scenario, result, lang)
+    table = district_outcome_table(scenario, result, lang)
     only_new = st.toggle(t("app.alloc.only_new", lang), value=False, key="alloc_only_new")
     if only_new:
         table = table[table[t("app.col.new_units", lang)] > 0]
-    number = {
-        t("app.col.new_units", lang): st.column_config.NumberColumn(format="%.2f"),
-        t("app.col.spend", lang): st.column_config.NumberColumn(format="localized"),
-        t("app.col.staff", lang): st.column_config.NumberColumn(format="%.1f"),
-        t("app.col.need", lang): st.column_config.NumberColumn(format="localized"),
-        t("app.col.served", lang): st.column_config.NumberColumn(format="localized"),
-        t("app.col.coverage_before", lang): st.column_config.NumberColumn(format="%.1f"),
-        t("app.col.coverage_after", lang): st.column_config.NumberColumn(format="%.1f"),
-    }
+    number = number_columns(
+        {
+            t("app.col.new_units", lang): "%.2f",
+            t("app.col.spend", lang): LOCALIZED,
+            t("app.col.staff", lang): "%.1f",
+            t("app.col.need", lang): LOCALIZED,
+            t("app.col.served", lang): LOCALIZED,
+            t("app.col.coverage_before", lang): "%.1f",
+            t("app.col.coverage_after", lang): "%.1f",
+        }
+    )
     st.dataframe(table, hide_index=True, column_config=number, width="stretch")
 
 
@@ -378,24 +371,13 @@ def allocate_fragment(entry: Entry, scenario: Scenario, lang: str) -> None:
         show_result(entry, scenario, settings, lang)
 
 
-def solve_for_page(
-    entry: Entry, scenario: Scenario, settings: Settings
-) -> tuple[Result, bool]:
-    """The result to show: a finished exact solve if there is one, else the quick one."""
-    exact = solving.finished_exact(entry.fingerprint, settings)
-    if exact is not None:
-        return exact, True
-    return solving.solve(entry.fingerprint, scenario, solving.interactive(settings)), False
-
-
 def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str) -> None:
     """Status, headline figures, summary, charts and table for these settings."""
     try:
         with st.spinner(t("app.alloc.solving", lang), show_time=True):
-            result, exact = solve_for_page(entry, scenario, settings)
+            result, exact = solving.best_result(entry.fingerprint, scenario, settings)
     except ScenarioError as exc:
-        for message in exc.messages(lang):
-            st.warning(md_escape(message), icon=":material/warning:")
+        warn_problems(exc, lang, icon=":material/warning:")
         return
     status_box(result, lang, exact)
     if not result.has_solution:
@@ -411,7 +393,7 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
         exact_panel(entry, scenario, settings, lang)
     st.subheader(t("app.alloc.summary", lang))
     sentences = summarize(scenario, result, lang, settings, marginal=False)
-    st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences))
+    st.markdown(bullet_list(sentences))
     marginal_slot_text = st.empty()
     marginal_slot_text.caption("…")
     charts_tabs(scenario, entry, result, lang)
@@ -421,7 +403,7 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
     if resolve:
         marginal_tile(marginal_slot, scenario, result, lang, settings, next_result)
     more = marginal_sentences(scenario, result, lang, settings, next_result)
-    marginal_slot_text.markdown("\n".join(f"- {md_escape(s)}" for s in more) or " ")
+    marginal_slot_text.markdown(bullet_list(more) or " ")
 
 
 def next_budget_result(

@@ -75,3 +75,14 @@ def unproven_warning(count: int, total: int, lang: str) -> None:
         st.warning(
             t("an.status.unproven_count", lang, n=count, total=total), icon=":material/timer:"
         )
+
+
+def clicked_point(state: object, n_points: int) -> int | None:
+    """The point clicked in a chart with a ``pick`` selection on field ``point`` (from the
+    chart's selection state), if any and in range."""
+    try:
+        rows = state["selection"]["pick"]  # type: ignore[index]
+        value = int(rows[0]["point"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return value if 0 <= value < n_points else None

@@ -19,6 +19,7 @@ import streamlit as st
 from govdecide.i18n import localize, t
 from govdecide.io.scenario import Scenario
 from govdecide.model.settings import Settings
+from govdecide.present.summary import budget_units
 from ui.state import DEFAULT_SCENARIO, SCENARIO_KEY
 
 _STORE = "_govdecide_controls"
@@ -86,7 +87,7 @@ def _current(scenario: Scenario, param: str) -> float:
 
 def _words(scenario: Scenario, param: str, lang: str) -> tuple[str, str]:
     """Label and help text of a setting's slider, in ``lang``."""
-    currency = localize(scenario.currency, lang) or t("app.ctl.budget_units", lang)
+    currency = budget_units(scenario, lang)
     if param == "policy.budget":
         return t("app.ctl.budget", lang, currency=currency), t("app.ctl.budget_help", lang)
     if param == "policy.staff":

@@ -12,7 +12,9 @@ import streamlit as st
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, localize, t
 from govdecide.io.scenario import Scenario
+from govdecide.present.scenario_tables import source_lines
 from ui import controls
+from ui.messages import stop_on_problems
 from ui.state import (
     LANG_KEY,
     SCENARIO_KEY,
@@ -99,11 +101,8 @@ def about_scenario(scenario: Scenario, entry: Entry, lang: str) -> None:
             st.caption(t("app.about.currency", lang, currency=currency))
         if scenario.indicators:
             st.markdown("**" + t("app.about.sources", lang) + "**")
-            for ind in scenario.indicators:
-                name = localize(ind.name, lang) or ind.id
-                source = localize(ind.source, lang) or t("app.about.no_source", lang)
-                flag = " " + t("app.about.illustrative", lang) if ind.illustrative else ""
-                st.caption(md_escape(f"{name}: {source}{flag}"))
+            for line in source_lines(scenario, lang):
+                st.caption(md_escape(line))
         if scenario.attribution is not None:
             st.markdown("**" + t("app.about.attribution", lang) + "**")
             st.caption(md_escape(localize(scenario.attribution, lang)))
@@ -133,7 +132,4 @@ def require_scenario(lang: str) -> tuple[Entry, Scenario]:
         return current_entry(), current_scenario()
     except ScenarioError as exc:
         st.error(t("app.sidebar.scenario_broken", lang))
-        for message in exc.messages(lang):
-            st.warning(md_escape(message))
-        st.stop()
-        raise  # unreachable: st.stop() ends the run
+        stop_on_problems(exc, lang)

@@ -31,6 +31,7 @@ MAX_RUNNING_EXACT = 2  # per server: exact solves share the machine with everyon
 _JOBS = "_govdecide_exact_jobs"
 _BUSY = "_govdecide_exact_busy"
 
+
 def interactive(settings: Settings) -> Settings:
     """The settings of a slider solve: a short time limit, the scenario's gap."""
     return settings.with_(time_limit_s=INTERACTIVE_TIME_LIMIT_S)
@@ -42,7 +43,8 @@ def allocator(fingerprint: str, _scenario: Scenario) -> Allocator:
     return Allocator(_scenario)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)  # a 3,000-district result is ~2 MB
+# bounded: a result of a large scenario is large, and the cache is shared by every user
+@st.cache_data(show_spinner=False, max_entries=128)
 def _cached_solve(fingerprint: str, key: str, _scenario: Scenario) -> Result:
     """A solve, cached by scenario fingerprint and settings (bad settings raise, uncached)."""
     return allocator(fingerprint, _scenario).solve(Settings.from_key(key))
@@ -98,6 +100,15 @@ def finished_exact(fingerprint: str, settings: Settings) -> Result | None:
         return _FINISHED.get((fingerprint, settings.key()))
 
 
+def best_result(fingerprint: str, scenario: Scenario, settings: Settings) -> tuple[Result, bool]:
+    """The result to show for these settings and whether it is exact: a finished exact
+    solve if any session of this server has one, else the quick (time-limited) solve."""
+    exact = finished_exact(fingerprint, settings)
+    if exact is not None:
+        return exact, True
+    return solve(fingerprint, scenario, interactive(settings)), False
+
+
 def _run_job(job: ExactJob, scenario: Scenario, settings: Settings) -> None:
     """The thread body: solve on a fresh model (no shared lock) and publish the result."""
     try:
@@ -114,12 +125,6 @@ def _run_job(job: ExactJob, scenario: Scenario, settings: Settings) -> None:
         job.finished = time.monotonic()
         with _FINISHED_LOCK:
             _RUNNING.discard(id(job))
-
-
-def running_exact() -> int:
-    """How many exact solves are running on this server now."""
-    with _FINISHED_LOCK:
-        return len(_RUNNING)
 
 
 def start_exact(fingerprint: str, scenario: Scenario, settings: Settings) -> ExactJob | None:

@@ -2,8 +2,8 @@
 
 Pages ask :func:`current_scenario` and :func:`current_lang`; the upload and table pages
 (issue 5) add their scenarios with :func:`register_scenario` so they join the picker.
-Bundled scenarios are the ``scenarios/*.yaml`` files, loaded once per server (a 3,000
-district file takes seconds to validate) and only when picked; the picker shows their
+Bundled scenarios are the ``scenarios/*.yaml`` files, loaded once per server (a large
+file is slow to validate) and only when picked; the picker shows their
 names from the file's header alone.
 
 The first run of a session reads the URL (``?scenario=...&lang=...``) so a shared link
@@ -67,8 +67,8 @@ def bundled_paths() -> dict[str, Path]:
 def _header_name(path: str, mtime: float) -> Any:
     """The scenario's name from the lines before ``districts:``, without a full load.
 
-    Loading a 3,000-district file takes seconds; the picker only needs its name. ``mtime``
-    is part of the cache key so an edited file shows its new name.
+    A full load validates every district, which is slow for a large file; the picker only
+    needs its name. ``mtime`` is part of the cache key so an edited file shows its new name.
     """
     lines: list[str] = []
     with open(path, encoding="utf-8-sig") as fh:

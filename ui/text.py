@@ -7,6 +7,7 @@ Scenario names and sources are user text: a ``$`` pair turns into LaTeX ("R$ tho
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#|~$<>:])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+\.)", re.MULTILINE)
@@ -42,3 +43,8 @@ def label_escape(text: str) -> str:
     if out.count("$") >= 2:
         out = out.replace("$", "\\$")
     return _DIRECTIVE.sub(lambda m: "\\" + m.group(0), out)
+
+
+def bullet_list(lines: Iterable[str]) -> str:
+    """A Markdown list with one escaped item per line of user-facing text."""
+    return "\n".join(f"- {md_escape(line)}" for line in lines)

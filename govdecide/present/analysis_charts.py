@@ -13,16 +13,17 @@ import altair as alt
 import pandas as pd
 
 from govdecide.i18n import t
-from govdecide.present.charts import AFTER_COLOUR, BEFORE_COLOUR, OKABE_ITO, check_rows
+from govdecide.present.charts import (
+    AFTER_COLOUR,
+    BEFORE_COLOUR,
+    OKABE_ITO,
+    chart_title,
+    check_rows,
+)
 
 CURRENT_COLOUR = "#000000"
 GAIN_COLOUR = OKABE_ITO[2]  # bluish green
 LOSS_COLOUR = OKABE_ITO[5]  # vermillion
-
-
-def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
-    """A chart title with an optional subtitle, anchored left like the app's other charts."""
-    return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined, anchor="start")
 
 
 def frontier_chart(
@@ -91,7 +92,7 @@ def frontier_chart(
             )
         )
     return alt.layer(*layers).properties(
-        title=_title(t("an.chart.frontier_title", lang), t("an.chart.frontier_sub", lang)),
+        title=chart_title(t("an.chart.frontier_title", lang), t("an.chart.frontier_sub", lang)),
         height=360,
     )
 
@@ -141,7 +142,7 @@ def budget_curve_chart(frame: pd.DataFrame, base_budget: float, lang: str) -> al
         .encode(x="budget:Q", tooltip=[alt.Tooltip("label:N", title=t("an.col.budget", lang))])
     )
     return alt.layer(lines, rule).properties(
-        title=_title(t("an.chart.curve_title", lang)), height=320
+        title=chart_title(t("an.chart.curve_title", lang)), height=320
     )
 
 
@@ -173,7 +174,7 @@ def marginal_chart(frame: pd.DataFrame, base_budget: float, lang: str) -> alt.Ch
             ],
         )
         .properties(
-            title=_title(t("an.chart.marginal_title", lang), t("an.chart.marginal_sub", lang)),
+            title=chart_title(t("an.chart.marginal_title", lang), t("an.chart.marginal_sub", lang)),
             height=240,
         )
     )
@@ -213,7 +214,7 @@ def robustness_chart(
         y=y, x="base_units:Q", tooltip=tips
     )
     return alt.layer(bars, dots).properties(
-        title=_title(t("an.chart.robust_title", lang), subtitle),
+        title=chart_title(t("an.chart.robust_title", lang), subtitle),
         height=alt.Step(18),
     )
 
@@ -247,7 +248,7 @@ def difference_chart(
             ],
         )
         .properties(
-            title=_title(t("an.chart.diff_title", lang, a=name_a, b=name_b)),
+            title=chart_title(t("an.chart.diff_title", lang, a=name_a, b=name_b)),
             height=alt.Step(20),
         )
     )

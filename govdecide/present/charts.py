@@ -67,8 +67,9 @@ def top_districts(values: pd.Series, n: int, largest: bool = True) -> list[str]:
     return frame["district"].head(n).astype(str).tolist()
 
 
-def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
-    """A chart title with an optional subtitle (used to say when rows were left out)."""
+def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+    """A chart title anchored left, with an optional subtitle (used to say when rows were
+    left out); every chart of the app and the report is titled so."""
     return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined, anchor="start")
 
 
@@ -122,7 +123,7 @@ def district_program_bars(
         axis = t("app.chart.units_axis", lang)
     prog_names = [names.get(p, p) for p in programs]
     return (
-        alt.Chart(frame, title=_title(title, subtitle))
+        alt.Chart(frame, title=chart_title(title, subtitle))
         .mark_bar()
         .encode(
             y=alt.Y(
@@ -219,8 +220,15 @@ def coverage_dumbbell(
         )
     )
     return alt.layer(
-        rule, dots, title=_title(t("app.chart.coverage_title", lang), subtitle)
+        rule, dots, title=chart_title(t("app.chart.coverage_title", lang), subtitle)
     ).properties(height=alt.Step(22))
+
+
+def _value_scale(diverging: bool) -> alt.Scale:
+    """The colour scale of a map: blue-orange around 0 for a change, else viridis."""
+    if diverging:
+        return alt.Scale(scheme="blueorange", domainMid=0)
+    return alt.Scale(scheme=SEQUENTIAL_SCHEME)
 
 
 def _value_color(scale: alt.Scale, value_title: str, value_format: str) -> alt.Color:
@@ -269,12 +277,8 @@ def tile_map(
     cols = int(frame["col"].max()) + 1 if n else 1
     rows = int(frame["row"].max()) + 1 if n else 1
     size = max(6, min(110, int(760 / max(cols, 1))))
-    scale = (
-        alt.Scale(scheme="blueorange", domainMid=0)
-        if diverging
-        else alt.Scale(scheme=SEQUENTIAL_SCHEME)
-    )
-    base = alt.Chart(frame, title=_title(title)).encode(
+    scale = _value_scale(diverging)
+    base = alt.Chart(frame, title=chart_title(title)).encode(
         x=alt.X("col:O", axis=None),
         y=alt.Y("row:O", axis=None),
     )
@@ -291,7 +295,7 @@ def tile_map(
             text="label:N",
             color=alt.condition(f"datum.value > {mid!r}", alt.value("black"), alt.value("white")),
         )
-        chart = alt.layer(tiles, labels, title=_title(title))
+        chart = alt.layer(tiles, labels, title=chart_title(title))
     return chart.properties(width=size * cols, height=size * rows)
 
 
@@ -316,11 +320,7 @@ def boundary_map(
     """
     check_rows(frame)
     fields = ["district_name", "value", *[col for col, _ in extra_tooltips]]
-    scale = (
-        alt.Scale(scheme="blueorange", domainMid=0)
-        if diverging
-        else alt.Scale(scheme=SEQUENTIAL_SCHEME)
-    )
+    scale = _value_scale(diverging)
     shapes = alt.Data(
         values=dict(topology), format=alt.DataFormat(type="topojson", feature=object_name)
     )
@@ -339,7 +339,7 @@ def boundary_map(
         alt.layer(
             background,
             choropleth,
-            title=_title(title, attribution),
+            title=chart_title(title, attribution),
         )
         .project(type="mercator")
         .properties(width=640, height=480)

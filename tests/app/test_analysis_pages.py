@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 RIVERTON = ROOT / "scenarios" / "riverton.yaml"
 TIMEOUT = 120
-CONTROLS_STORE = "_govdecide_controls"  # ui.controls keeps slider values here per scenario
 
 
 @pytest.fixture(scope="module")
@@ -123,17 +122,19 @@ def test_robustness_page_runs_and_repeats(riverton):
 
 
 def test_compare_page_saves_and_compares(riverton):
-    """Save the default settings as "Base", then a budget of 30,000 as "Lean": the page
-    states the library's who-gains-who-loses sentence and offers the JSON download."""
+    """Save the default settings as "Base", then (after moving the Allocate page's budget
+    slider to 30,000) "Lean": the page states the library's who-gains-who-loses sentence
+    and offers the JSON download."""
     at = open_page("app_pages/compare.py")
     assert t("an.cmp.none", "en") in [i.value for i in at.info]
     at.text_input[0].input("Base")
     at.button(key="an_cmp_save").click().run()
     assert not at.exception
     assert t("an.cmp.need_two", "en") in [i.value for i in at.info]
-    store = at.session_state[CONTROLS_STORE]
-    store.setdefault("riverton", {})["policy.budget"] = 30000.0
-    at.session_state[CONTROLS_STORE] = store
+    at.switch_page("app_pages/allocate.py").run()  # the budget slider to 30,000
+    at.slider(key="ctl:riverton:policy.budget").set_value(30000.0).run()
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
     at.text_input[0].input("Lean")
     at.button(key="an_cmp_save").click().run()
     assert not at.exception

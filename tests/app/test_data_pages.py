@@ -20,7 +20,7 @@ APP = str(ROOT / "app.py")
 RIVERTON = ROOT / "scenarios" / "riverton.yaml"
 BAD = ROOT / "tests" / "io" / "bad_tables"
 TIMEOUT = 120
-UPLOADS = "_govdecide_uploaded"  # ui.state keeps this session's scenarios here
+BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 
 
 def open_page(page: str, lang: str = "en") -> AppTest:
@@ -34,6 +34,17 @@ def open_page(page: str, lang: str = "en") -> AppTest:
 
 def uploader(at: AppTest, key: str):
     return next(u for u in at.file_uploader if u.key == key)
+
+
+def picker(at: AppTest):
+    """The sidebar's scenario picker: its value is the current scenario's key, its options
+    the scenarios' labels (names)."""
+    return next(s for s in at.selectbox if (s.key or "").startswith("scenario_picker:"))
+
+
+def added(at: AppTest) -> list[str]:
+    """The labels the picker offers beyond the bundled scenarios (this session's own)."""
+    return picker(at).options[len(BUNDLED):]
 
 
 def key_starting(at: AppTest, kind: str, prefix: str) -> str:
@@ -53,11 +64,12 @@ def test_upload_valid_yaml_joins_the_picker():
     uploader(at, "io_upload_yaml").upload("my_town.yaml", data, "application/x-yaml").run()
     assert not at.exception
     assert "'My town' was added to the scenario list" in at.success[0].value
-    assert at.session_state["scenario"] == "my_town"
-    assert set(at.session_state[UPLOADS]) == {"my_town"}
+    assert picker(at).value == "my_town"
+    assert added(at) == ["My town"]
     # the file stays in the uploader: the next run does not add it again
     at.run()
     assert "already in the scenario list" in at.info[0].value
+    assert added(at) == ["My town"]
 
 
 def test_upload_bad_yaml_lists_every_problem_with_lines():
@@ -83,7 +95,7 @@ def test_upload_bad_yaml_lists_every_problem_with_lines():
     listed = bullet_text(at)
     assert "population" in listed and "(line 6)" in listed
     assert "populaton" in listed and "(line 7)" in listed
-    assert at.session_state[UPLOADS] == {}
+    assert added(at) == [] and picker(at).value == "riverton"
 
 
 def test_upload_not_utf8_and_too_large():
@@ -109,7 +121,7 @@ def test_table_with_bad_rows_lists_rows_and_adds_nothing():
     listed = bullet_text(at)
     assert "row 3, column population: the cell is empty" in listed
     assert "row 5: the district name 'North' is used twice (first in row 2)" in listed
-    assert at.session_state[UPLOADS] == {}
+    assert added(at) == [] and picker(at).value == "riverton"
 
 
 def test_unreadable_table_says_how_to_save():
@@ -133,7 +145,7 @@ def test_table_guesses_prefill_the_mapping_and_build_solves():
     assert not at.exception
     assert "was added to the scenario list" in at.success[0].value
     assert "multiplied by 10,000" in bullet_text(at)  # notes are shown, not hidden
-    assert at.session_state["scenario"] == "gbk"
+    assert picker(at).value == "gbk"
 
     at.switch_page("app_pages/export.py").run()
     assert not at.exception
@@ -172,9 +184,10 @@ def test_edit_policy_is_validated_then_used():
     assert "The edits are valid." in [c.value for c in at.caption]
     at.button(key=key_starting(at, "button", "io_use_")).click().run()
     assert not at.exception
-    assert at.session_state["scenario"] == "riverton-edited"
-    edited = at.session_state[UPLOADS]["riverton-edited"].scenario
-    assert edited.policy.budget == 12345
+    assert picker(at).value == "riverton-edited"
+    at.switch_page("app_pages/export.py").run()  # the other pages work on the edited one
+    assert not at.exception
+    assert any("(budget 12,345, equity weight" in m.value for m in at.markdown)
 
     at2 = open_page("app_pages/data.py")
     districts_key = key_starting(at2, "data_editor", "io_edit_districts_")
@@ -205,7 +218,5 @@ def test_two_different_files_with_one_name_both_stay():
     uploader(at, "io_upload_yaml").upload("town.yaml", first, "text/yaml").run()
     uploader(at, "io_upload_yaml").upload("town.yaml", second, "text/yaml").run()
     assert not at.exception
-    uploads = at.session_state[UPLOADS]
-    assert set(uploads) == {"town", "town-2"}
-    assert uploads["town-2"].scenario.name == "Town B"
-    assert at.session_state["scenario"] == "town-2"
+    assert added(at) == ["Town A", "Town B"]
+    assert picker(at).value == "town-2"

@@ -20,46 +20,23 @@ from __future__ import annotations
 
 import pytest
 
-from govdecide import Settings, parse_scenario, solve
+from govdecide import Settings, solve
+from govdecide.i18n import t
 from govdecide.present.summary import (
     budget_step,
+    budget_units,
     effective_weights,
+    gap_text,
     lowest_half,
     marginal_text,
     marginal_value,
     name_list,
+    points_change,
     resolved_gain,
     signed,
     spend_share,
     summarize,
 )
-
-TWOTON = """
-format: govdecide/v1
-name: {en: Twoton, zh: 双城}
-currency: {en: coins, zh: 枚}
-districts:
-  - {id: avon, name: {en: Avon, zh: 艾文}, population: 1000, tile: [0, 0]}
-  - {id: brook, name: {en: Brook, zh: 溪区}, population: 3000, tile: [1, 0],
-     baseline: {clinic: 10}}
-programs:
-  - id: clinic
-    name: {en: Clinic, zh: 诊所}
-    unit_cost: 10
-    capacity: 100
-    need: {indicator: population}
-policy: {budget: 100, equity_weight: 1}
-"""
-
-
-@pytest.fixture(scope="module")
-def twoton():
-    return parse_scenario(TWOTON, "twoton.yaml")
-
-
-@pytest.fixture(scope="module")
-def maxmin(twoton):
-    return solve(twoton, Settings())
 
 
 def test_paper_figures_of_the_maxmin_solution(maxmin):
@@ -151,3 +128,16 @@ def test_helpers():
     assert signed(1404.2, "en") == "+1,404"
     assert signed(-200, "en") == "\u2212200"
     assert signed(0.2, "en") == "0"
+
+
+def test_gap_and_change_in_words(twoton):
+    """A gap of 0.8% reads 0.80%; one below 0.01% is stated as the true bound 0.01%;
+    coverage from 25% to 50% is 25.0 points more."""
+    assert gap_text(0.008, "en") == "0.80%"
+    assert gap_text(0.05, "en") == "5.0%"
+    assert gap_text(1e-7, "en") == "0.01%"
+    assert points_change(0.5, 0.25, "en") == t("app.kpi.points", "en", points="+25.0")
+    assert points_change(0.5, None, "en") is None
+    assert budget_units(twoton, "zh") == "枚"
+    no_currency = twoton.model_copy(update={"currency": None})
+    assert budget_units(no_currency, "en") == t("app.ctl.budget_units", "en")
