@@ -175,3 +175,18 @@ def test_solve_every_small_bundled_file_from_the_command_line(path: Path):
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["status"] in ("optimal", "feasible")
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if not is_generated(p)], ids=lambda p: p.stem)
+def test_indicator_texts_come_in_both_languages(path: Path):
+    """Where a figure comes from is read in the user's language: every indicator's name,
+    unit and source in a real or teaching scenario has an English and a Chinese text."""
+    scenario = load_scenario(path)
+    missing = [
+        f"{ind.id}.{key}"
+        for ind in scenario.indicators
+        for key in ("name", "unit", "source")
+        if getattr(ind, key) is not None
+        and not (isinstance(getattr(ind, key), dict) and {"en", "zh"} <= set(getattr(ind, key)))
+    ]
+    assert not missing, missing
