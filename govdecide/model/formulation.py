@@ -34,7 +34,7 @@ from govdecide.model import solvers
 from govdecide.model.coverage import objective_reach
 from govdecide.model.made import Made as _Made
 from govdecide.model.problem import ProblemData
-from govdecide.model.scaling import capacity_row_scale, objective_unit
+from govdecide.model.scaling import capacity_row_scale, check_numbers, objective_unit
 from govdecide.model.solvers.common import SMALL_MODEL_COLUMNS, MatrixForm, SolveOutcome, no_gc
 from govdecide.model.solvers.handover import Handover
 
@@ -105,6 +105,7 @@ class AllocationModel:
         """All the families as arrays, in a fixed order (the same model on every build)."""
         self.data = data
         self.arr = data.arrays
+        check_numbers(self.arr)  # ScenarioError for numbers no solver can take
         self.pairs = list(data.pairs.index)
         self.need = data.pairs["need"].to_dict()
         self.budget = data.budget
