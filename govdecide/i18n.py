@@ -161,6 +161,16 @@ def fmt_units(value: float | None, lang: str = DEFAULT_LANG) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def fmt_gap(gap: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A proven gap: '0.87%', '5.0%'; one below 0.01% is stated as the true '0.01%' (an
+    upper bound), so a tiny gap never reads as none."""
+    if gap is None or not math.isfinite(gap):
+        return "—"
+    if gap < 1e-4:
+        return fmt_pct(1e-4, lang, 2)
+    return fmt_pct(gap, lang, 2 if gap < 0.01 else 1)
+
+
 def fmt_share(share: float | None, lang: str = DEFAULT_LANG) -> str:
     """A share (coverage, need served, a cost of fairness) as a percentage: fmt_pct."""
     return fmt_pct(share, lang)

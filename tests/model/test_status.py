@@ -109,3 +109,25 @@ def test_giant_district_max_min_by_hand():
         assert result.equity == pytest.approx(z, rel=1e-6)
     else:
         assert result.status == "feasible" and result.gap is not None and result.gap > 1e-6
+
+
+def test_status_words_match_the_status():
+    """Issue 11: "the best possible" and "within 0.87%" were said in one breath. Only a
+    proven gap of 0 is "the best possible"; an optimum within the tolerance asked says
+    its proven gap; a stopped one says it is within its gap."""
+    from dataclasses import replace
+
+    exact = solve(three_districts(0.0), Settings(gap=1e-6))
+    assert exact.gap == 0
+    assert exact.status_text("en") == "Optimal: the best possible allocation under these settings"
+    within = replace(exact, gap=0.0087)
+    assert within.status_text("en") == (
+        "Optimal within the tolerance asked for: proven within 0.87% of the best possible "
+        "allocation under these settings"
+    )
+    assert "0.87%" in within.status_text("zh") and "最优" in within.status_text("zh")
+    tiny = replace(exact, gap=3.4e-5)
+    assert "proven within 0.01%" in tiny.status_text("en")  # an upper bound, never 0.00%
+    stopped = replace(exact, status="feasible", gap=0.008)
+    assert "within 0.80% of the best possible" in stopped.status_text("en")
+    assert "Optimal" not in stopped.status_text("en")
