@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.model.status import outcome_status
 
 BIG_BUDGET = 1e12  # "no budget limit" for the questions that ask what money cannot buy
 
@@ -279,6 +280,7 @@ def min_budget(
     unit = float(max(1.0, costs.max()))
     model.prob.setObjective(-cost / unit)
     outcome = model.solve(data.solver, time_limit_s=data.time_limit_s, gap=0.0)
+    outcome = replace(outcome, status=outcome_status(outcome, 0.0))
     if not outcome.has_solution:
         best = None
         if outcome.status == "infeasible":

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from govdecide.model.result import Result
+from govdecide.model.solvers.common import SolveOutcome
 
 # Solvers meet rows and optimality only to ~1e-7 each, so in the objective they see (about
 # K at its best, formulation) a bound can exceed a plan's own value by ~1e-6 with nothing
@@ -64,3 +65,15 @@ def honest_status(result: Result, gap: float, precision: float = 0.0) -> Result:
         return replace(result, gap=beyond)
     # the solver's tolerance differs from ours: say what was proven
     return replace(result, status="feasible")
+
+
+def outcome_status(outcome: SolveOutcome, gap: float) -> str:
+    """A solver's own status judged by the same rule, for a solve whose objective is not
+    MODEL.md's (the smallest budget's spend, in the solver's own units): "optimal" only
+    when its bound is within ``gap`` of its objective, up to ABS_TOL; else "feasible"."""
+    if outcome.status != "optimal" or outcome.objective is None:
+        return outcome.status
+    if outcome.bound is None:
+        return "feasible"
+    beyond = max(0.0, outcome.bound - outcome.objective - ABS_TOL)
+    return "optimal" if beyond <= gap * max(abs(outcome.bound), 1e-300) else "feasible"
