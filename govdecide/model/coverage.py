@@ -89,7 +89,7 @@ def reachable_units(arr: Arrays, budget: float, staff: float | None) -> np.ndarr
     limits = np.array([budget, np.nan, np.nan if staff is None else staff])[:, None]
     limits = np.broadcast_to(limits, per_unit.shape).copy()
     limits[1] = arr.spend_max
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         each = np.where(
             (per_unit > 0) & ~np.isnan(limits), np.maximum(limits, 0.0) / per_unit, np.inf
         )
@@ -107,7 +107,7 @@ def objective_reach(
     """
     units = reachable_units(arr, budget, staff)
     most = arr.base + np.maximum(units, arr.lo)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         served = np.where(np.isinf(most), arr.need, served_people(arr.need, arr.cap[None, :], most))
     cov = coverage_of(arr, np.nan_to_num(served, nan=0.0, posinf=0.0))
     return objective_value(cov.efficiency, cov.equity, equity_weight)
