@@ -4,8 +4,10 @@ The catalogue lives in ``govdecide/locales/*.yaml``; each file maps a key to its
 and Chinese text (``{en: ..., zh: ...}``). Several files keep areas apart (engine
 messages, app labels, reports) but they form one catalogue: a key may appear only once,
 and a test fails when a key lacks a language. Templates use ``str.format`` fields, and
-numbers are formatted per language by :func:`fmt_num` and :func:`fmt_pct` before they
-are put in.
+numbers are formatted before they are put in, one rule per kind of quantity:
+:func:`fmt_people`, :func:`fmt_money`, :func:`fmt_units`, :func:`fmt_share` (shares, by
+:func:`fmt_pct`'s rule), :func:`fmt_gap` (a proven gap), :func:`fmt_value` (an input
+echoed back in a message); :func:`round_for_table` rounds a table's figures the same way.
 """
 
 from __future__ import annotations
