@@ -4,8 +4,10 @@ The catalogue lives in ``govdecide/locales/*.yaml``; each file maps a key to its
 and Chinese text (``{en: ..., zh: ...}``). Several files keep areas apart (engine
 messages, app labels, reports) but they form one catalogue: a key may appear only once,
 and a test fails when a key lacks a language. Templates use ``str.format`` fields, and
-numbers are formatted per language by :func:`fmt_num` and :func:`fmt_pct` before they
-are put in.
+numbers are formatted before they are put in, one rule per kind of quantity:
+:func:`fmt_people`, :func:`fmt_money`, :func:`fmt_units`, :func:`fmt_share` (shares, by
+:func:`fmt_pct`'s rule), :func:`fmt_gap` (a proven gap), :func:`fmt_value` (an input
+echoed back in a message); :func:`round_for_table` rounds a table's figures the same way.
 """
 
 from __future__ import annotations
@@ -121,7 +123,88 @@ def fmt_num(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> s
 
 
 def fmt_pct(share: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
-    """A share in [0, 1] as a percentage: 0.412 -> '41.2%'."""
+    """A share in [0, 1] as a percentage: 0.412 -> '41.2%'.
+
+    A share that is not 0 but would show as 0.0% gets two significant digits instead
+    (0.000034 -> '0.0034%'): "costs 0.0% (2,766 fewer people)" said nothing true.
+    """
     if share is None or not math.isfinite(share):
         return "—"
-    return f"{share * 100:.{digits}f}%"
+    percent = share * 100
+    if percent != 0 and abs(percent) < 0.5 * 10.0**-digits:
+        digits = 1 - math.floor(math.log10(abs(percent)))
+    return f"{percent:.{digits}f}%"
+
+
+# One rule per kind of quantity (issue 11), for sentences and tables alike: people are
+# whole, money shows cents only when it has them, units show at most two decimals (whole
+# units none), shares are percentages with one decimal (fmt_pct's rule).
+PEOPLE, MONEY, UNITS, SHARE = "people", "money", "units", "share"
+
+
+def fmt_people(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """People, whole and grouped: 127,589.22 -> '127,589' (a fraction of a person is
+    the model's arithmetic, not a figure to read)."""
+    return fmt_num(value, lang, 0)
+
+
+def fmt_money(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """An amount, grouped, with cents only when it has them: '1,200,000', '27,976.04'."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    return fmt_num(value, lang, 0 if float(round(value, 2)).is_integer() else 2)
+
+
+def fmt_units(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A count of units: whole ones as such ('12'), else at most two decimals ('144.09')."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    text = fmt_num(round(value, 2), lang, 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_gap(gap: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A proven gap: '0.87%', '5.0%'; one below 0.01% is stated as the true '0.01%' (an
+    upper bound), so a tiny gap never reads as none."""
+    if gap is None or not math.isfinite(gap):
+        return "—"
+    if gap < 1e-4:
+        return fmt_pct(1e-4, lang, 2)
+    return fmt_pct(gap, lang, 2 if gap < 0.01 else 1)
+
+
+def fmt_share(share: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A share (coverage, need served, a cost of fairness) as a percentage: fmt_pct."""
+    return fmt_pct(share, lang)
+
+
+def round_for_table(value: float, kind: str) -> float:
+    """A figure of ``kind`` rounded as its text would be, for a sortable table column:
+    people whole, money to cents, units to two decimals, shares as percent (one decimal,
+    or two significant digits for a nonzero share below 0.05%)."""
+    if not math.isfinite(value):
+        return value
+    if kind == PEOPLE:
+        return float(round(value))
+    if kind == SHARE:
+        text = fmt_pct(value).rstrip("%")
+        return float(text)
+    return float(round(value, 2))
+
+
+def fmt_value(value: float | None) -> str:
+    """A figure echoed back as given (an input value in a message): six significant digits
+    at most, grouped, and in powers of ten when very small or large: '1,250,000',
+    '4.4e-11', '1e-300'."""
+    if value is None:
+        return "—"
+    if not math.isfinite(value):
+        return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
+    size = abs(value)
+    if value == 0:
+        return "0"
+    if size < 1e-4 or size >= 1e15:
+        return f"{value:.3g}".replace("e+", "e")
+    digits = max(0, 5 - math.floor(math.log10(size)))
+    text = f"{round(value, digits):,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

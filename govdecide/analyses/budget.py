@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -18,12 +18,13 @@ import pulp
 
 from govdecide.analyses.common import TOL, Progress, people_served, point_fields, proven, tick
 from govdecide.analyses.sweep import Sweep
-from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.i18n import fmt_money, fmt_pct, fmt_people, t
 from govdecide.io.scenario import Scenario
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import problem_data
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.model.status import outcome_status
 
 BIG_BUDGET = 1e12  # "no budget limit" for the questions that ask what money cannot buy
 
@@ -111,8 +112,8 @@ class BudgetCurve:
             "an.budget.more",
             lang,
             share=fmt_pct(share, lang, 0),
-            amount=fmt_num(self.base_budget * share, lang),
-            people=fmt_num((more.people_served or 0) - (base.people_served or 0), lang),
+            amount=fmt_money(self.base_budget * share, lang),
+            people=fmt_people((more.people_served or 0) - (base.people_served or 0), lang),
             z_from=fmt_pct(base.equity, lang),
             z_to=fmt_pct(more.equity, lang),
         )
@@ -217,9 +218,9 @@ class MinBudget:
         """The answer in one sentence, in ``lang`` (an upper bound when not proven)."""
         coverage = fmt_pct(self.coverage, lang)
         if self.budget is not None:
-            budget = fmt_num(self.budget, lang, 0 if float(self.budget).is_integer() else 2)
+            budget = fmt_money(self.budget, lang)
             if not proven(self.status):
-                lower = fmt_num(self.lower, lang)
+                lower = fmt_money(self.lower, lang)
                 return t("an.minb.upper", lang, coverage=coverage, budget=budget, lower=lower)
             return t("an.minb.answer", lang, coverage=coverage, budget=budget)
         if self.max_coverage is not None:
@@ -279,6 +280,7 @@ def min_budget(
     unit = float(max(1.0, costs.max()))
     model.prob.setObjective(-cost / unit)
     outcome = model.solve(data.solver, time_limit_s=data.time_limit_s, gap=0.0)
+    outcome = replace(outcome, status=outcome_status(outcome, 0.0))
     if not outcome.has_solution:
         best = None
         if outcome.status == "infeasible":

@@ -24,7 +24,7 @@ from govdecide.analyses.common import (
     tick,
 )
 from govdecide.analyses.sweep import Sweep
-from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.i18n import fmt_pct, fmt_people, t
 from govdecide.io.scenario import Scenario
 from govdecide.model.coverage import objective_value
 from govdecide.model.result import Result
@@ -92,7 +92,7 @@ class PriceOfFairness:
                 z_from=fmt_pct(self.equity_from, lang),
                 z_to=fmt_pct(self.equity_to, lang),
                 cost=fmt_pct(self.relative_cost, lang),
-                people=fmt_num(self.people_lost, lang),
+                people=fmt_people(self.people_lost, lang),
             )
         if not self.proven:
             text += t("an.pof.unproven", lang)

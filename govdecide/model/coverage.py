@@ -78,6 +78,41 @@ def plan_coverage(arr: Arrays, x: np.ndarray) -> Coverage:
     return coverage_of(arr, served_people(arr.need, arr.cap[None, :], arr.base + x))
 
 
+def reachable_units(arr: Arrays, budget: float, staff: float | None) -> np.ndarray:
+    """The most new units each pair could get on its own, a (D, P) array (inf: no limit).
+
+    Every plan keeps x_dp <= hi_dp, cost_p x_dp <= budget, staff_p x_dp <= staff and
+    cost_p x_dp <= spend_max_p (costs, staff and units are never negative), so this bounds
+    x_dp from above; the model's scaling reads the coverage it allows (``objective_reach``).
+    """
+    per_unit = np.stack([arr.cost, arr.cost, arr.staff])
+    limits = np.array([budget, np.nan, np.nan if staff is None else staff])[:, None]
+    limits = np.broadcast_to(limits, per_unit.shape).copy()
+    limits[1] = arr.spend_max
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        each = np.where(
+            (per_unit > 0) & ~np.isnan(limits), np.maximum(limits, 0.0) / per_unit, np.inf
+        )
+    return np.minimum(arr.hi, each.min(axis=0)[None, :])
+
+
+def objective_reach(
+    arr: Arrays, budget: float, staff: float | None, equity_weight: float
+) -> float:
+    """An upper bound of the objective: E and z as if each pair got all it could alone.
+
+    Objective values lie in [0, 1], but when one district's need dwarfs what a budget can
+    buy they are all tiny (a district of 1e12 people: E near 1e-6), and the model scales
+    its objective by this bound so that the solver sees well-scaled numbers (formulation).
+    """
+    units = reachable_units(arr, budget, staff)
+    most = arr.base + np.maximum(units, arr.lo)
+    with np.errstate(invalid="ignore", over="ignore"):
+        served = np.where(np.isinf(most), arr.need, served_people(arr.need, arr.cap[None, :], most))
+    cov = coverage_of(arr, np.nan_to_num(served, nan=0.0, posinf=0.0))
+    return objective_value(cov.efficiency, cov.equity, equity_weight)
+
+
 @dataclass(frozen=True)
 class Figures:
     """The headline figures of a plan, for inner loops that need no frames."""

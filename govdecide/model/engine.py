@@ -20,7 +20,7 @@ from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result, empty_result, evaluate
 from govdecide.model.settings import Settings
-from govdecide.model.status import honest_status
+from govdecide.model.status import honest_status, solver_precision
 
 ModelBuilder = Callable[[ProblemData, Hashable], AllocationModel]
 
@@ -186,7 +186,7 @@ def solve_plain(data: ProblemData, model: AllocationModel, build_s: float, t0: f
         timings=timings,
     )
     timings["evaluate_s"] = time.perf_counter() - t_e
-    result = honest_status(result, data.gap)
+    result = honest_status(result, data.gap, solver_precision(model.scale))
     timings["total_s"] = time.perf_counter() - t0
     return result
 

@@ -6,17 +6,9 @@ keeps them in ``constraints`` by that name. Built once, the model can take a new
 staff limit or equity weight without rebuilding (``set_policy``), which sliders and sweeps
 use; the solver adapter then only updates its kept copy (``solvers``).
 
-Scaling. Populations reach millions, and MODEL.md's objective divided by total need gives
-coefficients near 1e-8 that MIP presolve may drop. So the model works with coverage shares
-``c_dp = s_dp / need_dp`` in [0, 1] instead of people ``s_dp``:
-
-* capacity (2):  c_dp - (cap_p / need_dp) x_dp <= cap_p base_dp / need_dp
-* need (1):      c_dp <= 1 (a variable bound)
-* equity (6):    z <= sum_p (w_p need_dp / W_d) c_dp, coefficients that sum to 1
-* objective:     K [(1 - lambda) sum_dp (w_p need_dp / W) c_dp + lambda z], with K the
-  number of (district, program) pairs with need, so the average coefficient is near 1.
-
-This is MODEL.md exactly (s_dp = need_dp c_dp); pairs with need 0 have no c variable.
+Scaling. The model works with coverage shares c_dp = s_dp / need_dp in [0, 1] instead of
+people, and scales its objective and its smallest capacity rows so that a solver's
+tolerances stay small beside the numbers: ``scaling`` says how and why.
 
 Speed. Each ``define_*`` step computes its rows as arrays from ``ProblemData.arrays``;
 ``materialize`` then makes the PuLP variables and named constraints from them, building
@@ -34,13 +26,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar, overload
 
 import numpy as np
 import pulp
 
 from govdecide.model import solvers
+from govdecide.model.coverage import objective_reach
+from govdecide.model.made import Made as _Made
 from govdecide.model.problem import ProblemData
+from govdecide.model.scaling import capacity_row_scale, check_numbers, objective_unit
 from govdecide.model.solvers.common import SMALL_MODEL_COLUMNS, MatrixForm, SolveOutcome, no_gc
 from govdecide.model.solvers.handover import Handover
 
@@ -61,8 +55,6 @@ OVERLAP_MIN_COLUMNS = 1_000
 # as infinite (option infinite_bound) and CLP/CBC any above 1e27, so the row is free and
 # does not distort scaling or tolerances (a large finite number such as 1e15 would).
 NO_LIMIT = 1e30
-
-T = TypeVar("T")
 
 _LE = pulp.LpConstraintLE
 _GE = pulp.LpConstraintGE
@@ -93,28 +85,6 @@ class Values:
     matrix: np.ndarray | None = None  # the same as a (D, P) array in ProblemData.arrays order
 
 
-class _Made(Generic[T]):
-    """An attribute among a model's PuLP objects: reading it makes them first.
-
-    ``model.x`` reads ``model._x`` after ``model.materialize()``, so code that uses the
-    PuLP objects never sees a model whose objects are not made yet.
-    """
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.private = "_" + name
-
-    @overload
-    def __get__(self, obj: None, objtype: type | None = None) -> _Made[T]: ...
-    @overload
-    def __get__(self, obj: AllocationModel, objtype: type | None = None) -> T: ...
-    def __get__(self, obj: AllocationModel | None, objtype: type | None = None) -> object:
-        """The descriptor itself on the class; on a model, the object once made."""
-        if obj is None:
-            return self
-        obj.materialize()
-        return getattr(obj, self.private)
-
-
 class AllocationModel:
     """MODEL.md as a PuLP problem, built once per data and updated in place.
 
@@ -135,6 +105,7 @@ class AllocationModel:
         """All the families as arrays, in a fixed order (the same model on every build)."""
         self.data = data
         self.arr = data.arrays
+        check_numbers(self.arr)  # ScenarioError for numbers no solver can take
         self.pairs = list(data.pairs.index)
         self.need = data.pairs["need"].to_dict()
         self.budget = data.budget
@@ -327,18 +298,20 @@ class AllocationModel:
         )
 
     def define_capacity(self) -> None:
-        """(2) people served are at most what old and new units can serve, as shares."""
+        """(2) people served are at most what old and new units can serve, as shares
+        (rows of a tiny ratio cap / need divided by it: ``scaling``)."""
         arr = self.arr
         idx = self.need_index
         n_c = self.n_c
         ratio = np.tile(arr.cap, len(arr.districts))[idx] / arr.need.reshape(-1)[idx]
-        rhs = (ratio * arr.base.reshape(-1)[idx]).tolist()
+        row = capacity_row_scale(ratio)
+        rhs = (row * ratio * arr.base.reshape(-1)[idx]).tolist()
         cols = np.empty(2 * n_c, dtype=np.int64)
         cols[0::2] = self.n_x + np.arange(n_c)
         cols[1::2] = idx
         coefs = np.empty(2 * n_c)
-        coefs[0::2] = 1.0
-        coefs[1::2] = -ratio
+        coefs[0::2] = row
+        coefs[1::2] = -ratio * row
         with_need = self.with_need
 
         def names() -> list[str]:
@@ -508,16 +481,27 @@ class AllocationModel:
         )
 
     def define_objective(self) -> None:
-        """maximize K [(1 - lambda) E + lambda z], E as coverage shares (see module doc)."""
+        """maximize K [(1 - lambda) E + lambda z] / unit, E as coverage shares (``scaling``)."""
         wneed = self.arr.wneed.reshape(-1)
         self.total_weight = float(wneed[self.need_index].sum())
-        self.scale = float(max(1, len(self.with_need)))
+        self.pairs_with_need = float(max(1, len(self.with_need)))  # K
         self._eff_coef = wneed[self.need_index] / self.total_weight
+        self.unit = self._unit()
         self._set_objective()
 
+    @property
+    def scale(self) -> float:
+        """What the solver's objective is MODEL.md's times: K / unit (``scaling``)."""
+        return self.pairs_with_need / self.unit
+
+    def _unit(self) -> float:
+        """The objective's unit under the current budget, staff and weight (``scaling``)."""
+        reach = objective_reach(self.arr, self.budget, self.staff, self.equity_weight)
+        return objective_unit(reach)
+
     def _set_objective(self) -> None:
-        """The objective for the current equity weight, scaled by K, as arrays (and in
-        PuLP once the model is materialized)."""
+        """The objective for the current equity weight, scaled by K / unit, as arrays (and
+        in PuLP once the model is materialized)."""
         lam = self.equity_weight
         k = self.scale
         coef = k * (1 - lam) * self._eff_coef
@@ -557,8 +541,12 @@ class AllocationModel:
         if staff is not ...:
             self.staff = None if staff is None else float(staff)  # type: ignore[arg-type]
             self._set_rhs(STAFF, NO_LIMIT if self.staff is None else self.staff)
-        if equity_weight is not None and equity_weight != self.equity_weight:
-            self.equity_weight = float(equity_weight)
+        reweighted = equity_weight is not None and equity_weight != self.equity_weight
+        if reweighted:
+            self.equity_weight = float(equity_weight)  # type: ignore[arg-type]
+        unit = self._unit()
+        if reweighted or unit != self.unit:
+            self.unit = unit
             self._set_objective()
 
     def _set_rhs(self, name: str, value: float) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.i18n import fmt_gap, fmt_num, t
 from govdecide.model.coverage import Coverage, coverage_of, objective_value, plan_coverage
 from govdecide.model.problem import Arrays, ProblemData
 
@@ -112,11 +112,14 @@ class Result:
         return self.status in ("optimal", "feasible")
 
     def status_text(self, lang: str = "en") -> str:
-        """The status in words a policymaker understands."""
+        """The status in words a policymaker understands, and no more than is proven:
+        "the best possible" only at a proven gap of 0, else "proven within" the gap."""
         if self.status == "feasible":
             if self.gap is None:
                 return t("status.feasible_nogap", lang)
-            return t("status.feasible", lang, gap=fmt_pct(self.gap, lang, 2))
+            return t("status.feasible", lang, gap=fmt_gap(self.gap, lang))
+        if self.status == "optimal" and self.gap:
+            return t("status.optimal_within", lang, gap=fmt_gap(self.gap, lang))
         return t(f"status.{self.status}", lang)
 
     def method_text(self, lang: str = "en") -> str:

@@ -13,9 +13,10 @@ import pandas as pd
 
 from govdecide import analyses as an
 from govdecide.analyses import equity_indices
-from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.i18n import MONEY, PEOPLE, SHARE, UNITS, fmt_money, fmt_num, fmt_pct, t
 from govdecide.model.result import Result
 from govdecide.present.analysis_charts import marginal_points
+from govdecide.present.result_tables import with_kinds
 
 
 def settings_line(budget: float, equity_weight: float, lang: str) -> str:
@@ -23,7 +24,7 @@ def settings_line(budget: float, equity_weight: float, lang: str) -> str:
     return t(
         "an.page.settings_line",
         lang,
-        budget=fmt_num(budget, lang),
+        budget=fmt_money(budget, lang),
         lam=fmt_num(equity_weight, lang, 2),
     )
 
@@ -49,7 +50,7 @@ def rule_result_line(result: Result, lang: str) -> str:
         lang,
         e=fmt_pct(result.efficiency, lang, 2),
         z=fmt_pct(result.equity, lang),
-        spend=fmt_num(result.budget_used, lang),
+        spend=fmt_money(result.budget_used, lang),
     )
 
 
@@ -100,8 +101,8 @@ def budget_curve_table(curve: an.BudgetCurve, lang: str) -> pd.DataFrame:
     budget (the engine's, per 1% of the current budget), the step average, and each
     point's status (empty when proven best)."""
     frame = curve.frame()
-    chunk = fmt_num(curve.base_budget * 0.01, lang)
-    return pd.DataFrame(
+    chunk = fmt_money(curve.base_budget * 0.01, lang)
+    table = pd.DataFrame(
         {
             t("an.col.budget", lang): frame["budget"],
             t("an.col.spend", lang): frame["spend"],
@@ -115,6 +116,8 @@ def budget_curve_table(curve: an.BudgetCurve, lang: str) -> pd.DataFrame:
             t("an.col.status", lang): [an.status_words(p.result, lang) for p in curve.points],
         }
     )
+    money = (t("an.col.budget", lang), t("an.col.spend", lang))
+    return with_kinds(table, dict.fromkeys(money, MONEY) | {t("an.col.people", lang): PEOPLE})
 
 
 def robustness_district_table(
@@ -140,16 +143,20 @@ def robustness_pair_table(rob: an.Robustness, names: Mapping[str, str], lang: st
     """Per district and program: base units, fewest and most over the runs, and the share
     of runs within 1 unit of the base."""
     p = rob.pairs
-    return pd.DataFrame(
+    units = {
+        t("an.col.base_units", lang): p["base_units"],
+        t("an.chart.min", lang): p["min_units"],
+        t("an.chart.max", lang): p["max_units"],
+    }
+    table = pd.DataFrame(
         {
             t("an.page.district", lang): [names.get(x, x) for x in p["district"]],
             t("an.page.program", lang): [names.get(x, x) for x in p["program"]],
-            t("an.col.base_units", lang): p["base_units"].to_numpy(),
-            t("an.chart.min", lang): p["min_units"].to_numpy(),
-            t("an.chart.max", lang): p["max_units"].to_numpy(),
+            **{k: v.to_numpy(dtype=float) for k, v in units.items()},
             t("an.col.within_one", lang): p["within_one"].to_numpy(),
         }
     )
+    return with_kinds(table, dict.fromkeys(units, UNITS))
 
 
 def snapshot_headline(s: an.Snapshot, lang: str) -> str:
@@ -162,13 +169,13 @@ def snapshot_headline(s: an.Snapshot, lang: str) -> str:
         name=s.name,
         e=fmt_pct(s.efficiency, lang, 2),
         z=fmt_pct(s.equity, lang),
-        spend=fmt_num(s.spend, lang),
+        spend=fmt_money(s.spend, lang),
     )
 
 
 def saved_options_table(snaps: Sequence[an.Snapshot], lang: str) -> pd.DataFrame:
     """The saved options: name, budget, equity weight, E, z and spend."""
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("an.cmp.col_name", lang): [s.name for s in snaps],
             t("an.cmp.col_budget", lang): [s.budget for s in snaps],
@@ -178,20 +185,57 @@ def saved_options_table(snaps: Sequence[an.Snapshot], lang: str) -> pd.DataFrame
             t("an.col.spend", lang): [s.spend for s in snaps],
         }
     )
+    money = (t("an.cmp.col_budget", lang), t("an.col.spend", lang))
+    return with_kinds(table, dict.fromkeys(money, MONEY))
 
 
 def comparison_table(frame: pd.DataFrame, names: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """:func:`govdecide.analyses.compare`'s frame side by side: units, spend and coverage
-    of A, of B and B − A per district, districts by name."""
-    out = pd.DataFrame({t("an.page.district", lang): [names.get(d, d) for d in frame["district"]]})
-    for col, key in (
-        ("units", "an.cmp.units"),
-        ("spend", "an.cmp.spend"),
-        ("coverage", "an.cmp.coverage"),
-    ):
-        for suffix, label in (("a", "A"), ("b", "B"), ("diff", t("an.cmp.diff", lang))):
-            out[t(key, lang, x=label)] = frame[f"{col}_{suffix}"].to_numpy()
-    return out
+    """:func:`govdecide.analyses.compare`'s frame side by side, districts by name: spend of
+    A, of B and B − A (money), coverage after of A and B in percent and its change in
+    points. Units are left out: a district's units of different programs do not add up
+    (:func:`comparison_units_table` has them per program)."""
+    spend = {t("an.cmp.spend", lang, x=x): frame[f"spend_{s}"] for s, x in _sides(lang)}
+    cover = {
+        t("an.cmp.coverage_pct", lang, x=x): frame[f"coverage_{s}"] for s, x in _sides(lang)[:2]
+    }
+    change = {t("an.cmp.coverage_change", lang): frame["coverage_diff"]}
+    out = pd.DataFrame(
+        {
+            t("an.page.district", lang): [names.get(d, d) for d in frame["district"]],
+            **{k: v.to_numpy(dtype=float) for k, v in (spend | cover | change).items()},
+        }
+    )
+    kinds = {k: MONEY for k in spend} | {k: SHARE for k in (cover | change)}
+    return with_kinds(out, kinds)
+
+
+def _sides(lang: str) -> list[tuple[str, str]]:
+    """The compare frame's column suffixes and their labels: A, B, B − A."""
+    return [("a", "A"), ("b", "B"), ("diff", t("an.cmp.diff", lang))]
+
+
+def comparison_units_table(
+    a: an.Snapshot, b: an.Snapshot, names: Mapping[str, str], lang: str
+) -> pd.DataFrame | None:
+    """New units of options A and B and B − A, one row per district and program (units of
+    different programs are never added); None when an option was saved without its
+    allocation."""
+    if a.allocation.empty or b.allocation.empty:
+        return None
+    keys = ["district", "program"]
+    left, right = (s.allocation.set_index(keys)["new_units"] for s in (a, b))
+    both = pd.concat({"a": left, "b": right}, axis=1).fillna(0.0)
+    both = both[(both["a"] != 0) | (both["b"] != 0)].reset_index()
+    units = {t("an.cmp.units_of", lang, x=x): s for s, x in _sides(lang)}
+    both["diff"] = both["b"] - both["a"]
+    out = pd.DataFrame(
+        {
+            t("an.page.district", lang): [names.get(d, d) for d in both["district"]],
+            t("an.page.program", lang): [names.get(p, p) for p in both["program"]],
+            **{label: both[side].to_numpy(dtype=float) for label, side in units.items()},
+        }
+    )
+    return with_kinds(out, dict.fromkeys(units, UNITS))
 
 
 def comparison_indicator_table(a: an.Snapshot, b: an.Snapshot, lang: str) -> pd.DataFrame | None:

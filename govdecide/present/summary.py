@@ -1,10 +1,13 @@
 """A result in plain words: who gains, what limits the plan, what more money would buy.
 
-Every sentence is a catalogue template (keys ``app.sum.*``) filled with numbers formatted
-for the reader's language, so the app and the HTML report say the same thing in English
-and Chinese. Only claims the result supports are made: the marginal value is given in
-people only when the objective counts people one for one (equity weight 0, equal program
-weights), and otherwise in points of the objective, with the basis of the estimate.
+Every sentence is a catalogue template (keys ``app.sum.*`` and ``sum.*``) filled with
+numbers formatted by kind (``i18n``: people, money, units, shares), so the app and the HTML
+report say the same thing in English and Chinese. What more budget buys is one figure
+(:func:`extra_budget`) said by one builder (:func:`extra_budget_sentence`, and
+:func:`extra_budget_tile` for a headline tile) on every page, in plain words. Only
+claims the result supports are made: the marginal value is given in people only when the
+objective counts people one for one (equity weight 0, equal program weights), and
+otherwise in points of the objective, with where the estimate comes from.
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.i18n import (
+    fmt_gap,
+    fmt_money,
+    fmt_num,
+    fmt_pct,
+    fmt_people,
+    fmt_units,
+    localize,
+    t,
+)
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
@@ -101,15 +113,16 @@ def marginal_text(mv: MarginalValue | None, lang: str) -> str:
     if mv is None:
         return "—"
     if mv.people is not None:
-        return t("app.sum.mv_people_short", lang, people=fmt_num(mv.people, lang))
+        return t("app.sum.mv_people_short", lang, people=fmt_people(mv.people, lang))
     return t("app.sum.mv_points_short", lang, points=fmt_num(mv.points, lang, 3))
 
 
 def basis_text(mv: MarginalValue | None, lang: str) -> str:
-    """How the marginal value was estimated, in words."""
+    """How the marginal value was estimated, in plain words (the engine's own, technical
+    words are ``Result.marginal_basis_text``, for the command line and the report)."""
     if mv is None:
         return t("app.sum.mv_none", lang)
-    return t(f"basis.{mv.basis}", lang)
+    return t(f"sum.basis.{mv.basis}", lang)
 
 
 def name_list(names: Sequence[str], lang: str, limit: int = MAX_NAMES) -> str:
@@ -142,25 +155,16 @@ def spend_share(result: Result, districts: Sequence[str]) -> float | None:
 
 
 def binding_sentences(
-    result: Result, names: Mapping[str, str], lang: str, currency: str = ""
+    result: Result,
+    names: Mapping[str, str],
+    lang: str,
+    currency: str = "",
+    extra: ExtraBudget | None = None,
 ) -> list[str]:
-    """What limits the plan: budget, staff, spend limits, unit limits per district."""
-    out = []
+    """What limits the plan: budget (:func:`budget_sentences`), staff, spend limits, unit
+    limits per district."""
+    out = budget_sentences(result, lang, extra)
     families = {b.family for b in result.binding}
-    budget_left = result.budget - (result.budget_used or 0.0)
-    if "budget" in families and budget_left < 0.5:
-        out.append(t("app.sum.budget_spent", lang))
-    elif "budget" in families:
-        out.append(t("app.sum.budget_binds", lang, left=fmt_num(budget_left, lang)))
-    elif result.budget > 0:
-        out.append(
-            t(
-                "app.sum.budget_slack",
-                lang,
-                left=fmt_num(budget_left, lang),
-                budget=fmt_num(result.budget, lang),
-            )
-        )
     if "staff" in families and result.staff is not None:
         out.append(t("app.sum.staff_binds", lang, staff=fmt_num(result.staff, lang)))
     for b in result.binding:
@@ -170,7 +174,7 @@ def binding_sentences(
                     f"app.sum.{b.family}",
                     lang,
                     program=names.get(b.program or "", b.program or ""),
-                    value=fmt_num(b.value, lang),
+                    value=fmt_money(b.value, lang),
                 )
             )
     for family in ("unit_max", "unit_min"):
@@ -185,9 +189,7 @@ def binding_sentences(
                     n=len(hits),
                     program=names.get(example.program or "", example.program or ""),
                     district=names.get(example.district or "", example.district or ""),
-                    value=fmt_num(
-                        example.value, lang, 0 if float(example.value or 0).is_integer() else 2
-                    ),
+                    value=fmt_units(example.value, lang),
                 )
             )
     return out
@@ -219,7 +221,7 @@ def summarize(
         t(
             "app.sum.headline",
             lang,
-            people=fmt_num(result.people_newly_served, lang),
+            people=fmt_people(result.people_newly_served, lang),
             e0=fmt_pct(result.efficiency_before, lang),
             e1=fmt_pct(result.efficiency, lang),
         )
@@ -264,15 +266,16 @@ def summarize(
                     after=fmt_pct(float(row["coverage_after"]), lang),
                 )
             )
-    out.extend(binding_sentences(result, names, lang, currency))
-    if marginal:
-        out.extend(marginal_sentences(scenario, result, lang, settings, next_result))
+    extra = extra_budget(scenario, result, settings, next_result)
+    out.extend(binding_sentences(result, names, lang, currency, extra))
+    if marginal and extra is not None:
+        out.append(extra_budget_sentence(scenario, extra, lang))
     return out
 
 
 def signed(value: float, lang: str) -> str:
     """A change with its sign: +1,404 or −200 (a true minus sign)."""
-    text = fmt_num(abs(value), lang)
+    text = fmt_people(abs(value), lang)
     if text == "0":
         return text
     return ("+" if value > 0 else "\u2212") + text
@@ -287,6 +290,122 @@ def resolved_gain(result: Result, next_result: Result | None) -> float | None:
     return next_result.people_newly_served - result.people_newly_served
 
 
+@dataclass(frozen=True)
+class ExtraBudget:
+    """What ``step`` more budget units buy, the one figure every page says it with.
+
+    Re-solved (``basis`` "resolve": ``people`` is the change of people served between the
+    two optima, ``equity_next`` the lowest coverage after) when the caller has the re-solve,
+    else estimated from the budget's marginal value (``people`` when the objective counts
+    people one for one, else ``points`` of the objective). The Allocate page's tile and
+    sentence and the Present page's summary all come from this object, so they agree.
+    """
+
+    step: float
+    people: float | None
+    points: float | None
+    basis: str  # resolve | lp | lp_relaxation | lagrangian
+    equity_next: float | None = None
+
+    @property
+    def helps(self) -> bool:
+        """Whether more budget buys anything (at least one person, or a point above 0)."""
+        if self.people is not None:
+            return self.people >= 0.5 if self.basis == "resolve" else self.people > 1e-9
+        return self.points is not None and self.points > 1e-9
+
+
+def extra_budget(
+    scenario: Scenario,
+    result: Result,
+    settings: Settings | None = None,
+    next_result: Result | None = None,
+) -> ExtraBudget | None:
+    """What :func:`budget_step` more budget buys: from ``next_result`` (the same solve with
+    that much more budget) when both are proven optimal, else from the marginal value;
+    None without a solution or a marginal value."""
+    if not result.has_solution:
+        return None
+    step = budget_step(scenario, result.budget)
+    gain = resolved_gain(result, next_result)
+    if gain is not None and next_result is not None:
+        return ExtraBudget(step, gain, None, "resolve", next_result.equity)
+    mv = marginal_value(result, effective_weights(scenario, settings), step)
+    if mv is None:
+        return None
+    return ExtraBudget(step, mv.people, None if mv.people is not None else mv.points, mv.basis)
+
+
+def _extra_basis(extra: ExtraBudget, lang: str) -> str:
+    """Where the figure comes from, in plain words."""
+    if extra.basis == "resolve":
+        return t("sum.basis.resolve", lang, step=fmt_money(extra.step, lang))
+    return t(f"sum.basis.{extra.basis}", lang)
+
+
+def extra_budget_sentence(scenario: Scenario, extra: ExtraBudget, lang: str) -> str:
+    """The sentence on what more budget buys, in plain words (no solver vocabulary)."""
+    params = {
+        "step": fmt_money(extra.step, lang),
+        "currency": budget_units(scenario, lang),
+        "basis": _extra_basis(extra, lang),
+    }
+    if extra.basis == "resolve":
+        return t(
+            "sum.extra.resolved",
+            lang,
+            delta=signed(extra.people or 0.0, lang),
+            z=fmt_pct(extra.equity_next, lang),
+            **params,
+        )
+    if not extra.helps:
+        return t("sum.extra.zero", lang, **params)
+    if extra.people is not None:
+        return t("sum.extra.people", lang, people=fmt_people(extra.people, lang), **params)
+    return t("sum.extra.points", lang, points=fmt_num(extra.points, lang, 3), **params)
+
+
+def extra_budget_tile(
+    scenario: Scenario, result: Result, extra: ExtraBudget | None, lang: str
+) -> tuple[str, str, str]:
+    """The headline tile on what more budget buys: (label, value, help), from the same
+    figure as :func:`extra_budget_sentence` (``extra`` of :func:`extra_budget`)."""
+    currency = budget_units(scenario, lang)
+    step = fmt_money(budget_step(scenario, result.budget), lang)
+    label = t("app.kpi.marginal", lang, step=step)
+    if extra is None:
+        value, basis = "—", t("app.sum.mv_none", lang)
+    elif extra.basis == "resolve":
+        label = t("app.kpi.marginal_people", lang, step=step)
+        value, basis = signed(extra.people or 0.0, lang), _extra_basis(extra, lang)
+    else:
+        mv = MarginalValue(extra.step, extra.points or 0.0, extra.people, extra.basis)
+        value, basis = marginal_text(mv, lang), _extra_basis(extra, lang)
+    return label, value, t("app.kpi.marginal_help", lang, basis=basis, currency=currency)
+
+
+def budget_sentences(result: Result, lang: str, extra: ExtraBudget | None = None) -> list[str]:
+    """Whether the budget limits the plan, in words that agree with the status and with
+    what more budget buys (``extra``): money left by a plan not proven best is not called
+    slack, and slack is never claimed while more budget would help."""
+    families = {b.family for b in result.binding}
+    left = result.budget - (result.budget_used or 0.0)
+    if "budget" in families and left < 0.5:
+        return [t("app.sum.budget_spent", lang)]
+    if "budget" in families:
+        return [t("app.sum.budget_binds", lang, left=fmt_money(left, lang))]
+    if result.budget <= 0:
+        return []
+    money = {"left": fmt_money(left, lang), "budget": fmt_money(result.budget, lang)}
+    if result.status != "optimal" or (result.gap or 0.0) > 0:
+        if result.gap is None:
+            return [t("sum.budget.left_unproven_nogap", lang, **money)]
+        return [t("sum.budget.left_unproven", lang, gap=fmt_gap(result.gap, lang), **money)]
+    if extra is not None and extra.helps:
+        return [t("sum.budget.left_but_more_helps", lang, **money)]
+    return [t("app.sum.budget_slack", lang, **money)]
+
+
 def marginal_sentences(
     scenario: Scenario,
     result: Result,
@@ -294,40 +413,14 @@ def marginal_sentences(
     settings: Settings | None = None,
     next_result: Result | None = None,
 ) -> list[str]:
-    """What more money buys: re-solved in people when possible, else the shadow price."""
-    if not result.has_solution:
-        return []
-    step = budget_step(scenario, result.budget)
-    currency = budget_units(scenario, lang)
-    step_text = fmt_num(step, lang)
-    gain = resolved_gain(result, next_result)
-    if gain is not None and next_result is not None:
-        return [
-            t(
-                "app.sum.next_budget",
-                lang,
-                step=step_text,
-                currency=currency,
-                delta=signed(gain, lang),
-                z=fmt_pct(next_result.equity, lang),
-            )
-        ]
-    mv = marginal_value(result, effective_weights(scenario, settings), step)
-    if mv is None:
-        return []
-    params = {"step": step_text, "currency": currency, "basis": basis_text(mv, lang)}
-    if mv.points <= 1e-9:
-        return [t("app.sum.mv_zero", lang, **params)]
-    if mv.people is not None:
-        return [t("app.sum.mv_people", lang, people=fmt_num(mv.people, lang), **params)]
-    return [t("app.sum.mv_points", lang, points=fmt_num(mv.points, lang, 3), **params)]
+    """What more money buys, as the summary's last sentence (none without a figure)."""
+    extra = extra_budget(scenario, result, settings, next_result)
+    return [] if extra is None else [extra_budget_sentence(scenario, extra, lang)]
 
 
 def gap_text(gap: float, lang: str) -> str:
     """A proven gap for people: '0.8%'; a tinier gap is stated as the true '0.01%'."""
-    if gap < 1e-4:
-        return fmt_pct(1e-4, lang, 2)
-    return fmt_pct(gap, lang, 2 if gap < 0.01 else 1)
+    return fmt_gap(gap, lang)
 
 
 def points_change(after: float | None, before: float | None, lang: str) -> str | None:

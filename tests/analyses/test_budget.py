@@ -110,6 +110,28 @@ def test_min_budget_stopped_early_says_so():
     assert "100" in m.sentence("zh") and "120" in m.sentence("zh")
 
 
+def test_min_budget_is_not_exact_when_its_proof_is_not(monkeypatch):
+    """Issue 11, item 7, for the smallest-budget solve: a solver that says "optimal" with
+    a proven bound of 9 for an answer of 11 (the hand case above) has not proven 11 the
+    smallest; the answer is a range from the bound, not "the smallest budget is 11"."""
+    from dataclasses import replace
+
+    from govdecide.analyses import budget
+
+    real = budget.AllocationModel.solve
+
+    def loose(self, *args, **kwargs):
+        outcome = real(self, *args, **kwargs)
+        if outcome.objective is not None and outcome.objective < 0:  # the spend solve
+            return replace(outcome, bound=outcome.objective + 2 / 1.0)  # cost unit 1
+        return outcome
+
+    monkeypatch.setattr(budget.AllocationModel, "solve", loose)
+    m = an.min_budget(two(), Settings(), coverage=0.32)
+    assert m.status == "feasible" and m.budget == 11 and m.lower == pytest.approx(9)
+    assert "between 9 and 11" in m.sentence("en")
+
+
 def test_min_budget_zero_when_already_reached():
     """Coverage 0 needs no new units: budget 0."""
     assert an.min_budget(two(), Settings(), coverage=0.0).budget == 0

@@ -43,6 +43,18 @@ def test_frontier_by_hand():
     assert units.loc["p1"].sum() == 4 and units.loc["p2"].sum() == 6
 
 
+def test_a_small_cost_of_fairness_is_not_said_as_nothing():
+    """London's frontier said "costs 0.0% of the people served (2,766 fewer people)".
+    E from 0.9 to 0.8997 is a cost of 0.0003 / 0.9 = 0.0333%: two significant digits
+    when one decimal would show 0.0%; people are whole."""
+    pof = an.PriceOfFairness(0.4, 0.5, 0.9, 0.8997, 9_000_000.4, 8_997_234.6)
+    assert pof.sentence("en") == (
+        "Raising the worst-served district from 40.0% to 50.0% costs 0.033% of the people "
+        "served (2,766 fewer people)."
+    )
+    assert "0.033%" in pof.sentence("zh") and "2,766" in pof.sentence("zh")
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_frontier_monotone_and_end_points_match_engine(seed):
     """No point is dominated (sorted by z, E never rises); the left end's E equals the

@@ -24,6 +24,7 @@ from govdecide.present.analysis_tables import (
     budget_curve_table,
     comparison_indicator_table,
     comparison_table,
+    comparison_units_table,
     equity_indicator_table,
     frontier_option,
     robustness_district_table,
@@ -34,6 +35,7 @@ from govdecide.present.analysis_tables import (
     settings_line,
     snapshot_headline,
 )
+from govdecide.present.result_tables import table_formats
 
 INDICATORS = ["Gini coefficient", "Theil index", "Coefficient of variation", "Max/min ratio"]
 
@@ -175,14 +177,49 @@ def test_snapshot_without_a_solution_says_so(twoton):
 
 
 def test_comparison_table_and_indicators(twoton, options):
+    """Full: 5 + 5 clinics, 50 + 50 spent, 50% each; Lean: 4 + 2, 40 + 20, 40% each.
+    Spend is money (cents at most), coverage in percent with one decimal and its change
+    in points, and units are not summed across programs (they are in their own table)."""
     full, lean = options
     table = comparison_table(an.compare(full, lean), display_names(twoton, "en"), "en")
+    assert list(table.columns) == [
+        "District",
+        "Spend A",
+        "Spend B",
+        "Spend B − A",
+        "Coverage A (%)",
+        "Coverage B (%)",
+        "Coverage B − A (points)",
+    ]
     assert table["District"].tolist() == ["Avon", "Brook"]
-    assert table["Units A"].tolist() == pytest.approx([5, 5])
-    assert table["Units B"].tolist() == pytest.approx([4, 2])
-    assert table["Units B − A"].tolist() == pytest.approx([-1, -3])
-    assert table["Coverage B − A"].tolist() == pytest.approx([-0.1, -0.1])
+    assert table["Spend B − A"].tolist() == pytest.approx([-10, -30])
+    assert table["Coverage A (%)"].tolist() == [50.0, 50.0]
+    assert table["Coverage B − A (points)"].tolist() == [-10.0, -10.0]
+    assert table_formats(table)["Coverage A (%)"] == "localized"
     indicators = comparison_indicator_table(full, lean, "en")
     assert list(indicators.columns)[2:4] == ["Full", "Lean"]
     same_name = comparison_indicator_table(full, full, "en")
     assert list(same_name.columns)[2:4] == ["Full", "Full (B)"]
+
+
+def test_comparison_table_has_no_raw_floats(twoton, options):
+    """The Compare page showed 43088.5714 and coverage 0.995: money to the cent, coverage
+    99.5%, a tiny nonzero change not shown as 0.0."""
+    full, lean = options
+    frame = an.compare(full, lean)
+    frame.loc[0, ["spend_a", "coverage_a", "coverage_diff"]] = [43088.5714, 0.995, 0.0003]
+    table = comparison_table(frame, display_names(twoton, "en"), "en")
+    assert table["Spend A"].iloc[0] == 43088.57
+    assert table["Coverage A (%)"].iloc[0] == 99.5
+    assert table["Coverage B − A (points)"].iloc[0] == 0.03
+
+
+def test_comparison_units_table_keeps_programs_apart(twoton, options):
+    """Units of different programs are never added: one row per district and program."""
+    full, lean = options
+    table = comparison_units_table(full, lean, display_names(twoton, "en"), "en")
+    assert list(table.columns) == ["District", "Program", "New units A", "New units B",
+                                   "New units B − A"]
+    assert table.values.tolist() == [["Avon", "Clinic", 5, 4, -1], ["Brook", "Clinic", 5, 2, -3]]
+    empty = an.Snapshot.from_dict(full.to_dict() | {"allocation": []})
+    assert comparison_units_table(empty, lean, {}, "en") is None

@@ -10,6 +10,7 @@ from govdecide.io.scenario import display_names
 from govdecide.present.result_tables import (
     district_outcome_table,
     funded_pairs_table,
+    table_formats,
     units_and_coverage_table,
 )
 
@@ -22,8 +23,27 @@ def test_district_outcome_table_has_every_pair_with_coverage_in_percent(twoton, 
     assert table["Spending"].tolist() == pytest.approx([50, 50])
     assert table["Served (people)"].tolist() == pytest.approx([500, 1500])
     assert table["Need (people)"].tolist() == pytest.approx([1000, 3000])
-    assert table["Coverage before (%)"].tolist() == pytest.approx([0, 100 / 3])
-    assert table["Coverage after (%)"].tolist() == pytest.approx([50, 50])
+    assert table["Coverage before (%)"].tolist() == [0.0, 33.3]  # percent, one decimal
+    assert table["Coverage after (%)"].tolist() == [50.0, 50.0]
+
+
+def test_district_outcome_table_rounds_each_kind_once(twoton):
+    """Budget 40 at max-min: Avon gets 3.5 clinics (350 of 1,000 people), Brook 0.5 (1,050
+    of 3,000). People are whole, units two decimals at most, money cents, coverage percent
+    with one decimal: 1,050 / 3,000 = 35.0%. Every figure column says its kind, and the
+    page's number formats come from the kinds (one rule per kind)."""
+    from govdecide.i18n import MONEY, PEOPLE, SHARE, UNITS
+
+    result = solve(twoton, Settings(budget=40))
+    result.allocation.loc[0, "served"] = 350.4  # a fraction of a person, as an LP may give
+    table = district_outcome_table(twoton, result, "en")
+    assert table["Served (people)"].tolist() == [350, 1050]
+    assert table["New units"].tolist() == [3.5, 0.5]
+    assert table["Coverage after (%)"].tolist() == [35.0, 35.0]
+    kinds = table.attrs["kinds"]
+    assert kinds["Served (people)"] == PEOPLE and kinds["Spending"] == MONEY
+    assert kinds["New units"] == UNITS and kinds["Coverage after (%)"] == SHARE
+    assert set(table_formats(table)) == set(kinds)
 
 
 def test_district_outcome_table_in_chinese(twoton, maxmin):

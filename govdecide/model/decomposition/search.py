@@ -55,7 +55,7 @@ from govdecide.model.diagnosis import diagnose
 from govdecide.model.formulation import AllocationModel
 from govdecide.model.problem import ProblemData
 from govdecide.model.result import Result, empty_result, evaluate
-from govdecide.model.status import within_gap
+from govdecide.model.status import honest_status, solver_precision
 
 SHORT_SEARCH_MAX_DISTRICTS = 40  # below this the search is short and the MILP finishes
 MILP_FINISH_MAX_DISTRICTS = 1000  # step 4 only below this size (see _Search.finish)
@@ -282,14 +282,13 @@ def _result(
 ) -> Result:
     """The best allocation with its proven bound; 'optimal' only within the gap asked."""
     bound, best_obj = run.bound, run.best_obj
+    precision = solver_precision(run.model.scale)
     if bound < best_obj:
-        # only rounding can put a proven bound below a found allocation; anything more
-        # would be a fault, and then no bound is claimed at all
-        bound = best_obj if best_obj - bound <= 1e-9 * max(1.0, abs(best_obj)) else math.inf
-    status = "feasible"
-    if math.isfinite(bound):
-        gap = (bound - best_obj) / max(abs(bound), 1e-12)
-        status = "optimal" if within_gap(gap, bound, data.gap) else "feasible"
+        # only rounding (or the MILP's precision) can put a proven bound below a found
+        # allocation; anything more would be a fault, and then no bound is claimed at all
+        near = best_obj - bound <= 1e-9 * abs(best_obj) + precision
+        bound = best_obj if near else math.inf
+    status = "optimal" if math.isfinite(bound) else "feasible"  # judged below
     timings.setdefault("milp_improved", 0.0)
     t_e = time.perf_counter()
     result = evaluate(
@@ -303,7 +302,7 @@ def _result(
         timings=timings,
         budget_marginal_basis="lagrangian",
     )
-    result = replace(result, trace=tuple(run.trace))
+    result = replace(honest_status(result, data.gap, precision), trace=tuple(run.trace))
     timings["evaluate_s"] = time.perf_counter() - t_e
     timings["total_s"] = time.perf_counter() - t0
     return result
