@@ -190,3 +190,15 @@ def test_indicator_texts_come_in_both_languages(path: Path):
         and not (isinstance(getattr(ind, key), dict) and {"en", "zh"} <= set(getattr(ind, key)))
     ]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_sliders_start_inside_their_range(path: Path):
+    """A slider that starts at its maximum cannot be moved up: the budget's (and every
+    policy slider's) range leaves room above the scenario's own value."""
+    scenario = load_scenario(path)
+    policy = {"policy.budget": scenario.policy.budget, "policy.staff": scenario.policy.staff}
+    for control in scenario.controls:
+        value = policy.get(control.param)
+        if value is not None:
+            assert control.min <= value < control.max, (control.param, value, control.max)
