@@ -120,10 +120,12 @@ def parse_backup(data: str | bytes | Mapping[str, Any], limits: Limits | None = 
     if top.get("format") != FORMAT:
         raise input_error("bad_format", path="format", got=_got(top.get("format")),
                           expected=FORMAT)  # fmt: skip
-    for key in ("key_sha256", "scenarios", "options", "decisions"):
-        if key not in top:
-            problems.append(Problem(key, "missing", {}))
-    key = _keep(problems, check_hash, top.get("key_sha256"), "key_sha256")
+    for name in ("key_sha256", "scenarios", "options", "decisions"):
+        if name not in top:
+            problems.append(Problem(name, "missing", {}))
+    key = None
+    if "key_sha256" in top:
+        key = _keep(problems, check_hash, top["key_sha256"], "key_sha256")
     scenarios = _entries(problems, top, "scenarios", limits.scenarios, _scenario, limits)
     options = _entries(problems, top, "options", limits.options, _option, limits)
     decisions = _entries(problems, top, "decisions", limits.decisions, _decision, limits)

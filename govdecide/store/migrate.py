@@ -6,11 +6,14 @@ repository root: the configuration is built here). They run on every
 db upgrade`` calls. Two servers starting at once on a fresh database must not both
 create the tables: the whole upgrade is one transaction, taken for writing on SQLite
 (``BEGIN IMMEDIATE``) and under a transaction-scoped advisory lock on PostgreSQL, so the
-second waits, then finds the schema at its head and does nothing.
+second waits, then finds the schema at its head and does nothing. Within one process a
+lock is held too: Alembic keeps its running context in module globals, so two threads
+migrating at once would run each other's steps on each other's connections.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -31,6 +34,7 @@ from govdecide.store.database import (
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "govdecide_alembic_version"  # not alembic's default: the database may be shared
 ADVISORY_LOCK = 0x60DEC1DE  # PostgreSQL: one upgrade at a time, across servers
+_IN_PROCESS = threading.Lock()  # and one at a time in this process (Alembic's globals)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -60,7 +64,7 @@ def migrate(engine: Engine) -> str:
     A database written by a newer govdecide (a revision this one does not know) raises
     :class:`StoreUnavailable` rather than being touched.
     """
-    with unavailable_on_failure(), writer(engine).begin() as connection:
+    with _IN_PROCESS, unavailable_on_failure(), writer(engine).begin() as connection:
         try:
             command.upgrade(alembic_config(connection), "head")
         except CommandError as exc:
