@@ -1,10 +1,13 @@
 """Between database rows and the plain records the store hands out (both ways).
 
 One place for the mapping, used by the workspace's own saves and lists and by the import
-of a backup, so that a field added to a record is added once.
+of a backup, so that a field added to a record is added once. A row read back may be an
+ORM object or a plain row of the same table's columns (what the lists select).
 """
 
 from __future__ import annotations
+
+from sqlalchemy import Row
 
 from govdecide.model.settings import Settings
 from govdecide.store.records import Decision, SavedOption, ScenarioInfo, StoredScenario
@@ -45,7 +48,7 @@ def scenario_row(workspace_id: int, record: StoredScenario) -> ScenarioRow:
     )
 
 
-def option_record(row: OptionRow) -> SavedOption:
+def option_record(row: OptionRow | Row) -> SavedOption:
     """A saved option, its settings back in their one plain-data form."""
     return SavedOption(
         id=row.id,
@@ -71,7 +74,7 @@ def option_row(workspace_id: int, record: SavedOption) -> OptionRow:
     )
 
 
-def decision_record(row: DecisionRow) -> Decision:
+def decision_record(row: DecisionRow | Row) -> Decision:
     """A decision-log entry."""
     return Decision(
         seq=row.seq,

@@ -214,11 +214,16 @@ class Workspace:
     def options(self, scenario_hash: str | None = None) -> list[SavedOption]:
         """The saved options, in the order they were (last) saved; of one scenario if
         ``scenario_hash`` is given."""
-        query = self._options()
+        query = self._option_rows(scenario_hash)
+        return self._db.read(lambda s: [rows.option_record(r) for r in s.execute(query)])
+
+    def _option_rows(self, scenario_hash: str | None = None) -> Any:
+        """The options' rows in saved order, as plain rows (listing 500 options is a
+        page's work, so no ORM objects are built only to be copied into records)."""
+        query = select(*OptionRow.__table__.columns).where(OptionRow.workspace_id == self._id)
         if scenario_hash is not None:
             query = query.where(OptionRow.scenario_hash == scenario_hash)
-        query = query.order_by(OptionRow.saved_at, OptionRow.id)
-        return self._db.read(lambda s: [rows.option_record(r) for r in s.scalars(query)])
+        return query.order_by(OptionRow.saved_at, OptionRow.id)
 
     def delete_option(self, option_id: int) -> bool:
         """Remove a saved option (not a decision: the log has no delete); False if absent."""
@@ -281,12 +286,13 @@ class Workspace:
 
     def decisions(self) -> list[Decision]:
         """The whole decision log, in the order it was written (by sequence number)."""
-        query = (
-            select(DecisionRow)
-            .where(DecisionRow.workspace_id == self._id)
-            .order_by(DecisionRow.seq)
-        )
-        return self._db.read(lambda s: [rows.decision_record(r) for r in s.scalars(query)])
+        query = self._decision_rows()
+        return self._db.read(lambda s: [rows.decision_record(r) for r in s.execute(query)])
+
+    def _decision_rows(self) -> Any:
+        """The log's rows in order, as plain rows."""
+        query = select(*DecisionRow.__table__.columns).where(DecisionRow.workspace_id == self._id)
+        return query.order_by(DecisionRow.seq)
 
     def decisions_frame(self) -> pd.DataFrame:
         """The log as a table (see :func:`govdecide.store.frames.decisions_frame`)."""
@@ -299,11 +305,8 @@ class Workspace:
         def work(session: Session) -> dict[str, Any]:
             scenarios = [rows.stored_scenario(r) for r in session.scalars(
                 self._scenarios().order_by(ScenarioRow.id))]  # fmt: skip
-            options = [rows.option_record(r) for r in session.scalars(
-                self._options().order_by(OptionRow.saved_at, OptionRow.id))]  # fmt: skip
-            decisions = [rows.decision_record(r) for r in session.scalars(
-                select(DecisionRow).where(DecisionRow.workspace_id == self._id)
-                .order_by(DecisionRow.seq))]  # fmt: skip
+            options = [rows.option_record(r) for r in session.execute(self._option_rows())]
+            decisions = [rows.decision_record(r) for r in session.execute(self._decision_rows())]
             return backup.backup_data(self._key_hash(session), scenarios, options, decisions)
 
         return self._db.read(work)
