@@ -20,6 +20,7 @@ that the app can say "work is not being saved" and go on solving.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +111,8 @@ def database_url(url: str | URL | None = None) -> URL:
     if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+        if parsed.database in (None, "", ":memory:"):
+            raise StoreUnavailable("bad_url", "an in-memory database keeps nothing")
         return parsed
     raise StoreUnavailable("bad_url", parsed.drivername)
 
@@ -134,8 +137,14 @@ def make_engine(url: URL) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        json_serializer=_json,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
+
+
+def _json(value: Any) -> str:
+    """JSON columns as strict JSON (a NaN is refused, never written) in readable UTF-8."""
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -144,7 +153,7 @@ def _sqlite_engine(url: URL) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         with unavailable_on_failure():
             Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    engine = create_engine(url, json_serializer=_json, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -145,15 +146,21 @@ def _finite_or_none(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def software_versions() -> dict[str, str]:
-    """The versions a decision was computed with: govdecide, PuLP and HiGHS (highspy)."""
+@lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    """The installed versions, looked up once per process."""
     out = {"govdecide": govdecide.__version__}
     for name, dist in (("pulp", "PuLP"), ("highs", "highspy")):
         try:
             out[name] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             out[name] = "unknown"
-    return out
+    return tuple(out.items())
+
+
+def software_versions() -> dict[str, str]:
+    """The versions a decision was computed with: govdecide, PuLP and HiGHS (highspy)."""
+    return dict(_versions())
 
 
 # -- checks on what callers give --------------------------------------------------------
@@ -230,10 +237,10 @@ def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
     """
     if not isinstance(settings, Settings):
         raise input_error("not_mapping", path=path, got=type(settings).__name__)
+    if not isinstance(settings.integer, bool):
+        raise input_error("not_bool", path=f"{path}.integer", got=str(settings.integer)[:40])
     try:
         settings.check(list(settings.weights))
-        if not isinstance(settings.integer, bool):
-            raise input_error("not_bool", path=f"{path}.integer", got=str(settings.integer))
         return settings.to_dict()
     except ScenarioError as exc:
         raise ScenarioError([under(path, p) for p in exc.problems]) from None

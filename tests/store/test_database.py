@@ -119,3 +119,11 @@ def test_a_read_only_database_is_store_unavailable_and_still_readable(db_url: UR
         assert exc.value.reason == "read_only"
         with pytest.raises(StoreUnavailable):
             store.create_workspace()
+
+
+def test_an_in_memory_database_is_refused():
+    """Saved work must survive: a database that vanishes with the process is no store."""
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        with pytest.raises(StoreUnavailable) as exc:
+            database_url(url)
+        assert exc.value.reason == "bad_url"

@@ -119,3 +119,13 @@ def test_options_as_a_table(store: Store, result):
     assert frame.loc[0, "settings.staff"] == "unlimited"
     assert frame.loc[0, "efficiency"] == pytest.approx(result.efficiency)
     assert list(store.create_workspace().options_frame().columns) == list(OPTION_COLUMNS)
+
+
+def test_a_problem_in_the_settings_names_the_setting(store: Store):
+    """'settings.integer', 'settings.budget': where to look, not only what is wrong."""
+    ws = store.create_workspace()
+    for bad, path in ((Settings(integer="yes"), "settings.integer"),
+                      (Settings(budget=-1), "settings.budget")):  # fmt: skip
+        with pytest.raises(ScenarioError) as exc:
+            _save(ws, settings=bad)
+        assert [p.path for p in exc.value.problems] == [path]
