@@ -28,6 +28,7 @@ from govdecide.model.settings import Settings
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
     ORIGINS,
+    SHORT_ID_CHARS,
     Decision,
     Limits,
     SavedOption,
@@ -40,11 +41,11 @@ from govdecide.store.records import (
     check_text,
     content_hash,
 )
+from govdecide.store.schema import SHORT_CHARS
 
 FORMAT = "govdecide-workspace/v1"
 MAX_DEPTH = 12  # a backup's JSON nests 4 levels; deeper is not a backup (and not safe)
 MAX_PROBLEMS = 50
-SHORT_CHARS = 40
 _SCENARIO_KEYS = ("id", "sha256", "name", "label", "origin", "created_at", "yaml")
 _OPTION_KEYS = ("name", "scenario_id", "scenario_hash", "settings", "figures", "saved_at")
 _DECISION_KEYS = (
@@ -298,7 +299,7 @@ def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
     if content_hash(text) != sha:
         raise input_error("store_backup_hash", path=f"{path}.sha256")
     short = item["id"]
-    if not (isinstance(short, str) and len(short) >= 12 and sha.startswith(short)):
+    if not (isinstance(short, str) and len(short) >= SHORT_ID_CHARS and sha.startswith(short)):
         raise input_error("store_backup_id", path=f"{path}.id", got=_got(short))
     origin = item.get("origin", "upload")
     if origin not in ORIGINS:

@@ -25,6 +25,7 @@ import govdecide
 from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.io.scenario import MAX_FILE_BYTES
 from govdecide.model.settings import Settings
+from govdecide.store.schema import ID_CHARS
 
 if TYPE_CHECKING:
     from govdecide.model.result import Result
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 FIGURE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ORIGINS = ("upload", "table", "edit")  # how a scenario came to the workspace
-MAX_NAME_CHARS = 200
+MAX_NAME_CHARS = ID_CHARS
+SHORT_ID_CHARS = 12  # a stored scenario's id: at least the first 12 hex digits of its hash
 MAX_NOTE_CHARS = 5000
 MAX_FIGURES = 50
 # Bidirectional overrides reorder what a reader sees ("Trojan source"): refused with the

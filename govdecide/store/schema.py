@@ -32,8 +32,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 HASH_CHARS = 64  # a sha256 in hex
-ID_CHARS = 200  # scenario ids, option names, solver and method words
-SHORT_CHARS = 40
+ID_CHARS = 200  # names: of options, of the scenario an entry cites
+SHORT_CHARS = 40  # words: origin, status, solver, method
 
 # Deterministic constraint names, the same on SQLite and PostgreSQL, so that a later
 # migration can name the constraint it changes.

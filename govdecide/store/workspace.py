@@ -32,6 +32,7 @@ from govdecide.store import backup, frames, rows
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
     ORIGINS,
+    SHORT_ID_CHARS,
     Decision,
     SavedOption,
     ScenarioInfo,
@@ -52,7 +53,6 @@ from govdecide.store.transactions import Database, lock_workspace
 if TYPE_CHECKING:
     from govdecide.model.result import Result
 
-SHORT_ID_CHARS = 12  # a stored scenario's id: the first hex digits of its hash
 
 
 class Workspace:
