@@ -1,0 +1,363 @@
+"""A workspace as one plain JSON file, and the strict reading of such a file.
+
+The file (format ``govdecide-workspace/v1``) holds everything the workspace holds: each
+scenario's YAML text and hash, the options, the whole decision log with its numbers and
+times, and the sha256 of the workspace key (never the key itself: the file opens no
+link). Importing it restores everything, either into a new workspace with a new key (the
+default: a copy for someone else) or under the exported key hash, so that the old links
+work again after a database was lost (refused if that workspace still exists).
+
+A file to import is checked whole before anything is written, and every problem in it is
+reported at once as a :class:`~govdecide.errors.ScenarioError` with catalogue messages
+and the place in the file (``options[3].settings.budget``): a file that is not JSON, of
+another format, truncated, hand-edited or too large never raises anything else. Scenario
+texts are validated as scenarios, and each must still match its hash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from govdecide.errors import Problem, ScenarioError, input_error
+from govdecide.io.scenario import parse_scenario
+from govdecide.model.settings import Settings
+from govdecide.store.records import (
+    MAX_NOTE_CHARS,
+    ORIGINS,
+    SHORT_ID_CHARS,
+    Decision,
+    Limits,
+    SavedOption,
+    StoredScenario,
+    as_mb,
+    check_figures,
+    check_hash,
+    check_name,
+    check_settings,
+    check_text,
+    content_hash,
+)
+from govdecide.store.schema import SHORT_CHARS
+
+FORMAT = "govdecide-workspace/v1"
+MAX_DEPTH = 12  # a backup's JSON nests 4 levels; deeper is not a backup (and not safe)
+MAX_PROBLEMS = 50
+_SCENARIO_KEYS = ("id", "sha256", "name", "label", "origin", "created_at", "yaml")
+_OPTION_KEYS = ("name", "scenario_id", "scenario_hash", "settings", "figures", "saved_at")
+_DECISION_KEYS = (
+    "seq", "recorded_at", "scenario_id", "scenario_hash", "settings", "status",
+    "figures", "solver", "method", "versions", "note",
+)  # fmt: skip
+_TOP_KEYS = ("format", "exported_at", "key_sha256", "scenarios", "options", "decisions")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A checked backup, ready to be written into a database in one transaction."""
+
+    key_hash: str
+    scenarios: tuple[StoredScenario, ...]
+    options: tuple[SavedOption, ...]
+    decisions: tuple[Decision, ...]
+
+
+def backup_data(
+    key_hash: str,
+    scenarios: list[StoredScenario],
+    options: list[SavedOption],
+    decisions: list[Decision],
+) -> dict[str, Any]:
+    """The JSON-safe data of a workspace's backup (times in ISO 8601 UTC)."""
+    return {
+        "format": FORMAT,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "key_sha256": key_hash,
+        "scenarios": [
+            {"id": s.id, "sha256": s.sha256, "name": s.name, "label": s.label,
+             "origin": s.origin, "created_at": s.created_at.isoformat(), "yaml": s.yaml}
+            for s in scenarios
+        ],  # fmt: skip
+        "options": [
+            {"name": o.name, "scenario_id": o.scenario_id, "scenario_hash": o.scenario_hash,
+             "settings": o.settings.to_dict(), "figures": o.figures,
+             "saved_at": o.saved_at.isoformat()}
+            for o in options
+        ],  # fmt: skip
+        "decisions": [
+            {"seq": d.seq, "recorded_at": d.recorded_at.isoformat(),
+             "scenario_id": d.scenario_id, "scenario_hash": d.scenario_hash,
+             "settings": d.settings.to_dict(), "status": d.status, "figures": d.figures,
+             "solver": d.solver, "method": d.method, "versions": d.versions, "note": d.note}
+            for d in decisions
+        ],  # fmt: skip
+    }
+
+
+# -- reading a backup ----------------------------------------------------------------
+
+
+def max_backup_bytes(limits: Limits) -> int:
+    """The largest backup file a workspace within ``limits`` can give (plus its options
+    and log, generously)."""
+    return limits.scenarios * limits.scenario_bytes + 64 * 2**20
+
+
+def parse_backup(data: str | bytes | Mapping[str, Any], limits: Limits | None = None) -> Backup:
+    """Check a backup (JSON text or bytes, or its parsed data) and return its content.
+
+    Raises :class:`~govdecide.errors.ScenarioError` listing what is wrong, and nothing
+    else, whatever ``data`` is.
+    """
+    limits = limits or Limits()
+    doc = _load(data, limits)
+    problems: list[Problem] = []
+    top = _keep(problems, _mapping, doc, "", _TOP_KEYS, ("format",))
+    if top is None:
+        raise ScenarioError(problems)
+    if top.get("format") != FORMAT:
+        raise input_error("bad_format", path="format", got=_got(top.get("format")),
+                          expected=FORMAT)  # fmt: skip
+    for name in ("key_sha256", "scenarios", "options", "decisions"):
+        if name not in top:
+            problems.append(Problem(name, "missing", {}))
+    key = None
+    if "key_sha256" in top:
+        key = _keep(problems, check_hash, top["key_sha256"], "key_sha256")
+    scenarios = _entries(problems, top, "scenarios", limits.scenarios, _scenario, limits)
+    options = _entries(problems, top, "options", limits.options, _option, limits)
+    decisions = _entries(problems, top, "decisions", limits.decisions, _decision, limits)
+    problems += _duplicates("scenarios", [(s.sha256,) for s in scenarios], "sha256")
+    problems += _duplicates("scenarios", [(s.id,) for s in scenarios], "id")
+    problems += _duplicates("options", [(o.scenario_hash, o.name) for o in options], "name")
+    problems += _duplicates("decisions", [(d.seq,) for d in decisions], "seq")
+    if problems:
+        raise ScenarioError(problems[:MAX_PROBLEMS])
+    assert key is not None
+    return Backup(key, tuple(scenarios), tuple(options), tuple(decisions))
+
+
+def _load(data: Any, limits: Limits) -> Any:
+    """The parsed JSON of a backup, not too large and not too deep."""
+    if isinstance(data, bytes | bytearray):
+        if len(data) > max_backup_bytes(limits):
+            raise input_error("file_too_large", limit_mb=as_mb(max_backup_bytes(limits)))
+        try:
+            data = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise input_error("not_utf8") from None
+    if isinstance(data, str):
+        if len(data) > max_backup_bytes(limits):
+            raise input_error("file_too_large", limit_mb=as_mb(max_backup_bytes(limits)))
+        try:
+            data = json.loads(data, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:
+            raise input_error("store_not_json", detail=str(exc)[:120]) from None
+    if _depth_over(data, MAX_DEPTH):
+        raise input_error("store_backup_deep", limit=MAX_DEPTH)
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's reader accepts them by default)."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """True when containers nest deeper than ``limit`` (looked at without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping | list | tuple):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _got(value: Any) -> str:
+    """A short quote of a value for a message (containers are not written out)."""
+    if isinstance(value, Mapping):
+        return "{...}"
+    if isinstance(value, list | tuple):
+        return "[...]"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _keep(problems: list[Problem], check: Callable[..., Any], *args: Any) -> Any:
+    """``check(*args)``, or None with its problems added to ``problems``."""
+    try:
+        return check(*args)
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _mapping(
+    value: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, Any]:
+    """A JSON object with only the ``allowed`` keys and every ``required`` one."""
+    if not isinstance(value, Mapping):
+        raise input_error("not_mapping", path=path, got=_got(value))
+    where = f"{path}." if path else ""
+    problems = [
+        Problem(f"{where}{str(k)[:40]}", "unknown_key", {}) for k in value if k not in allowed
+    ]
+    problems += [Problem(f"{where}{k}", "missing", {}) for k in required if k not in value]
+    if problems:
+        raise ScenarioError(problems)
+    return dict(value)
+
+
+def _entries(
+    problems: list[Problem],
+    top: dict[str, Any],
+    key: str,
+    limit: int,
+    read: Callable[[Any, str, Limits], Any],
+    limits: Limits,
+) -> list[Any]:
+    """The checked entries of one list of the backup (scenarios, options or decisions)."""
+    items = top.get(key, [])
+    if not isinstance(items, list):
+        problems.append(Problem(key, "not_list", {"got": _got(items)}))
+        return []
+    if len(items) > limit:
+        problems.append(Problem(key, "store_backup_limit", {"limit": limit}))
+        return []
+    out = [_keep(problems, read, item, f"{key}[{i}]", limits) for i, item in enumerate(items)]
+    return [entry for entry in out if entry is not None]
+
+
+def _duplicates(key: str, values: list[tuple[Any, ...]], field: str) -> list[Problem]:
+    """A problem for each entry that repeats an earlier one's identity."""
+    first: dict[tuple[Any, ...], int] = {}
+    problems = []
+    for i, value in enumerate(values):
+        if value in first:
+            where = f"{key}[{first[value]}]"
+            problems.append(Problem(f"{key}[{i}].{field}", "store_duplicate", {"first": where}))
+        else:
+            first[value] = i
+    return problems
+
+
+def _time(value: Any, path: str) -> datetime:
+    """An ISO 8601 time with its zone (what an export writes)."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    try:
+        utc = parsed.astimezone(UTC) if parsed is not None and parsed.tzinfo else None
+    except OverflowError:  # year 1 or 9999 moved into UTC
+        utc = None
+    if utc is None:
+        raise input_error("store_bad_time", path=path, got=_got(value))
+    return utc
+
+
+def _word(value: Any, path: str) -> str:
+    """A short word such as a status, a solver or a method."""
+    text = check_text(value, path, SHORT_CHARS)
+    if not text.strip():
+        raise input_error("store_empty", path=path)
+    return text
+
+
+def _settings(value: Any, path: str) -> Settings:
+    """Settings from their plain-data form, checked as a save checks them."""
+    if not isinstance(value, Mapping):
+        raise input_error("not_mapping", path=path, got=_got(value))
+    try:
+        settings = Settings.from_dict(value)
+    except (TypeError, ValueError):
+        raise input_error("invalid", path=path, detail=_got(value)) from None
+    return Settings.from_dict(check_settings(settings, path))
+
+
+def _versions(value: Any, path: str) -> dict[str, str]:
+    """Software versions: a few names, each with a short text."""
+    if not isinstance(value, Mapping) or len(value) > 20:
+        raise input_error("not_mapping", path=path, got=_got(value))
+    return {
+        check_text(k, f"{path}", SHORT_CHARS): check_text(v, f"{path}.{k}", SHORT_CHARS)
+        for k, v in value.items()
+    }
+
+
+def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
+    """One stored scenario: its text validated as a scenario and matching its hash."""
+    item = _mapping(value, path, _SCENARIO_KEYS, ("id", "sha256", "yaml", "created_at"))
+    text = _yaml_text(item["yaml"], f"{path}.yaml", limits)
+    sha = check_hash(item["sha256"], f"{path}.sha256")
+    if content_hash(text) != sha:
+        raise input_error("store_backup_hash", path=f"{path}.sha256")
+    short = item["id"]
+    if not (isinstance(short, str) and len(short) >= SHORT_ID_CHARS and sha.startswith(short)):
+        raise input_error("store_backup_id", path=f"{path}.id", got=_got(short))
+    origin = item.get("origin", "upload")
+    if origin not in ORIGINS:
+        raise input_error("store_bad_choice", path=f"{path}.origin", got=_got(origin),
+                          choices=", ".join(ORIGINS))  # fmt: skip
+    label = check_text(item.get("label", ""), f"{path}.label")
+    created = _time(item["created_at"], f"{path}.created_at")
+    scenario = parse_scenario(text, file=path)
+    return StoredScenario(
+        id=short, sha256=sha, name=scenario.name, label=label, origin=origin,
+        size_bytes=len(text.encode("utf-8")), created_at=created, yaml=text,
+    )  # fmt: skip
+
+
+def _yaml_text(value: Any, path: str, limits: Limits) -> str:
+    """A scenario's text: UTF-8-encodable and within the size limit (its content is for
+    the scenario validation to judge; a Windows file's line ends are kept as they are)."""
+    if not isinstance(value, str):
+        raise input_error("not_string", path=path, got=_got(value))
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise input_error("not_utf8", path=path) from None
+    if size > limits.scenario_bytes:
+        raise input_error("file_too_large", path=path, limit_mb=as_mb(limits.scenario_bytes))
+    return value
+
+
+def _option(value: Any, path: str, _limits: Limits) -> SavedOption:
+    """One saved option."""
+    item = _mapping(value, path, _OPTION_KEYS, _OPTION_KEYS)
+    return SavedOption(
+        id=0,
+        name=check_name(item["name"], f"{path}.name"),
+        scenario_id=check_name(item["scenario_id"], f"{path}.scenario_id"),
+        scenario_hash=check_hash(item["scenario_hash"], f"{path}.scenario_hash"),
+        settings=_settings(item["settings"], f"{path}.settings"),
+        figures=check_figures(item["figures"], f"{path}.figures"),
+        saved_at=_time(item["saved_at"], f"{path}.saved_at"),
+    )
+
+
+def _decision(value: Any, path: str, _limits: Limits) -> Decision:
+    """One entry of the decision log, with its number."""
+    item = _mapping(value, path, _DECISION_KEYS, _DECISION_KEYS)
+    seq = item["seq"]
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= 2**31 - 1:
+        raise input_error("store_bad_seq", path=f"{path}.seq", got=_got(seq))
+    return Decision(
+        seq=seq,
+        recorded_at=_time(item["recorded_at"], f"{path}.recorded_at"),
+        scenario_id=check_name(item["scenario_id"], f"{path}.scenario_id"),
+        scenario_hash=check_hash(item["scenario_hash"], f"{path}.scenario_hash"),
+        settings=_settings(item["settings"], f"{path}.settings"),
+        status=_word(item["status"], f"{path}.status"),
+        figures=check_figures(item["figures"], f"{path}.figures"),
+        solver=_word(item["solver"], f"{path}.solver"),
+        method=_word(item["method"], f"{path}.method"),
+        versions=_versions(item["versions"], f"{path}.versions"),
+        note=check_text(item["note"], f"{path}.note", MAX_NOTE_CHARS, multiline=True),
+    )

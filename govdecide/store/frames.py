@@ -1,0 +1,93 @@
+"""The decision log and the saved options as tables, for CSV, Excel, JSON and the report.
+
+Columns are plain identifiers (``seq``, ``recorded_at``, ``efficiency``...), not
+translated headings: whoever shows or exports a table labels it in the reader's language
+(the app through ``t()``, the exports through :mod:`govdecide.io.exports`, which also
+neutralises formulas in text cells such as notes). Times are ISO 8601 text in UTC, which
+every format keeps (Excel refuses datetimes with a time zone). Each setting is its own
+column, ``settings.budget``, ``settings.weights`` (JSON text); each headline figure its
+own column, named as the figure (one that clashes with a fixed column is prefixed
+``figure.``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from govdecide.model.settings import Settings
+from govdecide.store.records import Decision, SavedOption
+
+DECISION_COLUMNS = (
+    "seq", "recorded_at", "scenario_id", "scenario_hash", "status", "solver", "method",
+    "govdecide_version", "pulp_version", "highs_version", "note",
+)  # fmt: skip
+OPTION_COLUMNS = ("id", "name", "saved_at", "scenario_id", "scenario_hash")
+
+
+def _settings_columns(settings: Settings) -> dict[str, Any]:
+    """A setting per column; the weights (a mapping) as JSON text."""
+    out = {}
+    for name, value in settings.to_dict().items():
+        is_mapping = isinstance(value, Mapping)
+        out[f"settings.{name}"] = json.dumps(value, sort_keys=True) if is_mapping else value
+    return out
+
+
+def _figure_columns(figures: Mapping[str, float | None], fixed: Sequence[str]) -> dict[str, Any]:
+    """A figure per column, kept apart from the fixed columns."""
+    return {(f"figure.{k}" if k in fixed else k): v for k, v in figures.items()}
+
+
+def decisions_frame(decisions: Sequence[Decision]) -> pd.DataFrame:
+    """One row per log entry, in log order: the fixed columns of :data:`DECISION_COLUMNS`,
+    then the figures, then the settings."""
+    records = []
+    for d in decisions:
+        fixed = {
+            "seq": d.seq,
+            "recorded_at": d.recorded_at.isoformat(),
+            "scenario_id": d.scenario_id,
+            "scenario_hash": d.scenario_hash,
+            "status": d.status,
+            "solver": d.solver,
+            "method": d.method,
+            "govdecide_version": d.versions.get("govdecide", ""),
+            "pulp_version": d.versions.get("pulp", ""),
+            "highs_version": d.versions.get("highs", ""),
+            "note": d.note,
+        }
+        fixed |= _figure_columns(d.figures, DECISION_COLUMNS)
+        records.append(fixed | _settings_columns(d.settings))
+    return _frame(records, DECISION_COLUMNS)
+
+
+def options_frame(options: Sequence[SavedOption]) -> pd.DataFrame:
+    """One row per saved option: :data:`OPTION_COLUMNS`, then figures, then settings."""
+    records = [
+        {
+            "id": o.id,
+            "name": o.name,
+            "saved_at": o.saved_at.isoformat(),
+            "scenario_id": o.scenario_id,
+            "scenario_hash": o.scenario_hash,
+        }
+        | _figure_columns(o.figures, OPTION_COLUMNS)
+        | _settings_columns(o.settings)
+        for o in options
+    ]
+    return _frame(records, OPTION_COLUMNS)
+
+
+def _frame(records: list[dict[str, Any]], fixed: Sequence[str]) -> pd.DataFrame:
+    """The rows as a frame: fixed columns, figures, settings (the same with no rows)."""
+    seen = dict.fromkeys(fixed)
+    for record in records:
+        seen.update(dict.fromkeys(record))
+    names = list(seen)
+    columns = [c for c in names if not c.startswith("settings.")]
+    columns += [c for c in names if c.startswith("settings.")]
+    return pd.DataFrame.from_records(records, columns=columns)

@@ -1,0 +1,255 @@
+"""What the store hands back (plain frozen records) and what it accepts (checked input).
+
+Records are plain data, detached from the database: a page may keep them in its session
+and a command may print them. Input is checked before any transaction starts, and every
+refusal is a :class:`govdecide.errors.ScenarioError` with a catalogue message: a name
+with a control character in it, a note too long, a figure that is not a number, a
+workspace that has reached its limits. Text is stored as given otherwise; escaping it is
+the job of whoever shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import govdecide
+from govdecide.errors import Problem, ScenarioError, input_error
+from govdecide.io.scenario import MAX_FILE_BYTES
+from govdecide.model.settings import Settings
+from govdecide.store.schema import ID_CHARS
+
+if TYPE_CHECKING:
+    from govdecide.model.result import Result
+
+HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+FIGURE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+ORIGINS = ("upload", "table", "edit")  # how a scenario came to the workspace
+MAX_NAME_CHARS = ID_CHARS
+SHORT_ID_CHARS = 12  # a stored scenario's id: at least the first 12 hex digits of its hash
+MAX_NOTE_CHARS = 5000
+MAX_FIGURES = 50
+# Bidirectional overrides reorder what a reader sees ("Trojan source"): refused with the
+# control characters.
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one workspace may hold; reaching a limit is a clear message, not a crash."""
+
+    scenarios: int = 50
+    scenario_bytes: int = MAX_FILE_BYTES
+    options: int = 500
+    decisions: int = 10_000
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A stored scenario without its text (what a list shows).
+
+    ``id`` is the workspace's short name for it (the start of its hash, the same in every
+    workspace holding the same text), ``sha256`` the hash of the text, ``name`` the
+    scenario's own name (a text or ``{en: ..., zh: ...}``), ``label`` what the person
+    called the file, ``origin`` one of :data:`ORIGINS`.
+    """
+
+    id: str
+    sha256: str
+    name: str | dict[str, str]
+    label: str
+    origin: str
+    size_bytes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredScenario(ScenarioInfo):
+    """A stored scenario with its YAML text, exactly as it was saved."""
+
+    yaml: str = ""
+
+
+@dataclass(frozen=True)
+class SavedOption:
+    """A named setting of one scenario and its headline figures (a Compare option)."""
+
+    id: int
+    name: str
+    scenario_id: str
+    scenario_hash: str
+    settings: Settings
+    figures: dict[str, float | None]
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One entry of the decision log, numbered ``seq`` from 1 in its workspace."""
+
+    seq: int
+    recorded_at: datetime
+    scenario_id: str
+    scenario_hash: str
+    settings: Settings
+    status: str
+    figures: dict[str, float | None]
+    solver: str
+    method: str
+    versions: dict[str, str]
+    note: str
+
+
+def as_mb(size_bytes: int) -> float:
+    """A size limit in MB for a message (5 MB, 0.5 MB)."""
+    mb = round(size_bytes / 2**20, 1)
+    return int(mb) if float(mb).is_integer() else mb
+
+
+def content_hash(text: str) -> str:
+    """The sha256 (hex) of a scenario's text as UTF-8: what options and decisions cite."""
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def key_hash(key: str) -> str:
+    """The sha256 (hex) of a workspace key: all the database keeps of it."""
+    return hashlib.sha256(key.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def headline_figures(result: Result) -> dict[str, float | None]:
+    """The figures of a result that an option or a decision keeps (None where absent)."""
+    values = {
+        "efficiency": result.efficiency,
+        "equity": result.equity,
+        "objective": result.objective,
+        "gap": result.gap,
+        "budget": result.budget,
+        "budget_used": result.budget_used,
+        "staff": result.staff,
+        "staff_used": result.staff_used,
+        "people_newly_served": result.people_newly_served,
+    }
+    return {k: _finite_or_none(v) for k, v in values.items()}
+
+
+def _finite_or_none(value: Any) -> float | None:
+    """A finite float, or None (an unlimited staff is no number to keep)."""
+    if value is None or isinstance(value, bool):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+@lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    """The installed versions, looked up once per process."""
+    out = {"govdecide": govdecide.__version__}
+    for name, dist in (("pulp", "PuLP"), ("highs", "highspy")):
+        try:
+            out[name] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return tuple(out.items())
+
+
+def software_versions() -> dict[str, str]:
+    """The versions a decision was computed with: govdecide, PuLP and HiGHS (highspy)."""
+    return dict(_versions())
+
+
+# -- checks on what callers give --------------------------------------------------------
+
+
+def _bad_char(text: str, allow_newlines: bool) -> str | None:
+    """The first control, format-reordering or lone surrogate character, or None."""
+    for char in text:
+        if allow_newlines and char in "\n\t":
+            continue
+        if char in _BIDI or unicodedata.category(char) in ("Cc", "Cs"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def check_text(
+    value: Any, path: str, max_chars: int = MAX_NAME_CHARS, multiline: bool = False
+) -> str:
+    """A name or a note as given, refused if it is not text, too long or has a control
+    character (a note may have line breaks and tabs, a name may not)."""
+    if not isinstance(value, str):
+        raise input_error("not_string", path=path, got=type(value).__name__)
+    if len(value) > max_chars:
+        raise input_error("store_too_long", path=path, limit=max_chars)
+    bad = _bad_char(value, multiline)
+    if bad is not None:
+        raise input_error("store_control_char", path=path, char=bad)
+    return value
+
+
+def check_name(value: Any, path: str) -> str:
+    """A name that must not be empty once spaces are trimmed (stored trimmed)."""
+    text = check_text(value, path).strip()
+    if not text:
+        raise input_error("store_empty", path=path)
+    return text
+
+
+def check_hash(value: Any, path: str) -> str:
+    """A content hash: 64 lowercase hexadecimal digits (see :func:`content_hash`)."""
+    if not (isinstance(value, str) and HASH_RE.match(value)):
+        raise input_error("store_bad_hash", path=path, got=str(value)[:80])
+    return value
+
+
+def check_figures(figures: Any, path: str = "figures") -> dict[str, float | None]:
+    """Headline figures: at most :data:`MAX_FIGURES` names like ``people_newly_served``,
+    each a finite number or None."""
+    if not isinstance(figures, Mapping):
+        raise input_error("not_mapping", path=path, got=type(figures).__name__)
+    if len(figures) > MAX_FIGURES:
+        raise input_error("store_too_many", path=path, limit=MAX_FIGURES)
+    out: dict[str, float | None] = {}
+    for name, value in figures.items():
+        if not (isinstance(name, str) and FIGURE_RE.match(name)):
+            raise input_error("bad_id", path=f"{path}.{str(name)[:40]}", got=str(name)[:40])
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise input_error("not_number", path=f"{path}.{name}", got=str(value)[:40])
+        try:
+            number = None if value is None else float(value)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
+        if number is not None and not math.isfinite(number):
+            raise input_error("not_finite", path=f"{path}.{name}", got=str(value)[:40])
+        out[name] = number
+    return out
+
+
+def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
+    """The plain-data form of settings that can be used, or a ScenarioError saying why.
+
+    Only what settings say on their own is checked (ranges, solver, method); whether a
+    weight names a program of the scenario is for the solve to say.
+    """
+    if not isinstance(settings, Settings):
+        raise input_error("not_mapping", path=path, got=type(settings).__name__)
+    if not isinstance(settings.integer, bool):
+        raise input_error("not_bool", path=f"{path}.integer", got=str(settings.integer)[:40])
+    try:
+        settings.check(list(settings.weights))
+        return settings.to_dict()
+    except ScenarioError as exc:
+        raise ScenarioError([under(path, p) for p in exc.problems]) from None
+    except (TypeError, ValueError, OverflowError):
+        raise input_error("invalid", path=path, detail=str(settings)[:80]) from None
+
+
+def under(prefix: str, problem: Problem) -> Problem:
+    """A problem re-rooted under ``prefix`` (``budget`` -> ``settings.budget``)."""
+    return replace(problem, path=f"{prefix}.{problem.path}" if problem.path else prefix)
