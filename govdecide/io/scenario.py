@@ -187,7 +187,9 @@ def scenario_from_data(
         model = Scenario.model_validate(data)
     except ValidationError as exc:
         raw.extend(_problem_from_pydantic(e, data) for e in exc.errors())
-    raw.extend(cross_checks(data))
+    # "nothing is needed at all" is only said when nothing else is wrong: a refused
+    # population or indicator counts as no need, and is the better message
+    raw.extend(c for c in cross_checks(data) if not (raw and c[1] == "no_need"))
     problems = list(extra_problems or [])
     if raw or problems:
         seen = {(p.path, p.code) for p in problems}

@@ -169,6 +169,18 @@ class Program(_Strict):
     spend_max: NonNeg | None = None
     district_bounds: dict[Id, Bounds] = Field(default_factory=dict)
 
+    def need_in(self, district: District) -> float:
+        """need_dp of this program in one district (MODEL.md): the indicator, times the
+        population when it is per resident, times the scale."""
+        rule = self.need
+        if rule.indicator == "population":
+            value = district.population
+        else:
+            value = district.indicators[rule.indicator]
+            if rule.per_capita:
+                value *= district.population
+        return value * rule.scale
+
     def bounds_for(self, district_id: str) -> tuple[float, float | None]:
         """The bounds on new units in one district, overrides applied."""
         override = self.district_bounds.get(district_id)
