@@ -28,6 +28,7 @@ from govdecide.io.scenario_schema import (
     MIN_NONZERO_TEXT,
     Scenario,
     printable,
+    unsafe_character,
 )
 from govdecide.io.scenario_yaml import (
     Refused,
@@ -97,6 +98,10 @@ def _problem_from_pydantic(err: dict[str, Any], data: Any) -> Raw:
         return path, "number_too_small", {"limit": MIN_NONZERO_TEXT, "got": got}
     if kind == "bad_character":
         return path, "bad_character", {"char": ctx.get("char", "?")}
+    if kind == "string_unicode":  # a string no UTF-8 can hold: a lone surrogate
+        value = err.get("input")
+        char = unsafe_character(value) if isinstance(value, str) else None
+        return path, "bad_character", {"char": char or "?"}
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         code = "not_whole_number" if kind.startswith("int") else "not_number"
         if code == "not_number" and _reads_as_number(err.get("input")):
@@ -187,9 +192,7 @@ def scenario_from_data(
         model = Scenario.model_validate(data)
     except ValidationError as exc:
         raw.extend(_problem_from_pydantic(e, data) for e in exc.errors())
-    # "nothing is needed at all" is only said when nothing else is wrong: a refused
-    # population or indicator counts as no need, and is the better message
-    raw.extend(c for c in cross_checks(data) if not (raw and c[1] == "no_need"))
+    raw.extend(cross_checks(data))
     problems = list(extra_problems or [])
     if raw or problems:
         seen = {(p.path, p.code) for p in problems}

@@ -230,7 +230,7 @@ def yaml_quote(value: Any) -> str:
             text = "..."
         return printable(text if len(text) <= 60 else text[:57] + "...")
     text = repr(value[:60]) if isinstance(value, str) else str(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         text = str(int(value))
     return printable(text if len(text) <= 40 else text[:37] + "...")
 
