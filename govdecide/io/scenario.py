@@ -12,6 +12,7 @@ the YAML node tree (:mod:`govdecide.io.scenario_yaml`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from govdecide.io.scenario_yaml import (
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------------------------------
@@ -139,6 +141,11 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     """Validate YAML text as a scenario; raise :class:`ScenarioError` listing every problem."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise _too_large(file)
+    half = _SURROGATE.search(text)
+    if half is not None:  # no YAML reader can take it (it is not even UTF-8)
+        line = text.count("\n", 0, half.start()) + 1
+        char = f"U+{ord(half.group()):04X}"
+        raise ScenarioError([Problem("", "bad_character", {"char": char}, line, file)])
     try:
         data, lines, duplicates = read_yaml(text)
     except yaml.YAMLError as exc:

@@ -244,3 +244,11 @@ def test_values_yaml_cannot_build(value: str):
     """These raised ValueError inside the YAML reader (not a YAMLError)."""
     error = refused(changed("budget: 500", f"budget: 500, extra: {value}"))
     assert error.problems[0].line == 22
+
+
+def test_a_raw_lone_surrogate_in_the_text():
+    """parse_scenario takes text: a raw lone surrogate (not a YAML escape) made the YAML
+    reader raise UnicodeEncodeError; it is refused at its line."""
+    error = refused(changed("name: South", "name: So\udc80uth"))
+    assert [p.code for p in error.problems] == ["bad_character"]
+    assert error.problems[0].line == 12
