@@ -182,7 +182,9 @@ def _snapshot_problems(where: str, item: Any) -> list[Problem]:
     found += _text_problems(f"{where}.status", item.get("status"))
     found += _text_problems(f"{where}.scenario", item.get("scenario"), required=False)
     found += _number_problems(f"{where}.budget", item.get("budget"), required=True)
-    for key in _FIGURES:
+    for key in _FIGURES:  # each present, a number or null
+        if key not in item:
+            found.append(Problem(f"{where}.{key}", "missing", {}))
         found += _number_problems(f"{where}.{key}", item.get(key))
     if item.get("efficiency") is not None:  # the headline shows E with z and the spend
         for key in ("equity", "spend"):
@@ -249,9 +251,10 @@ def _district_problems(where: str, rows: Any) -> list[Problem]:
 def _figure_problems(
     where: str, value: Any, low: float, low_ok: bool, high: float | None
 ) -> list[Problem]:
-    """A district figure: a finite number (or null) within its range."""
-    found = _number_problems(where, value)
-    if found or value is None:
+    """A district figure: a finite number within its range (the equity indicators and
+    the comparison compute with every one)."""
+    found = _number_problems(where, value, required=True)
+    if found:
         return found
     if value < low or (value == low and not low_ok):
         code = "greater_than_equal" if low_ok else "greater_than"

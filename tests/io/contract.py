@@ -4,10 +4,12 @@ own error with a message, never another exception.
 One checker per entry, shared by the hostile corpus (tests/io/hostile/, run by
 ``hostile_runner``) and the fuzz suite (``fuzz_runner``, tests/test_fuzz.py):
 
-* ``scenario_bytes``: a scenario file's bytes (:func:`parse_scenario_bytes`);
+* ``scenario_bytes``, ``scenario_text``: a scenario file's bytes or text
+  (:func:`parse_scenario_bytes`, :func:`parse_scenario`);
 * ``scenario_data``: plain data from a caller (:func:`scenario_from_data`);
 * ``table``: a district table's bytes, imported with a template (guessed mapping, or the
   one given, and units);
+* ``editor``: the app's edit tables of Riverton with cells changed (:func:`scenario_from_frames`);
 * ``options``: a saved-options file (:func:`snapshots_from_json`);
 * ``link``: slider values from a shared link (``ui.controls.values_from_query``) applied
   as settings.
@@ -35,6 +37,7 @@ from govdecide.io.scenario import (
     parse_scenario,
     parse_scenario_bytes,
     scenario_from_data,
+    scenario_to_data,
     scenario_to_yaml,
 )
 from govdecide.io.scenario_schema import unsafe_character
@@ -73,6 +76,8 @@ def refusal(error: ScenarioError) -> Outcome:
 def used(scenario: Scenario) -> None:
     """Use an accepted scenario as the app does: its texts are clean, it writes back to
     YAML that loads again, and it solves (any status, no exception)."""
+    for value in _strings(scenario_to_data(scenario)):
+        assert unsafe_character(value) is None, value
     text = scenario_to_yaml(scenario)
     assert unsafe_character(text) is None
     text.encode("utf-8")
@@ -82,6 +87,26 @@ def used(scenario: Scenario) -> None:
     assert result.status in ("optimal", "feasible", "no_solution", "infeasible"), result.status
     if result.has_solution:
         assert result.allocation["new_units"].notna().all()
+
+
+def _strings(data: Any) -> list[str]:
+    """Every string of nested data, keys included."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []
+
+
+def scenario_text(text: str) -> Outcome:
+    try:
+        scenario = parse_scenario(text, "fuzz.yaml")
+    except ScenarioError as error:
+        return refusal(error)
+    used(scenario)
+    return Outcome(True)
 
 
 def scenario_bytes(data: bytes) -> Outcome:
@@ -127,6 +152,32 @@ def table(
         for note in built.note_messages(lang):
             assert unsafe_character(note) is None
     used(built.scenario)
+    return Outcome(True)
+
+
+def editor(changes: list[tuple[str, str, int, Any]]) -> Outcome:
+    """Riverton's edit tables with each ``(table, column, row, value)`` set (a row past
+    the end is added), read back."""
+    import pandas as pd
+
+    from govdecide.io.table_edit import scenario_frames, scenario_from_frames
+
+    frames = {k: v.copy() for k, v in scenario_frames(template()).items()}
+    for table_name, column, row, value in changes:
+        frame = frames[table_name]
+        if column not in frame.columns:
+            continue
+        if row >= len(frame):
+            frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+            row = len(frame) - 1
+        frame[column] = frame[column].astype(object)
+        frame.at[row, column] = value
+        frames[table_name] = frame
+    try:
+        scenario = scenario_from_frames(template(), frames)
+    except ScenarioError as error:
+        return refusal(error)
+    used(scenario)
     return Outcome(True)
 
 

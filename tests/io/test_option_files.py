@@ -77,6 +77,7 @@ def test_the_good_file_reads_and_compares():
         (("snapshots", 0, "districts", 1, "district"), "a", "duplicate_id"),
         (("snapshots", 0, "districts", 0, "population"), -5, "greater_than"),
         (("snapshots", 0, "districts", 0, "coverage_after"), 7, "less_than_equal"),
+        (("snapshots", 0, "districts", 1, "population"), None, "not_number"),
         (("snapshots", 0, "allocation", 0, "program"), "\x07", "bad_character"),
         (("snapshots", 0, "allocation", 0, "served"), [1], "not_number"),
         (("snapshots",), {"x": 1}, "not_list"),
@@ -87,6 +88,17 @@ def test_bad_values_are_refused_at_their_place(path: tuple, value: object, code:
     error = refused(changed(path, value))
     assert code in {p.code for p in error.problems}
     assert any(p.path.startswith("snapshots") for p in error.problems)
+
+
+def test_a_figure_left_out():
+    """Every headline figure is there (null when there is no solution): a file without
+    people_newly_served raised TypeError in Snapshot.from_dict."""
+    data = good_file()
+    del data["snapshots"][1]["people_newly_served"]
+    error = refused(json.dumps(data))
+    assert [(p.path, p.code) for p in error.problems] == [
+        ("snapshots[1].people_newly_served", "missing")
+    ]
 
 
 def test_missing_figures_of_a_solved_option():

@@ -221,10 +221,10 @@ def _letters(j: int) -> str:
     return out
 
 
-def _xlsx(sheet_xml: str) -> bytes:
-    """A minimal workbook whose one sheet is ``sheet_xml``."""
+def _xlsx(sheet_xml: str | bytes) -> bytes:
+    """A minimal workbook whose one sheet is ``sheet_xml`` (text, or bytes as they are)."""
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    parts = {
+    parts: dict[str, str | bytes] = {
         "[Content_Types].xml": (
             "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>"
             "<Default Extension='rels' ContentType='application/vnd.openxmlformats-package."
