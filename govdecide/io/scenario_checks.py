@@ -84,7 +84,7 @@ def _num(value: Any) -> float | None:
         number = float(value)
     except OverflowError:  # an integer no float can hold
         return None
-    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+    if not math.isfinite(number) or abs(number) >= MAX_NUMBER:
         return None
     return None if number != 0 and abs(number) < MIN_NONZERO else number
 

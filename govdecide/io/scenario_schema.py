@@ -31,10 +31,11 @@ CONTROL_PARAM = re.compile(
 # cell raises, and a lone surrogate cannot even be encoded as UTF-8 or printed.
 _UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-# The sizes of numbers a scenario may hold. A population, budget or capacity above a
-# million billion is no figure of any place (and the solver's coefficients lose their
-# precision), and a number other than 0 below a billionth is a typo or a unit mistake that
-# turns into infinite or NaN coefficients (1e-300 people, a subnormal 1e-320).
+# The sizes of numbers a scenario may hold. A population, budget or cost of a million
+# billion is no figure of any place, and HiGHS takes a coefficient of 1e15 or more (a unit
+# cost, staff per unit) as infinite and refuses the model: numbers stay below it. A number
+# other than 0 below a billionth is a typo or a unit mistake that turns into infinite or
+# NaN coefficients (1e-300 people, a subnormal 1e-320).
 MAX_NUMBER = 1e15
 MIN_NONZERO = 1e-9
 MAX_TILE = 1000  # tile coordinates: a grid of districts, not a map projection
@@ -81,14 +82,15 @@ def _validate_text(value: Any) -> str | dict[str, str]:
 def _not_huge(value: Any) -> Any:
     """An integer too large to be a float is refused before pydantic's float check (which
     would only say "not a number" of 10^400)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_NUMBER:
         raise PydanticCustomError("number_too_large", "is too large")
     return value
 
 
 def _in_range(value: float) -> float:
-    """A number of a size the model can compute with: 0, or between the two limits."""
-    if abs(value) > MAX_NUMBER:
+    """A number of a size the model can compute with: 0, or from MIN_NONZERO up to (and
+    not including) MAX_NUMBER."""
+    if abs(value) >= MAX_NUMBER:
         raise PydanticCustomError("number_too_large", "is too large")
     if value != 0 and abs(value) < MIN_NONZERO:
         raise PydanticCustomError("number_too_small", "is too close to 0")

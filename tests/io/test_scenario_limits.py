@@ -252,3 +252,12 @@ def test_a_raw_lone_surrogate_in_the_text():
     error = refused(changed("name: South", "name: So\udc80uth"))
     assert [p.code for p in error.problems] == ["bad_character"]
     assert error.problems[0].line == 12
+
+
+def test_the_ceiling_itself_is_refused_just_below_it_solves():
+    """HiGHS takes a matrix entry of 1e15 or more as infinite and refuses the model (the
+    fuzz suite found a unit cost of exactly 1e15 crashing the solve): the ceiling is
+    exclusive, and a cost just below it solves."""
+    assert "number_too_large" in codes(changed("unit_cost: 100", "unit_cost: 1.0e+15"))
+    scenario = parse_scenario(changed("unit_cost: 100", "unit_cost: 9.99e+14"), "t.yaml")
+    assert solve(scenario).status in ("optimal", "feasible")
