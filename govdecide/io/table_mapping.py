@@ -231,13 +231,17 @@ def _baseline_words(template: Scenario | None) -> dict[str, str]:
     return words
 
 
-def _indicator_id_for(header: str, index: int, taken: set[str]) -> str:
-    """A fresh indicator id for a column: its slug, else ``col_<letter>``; never reused."""
+def _indicator_id_for(
+    header: str, index: int, taken: set[str], reserved: frozenset[str] | set[str] = frozenset()
+) -> str:
+    """A fresh indicator id for a column: its slug, else ``col_<letter>``; never one in
+    ``taken`` or ``reserved`` (two sets, not their union: a union per column made the
+    guess quadratic in the number of columns)."""
     base = slugify(_BRACKETED.sub("", header)) or slugify(header)
     if not base or base in ("population", "id", "name"):
         base = f"col_{column_letter(index).lower()}"
     ident, n = base, 2
-    while ident in taken:
+    while ident in taken or ident in reserved:
         ident, n = f"{base}_{n}", n + 1
     return ident
 
@@ -348,7 +352,8 @@ def guess_mapping(table: RawTable, template: Scenario | None = None) -> dict[str
     ``name_en``. The user can change every guess.
     """
     mapping: dict[str, str] = {}
-    words = (_template_indicator_words(template), _baseline_words(template))
+    indicator_words = _template_indicator_words(template)
+    words = (indicator_words, _baseline_words(template), set(indicator_words.values()))
     used: set[str] = set()
     taken_ids: set[str] = set()
     for j, column in enumerate(table.columns):
@@ -382,17 +387,18 @@ def _data_field(
     index: int,
     variants: set[str],
     numeric: bool,
-    words: tuple[dict[str, str], dict[str, str]],
+    words: tuple[dict[str, str], dict[str, str], set[str]],
     used: set[str],
     taken_ids: set[str],
 ) -> str:
     """A column no header word claims: units in place of a template program, a template
     indicator, a new indicator (any other column of numbers), or ignored (text).
 
-    ``words`` are the template's indicator words and baseline words; ids given out are
-    added to ``taken_ids`` so that no two columns become the same indicator.
+    ``words`` are the template's indicator words, baseline words and indicator ids (a new
+    indicator never takes one); ids given out are added to ``taken_ids`` so that no two
+    columns become the same indicator.
     """
-    ind_words, base_words = words
+    ind_words, base_words, template_ids = words
     prog = next((base_words[v] for v in variants if v in base_words), None)
     ind = next((ind_words[v] for v in variants if v in ind_words), None)
     if prog is not None and numeric and f"{BASELINE_PREFIX}{prog}" not in used:
@@ -401,7 +407,7 @@ def _data_field(
         taken_ids.add(ind)
         return f"{INDICATOR_PREFIX}{ind}"
     if numeric:
-        ident = _indicator_id_for(column, index, taken_ids | set(ind_words.values()))
+        ident = _indicator_id_for(column, index, taken_ids, template_ids)
         taken_ids.add(ident)
         return f"{INDICATOR_PREFIX}{ident}"
     return IGNORE
