@@ -23,7 +23,7 @@ compared and shown, so a value that passes the door but breaks what follows is f
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,31 +100,26 @@ def _strings(data: Any) -> list[str]:
     return []
 
 
-def scenario_text(text: str) -> Outcome:
+def _scenario(read: Callable[[], Scenario]) -> Outcome:
+    """A scenario entry: what ``read`` gives is used, its ScenarioError is a refusal."""
     try:
-        scenario = parse_scenario(text, "fuzz.yaml")
+        scenario = read()
     except ScenarioError as error:
         return refusal(error)
     used(scenario)
     return Outcome(True)
+
+
+def scenario_text(text: str) -> Outcome:
+    return _scenario(lambda: parse_scenario(text, "fuzz.yaml"))
 
 
 def scenario_bytes(data: bytes) -> Outcome:
-    try:
-        scenario = parse_scenario_bytes(data, "fuzz.yaml")
-    except ScenarioError as error:
-        return refusal(error)
-    used(scenario)
-    return Outcome(True)
+    return _scenario(lambda: parse_scenario_bytes(data, "fuzz.yaml"))
 
 
 def scenario_data(data: Any) -> Outcome:
-    try:
-        scenario = scenario_from_data(data, "fuzz")
-    except ScenarioError as error:
-        return refusal(error)
-    used(scenario)
-    return Outcome(True)
+    return _scenario(lambda: scenario_from_data(data, "fuzz"))
 
 
 _TEMPLATE: list[Scenario] = []

@@ -17,31 +17,10 @@ from govdecide.i18n import LANGS
 from govdecide.io.scenario import parse_scenario, scenario_from_data
 from govdecide.io.scenario_schema import printable, unsafe_character
 from govdecide.model.engine import solve
+from tests.io.hostile.make_hostile import SCENARIO
 
-BASE = """\
-format: govdecide/v1
-name: {en: Testville, zh: 测试市}
-indicators:
-  - {id: elderly_share, name: Share aged 65+, unit: share}
-districts:
-  - id: north
-    name: {en: North, zh: 北区}
-    population: 1000
-    map_id: N1
-    indicators: {elderly_share: 0.2}
-  - id: south
-    name: South
-    population: 2000
-    indicators: {elderly_share: 0.1}
-programs:
-  - {id: clinic, name: Clinic, unit_cost: 100, capacity: 500, need: {indicator: population}}
-  - id: care
-    name: Care beds
-    unit_cost: 10
-    capacity: 10
-    need: {indicator: elderly_share, per_capita: true}
-policy: {budget: 500}
-"""
+# the hostile corpus's valid scenario, with a map region for north
+BASE = SCENARIO.replace("population: 1000\n", "population: 1000\n    map_id: N1\n", 1)
 
 
 def refused(text: str) -> ScenarioError:
