@@ -1,17 +1,27 @@
-"""Snapshots: a setting and its result saved under a name, downloadable, compared by district."""
+"""Snapshots: a setting and its result saved under a name, downloadable, compared by district.
+
+A saved-options file comes back as an upload, so it is input like a scenario file: it is
+read only after every value in it has been checked (:func:`snapshots_from_json`), and
+refused with a :class:`ScenarioError` (a ``ValueError``) that says where and why. A name
+with a control character would abort the chart export; a negative population, a
+duplicated district or a figure of the wrong type would break the comparison.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import fmt_num, t
+from govdecide.io.scenario_schema import printable, unsafe_character
 from govdecide.model.result import Result
-from govdecide.model.settings import Settings
+from govdecide.model.settings import UNLIMITED, Settings
 
 SNAPSHOT_COLUMNS = [
     "district",
@@ -22,6 +32,21 @@ SNAPSHOT_COLUMNS = [
     "coverage_before",
     "coverage_after",
 ]
+OPTIONS_FORMAT = "govdecide/snapshots-v1"
+MAX_PROBLEMS = 50  # listed one by one; a wholly wrong file is not worth a thousand lines
+# the headline figures, each a number or null (null when the option had no solution)
+_FIGURES = ("efficiency", "equity", "objective", "spend", "people_newly_served")
+# the settings that are numbers (staff may also be "unlimited")
+_SETTING_NUMBERS = ("budget", "staff", "equity_weight", "time_limit_s", "gap")
+# a district's figures: (name, lower limit, whether the limit itself is allowed, upper)
+_DISTRICT_FIGURES = (
+    ("population", 0.0, False, None),
+    ("need", 0.0, True, None),
+    ("new_units", 0.0, True, None),
+    ("spend", 0.0, True, None),
+    ("coverage_before", 0.0, True, 1.0),
+    ("coverage_after", 0.0, True, 1.0),
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +109,7 @@ def snapshot(name: str, settings: Settings, result: Result, scenario: str = "") 
 def snapshots_to_json(snapshots: Iterable[Snapshot]) -> str:
     """Snapshots as a JSON document (the page's download)."""
     return json.dumps(
-        {"format": "govdecide/snapshots-v1", "snapshots": [s.to_dict() for s in snapshots]},
+        {"format": OPTIONS_FORMAT, "snapshots": [s.to_dict() for s in snapshots]},
         ensure_ascii=False,
         indent=2,
         default=float,
@@ -92,11 +117,171 @@ def snapshots_to_json(snapshots: Iterable[Snapshot]) -> str:
 
 
 def snapshots_from_json(text: str) -> list[Snapshot]:
-    """Snapshots from :func:`snapshots_to_json` output."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != "govdecide/snapshots-v1":
-        raise ValueError("not a govdecide snapshots file")
-    return [Snapshot.from_dict(s) for s in data.get("snapshots", [])]
+    """Snapshots from :func:`snapshots_to_json` output, every value checked first.
+
+    Raises :class:`ScenarioError` (a ``ValueError``) naming each wrong value by its place
+    (``snapshots[0].districts[2].population``): not JSON, nested past the reader's depth,
+    another format, or values of the wrong type, size or character.
+    """
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ScenarioError([Problem("", "options_too_deep", {})]) from None
+    except ValueError:  # not JSON, or an integer of thousands of digits
+        raise ScenarioError([Problem("", "options_not_json", {})]) from None
+    if not isinstance(data, dict) or data.get("format") != OPTIONS_FORMAT:
+        raise ScenarioError([Problem("", "options_format", {"expected": OPTIONS_FORMAT})])
+    items = data.get("snapshots", [])
+    if not isinstance(items, list):
+        raise ScenarioError([Problem("snapshots", "not_list", {"got": _quote(items)})])
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        problems += _snapshot_problems(f"snapshots[{i}]", item)
+    if problems:
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], Problem("", "more_problems", {"count": more})]
+        raise ScenarioError(problems)
+    return [Snapshot.from_dict(s) for s in items]
+
+
+def _quote(value: Any) -> str:
+    """A value for a message: short, and printable whatever it holds."""
+    text = value if isinstance(value, str) else type(value).__name__
+    return printable(text[:40])
+
+
+def _text_problems(where: str, value: Any, required: bool = True) -> list[Problem]:
+    """A text of the file: a string (non-empty when required) of safe characters."""
+    if value is None or value == "":
+        return [Problem(where, "missing", {})] if required else []
+    if not isinstance(value, str):
+        return [Problem(where, "not_string", {"got": _quote(value)})]
+    char = unsafe_character(value)
+    return [] if char is None else [Problem(where, "bad_character", {"char": char})]
+
+
+def _number_problems(where: str, value: Any, required: bool = False) -> list[Problem]:
+    """A figure of the file: a finite number (or null, unless required)."""
+    if value is None and not required:
+        return []
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return [Problem(where, "not_number", {"got": _quote(value)})]
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:  # an integer no float can hold
+        return [Problem(where, "number_too_large", {"limit": "1e308", "got": _quote(value)})]
+    return [] if finite else [Problem(where, "not_finite", {"got": str(value)})]
+
+
+def _snapshot_problems(where: str, item: Any) -> list[Problem]:
+    """Everything wrong with one saved option, each at its place."""
+    if not isinstance(item, dict):
+        return [Problem(where, "not_mapping", {"got": _quote(item)})]
+    found = _text_problems(f"{where}.name", item.get("name"))
+    found += _text_problems(f"{where}.status", item.get("status"))
+    found += _text_problems(f"{where}.scenario", item.get("scenario"), required=False)
+    found += _number_problems(f"{where}.budget", item.get("budget"), required=True)
+    for key in _FIGURES:  # each present, a number or null
+        if key not in item:
+            found.append(Problem(f"{where}.{key}", "missing", {}))
+        found += _number_problems(f"{where}.{key}", item.get(key))
+    if item.get("efficiency") is not None:  # the headline shows E with z and the spend
+        for key in ("equity", "spend"):
+            if item.get(key) is None:
+                found.append(Problem(f"{where}.{key}", "missing", {}))
+    found += _settings_problems(f"{where}.settings", item.get("settings"))
+    found += _district_problems(f"{where}.districts", item.get("districts") or [])
+    found += _allocation_problems(f"{where}.allocation", item.get("allocation") or [])
+    return found
+
+
+def _settings_problems(where: str, value: Any) -> list[Problem]:
+    """The option's settings: what :meth:`Settings.from_dict` reads and
+    :meth:`Settings.check` accepts (weights for any program the file names)."""
+    if not isinstance(value, dict):
+        return [Problem(where, "not_mapping", {"got": _quote(value)})]
+    weights = value.get("weights") or {}
+    if not isinstance(weights, dict):
+        return [Problem(f"{where}.weights", "not_mapping", {"got": _quote(weights)})]
+    found = [p for key in weights for p in _text_problems(f"{where}.weights", key)]
+    found += [p for w in weights.values() for p in _number_problems(f"{where}.weights", w)]
+    for key in _SETTING_NUMBERS:
+        if value.get(key) != UNLIMITED:
+            found += _number_problems(f"{where}.{key}", value.get(key))
+    if not isinstance(value.get("integer", True), bool):
+        found.append(Problem(f"{where}.integer", "not_bool", {"got": _quote(value["integer"])}))
+    for key in ("solver", "method"):
+        if value.get(key) is not None:
+            found += _text_problems(f"{where}.{key}", value[key])
+    if found:
+        return found
+    try:
+        Settings.from_dict(value).check(set(weights))
+    except ScenarioError as exc:
+        return [Problem(f"{where}.{p.path}", p.code, p.params) for p in exc.problems]
+    except (TypeError, ValueError, OverflowError):
+        return [Problem(where, "not_mapping", {"got": _quote(value)})]
+    return []
+
+
+def _district_problems(where: str, rows: Any) -> list[Problem]:
+    """The option's districts: records with a unique district id and figures in range."""
+    if not isinstance(rows, list):
+        return [Problem(where, "not_list", {"got": _quote(rows)})]
+    found: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        at = f"{where}[{i}]"
+        if not isinstance(row, dict):
+            found.append(Problem(at, "not_mapping", {"got": _quote(row)}))
+            continue
+        ident = row.get("district")
+        found += _text_problems(f"{at}.district", ident)
+        if isinstance(ident, str) and ident in first:
+            again = {"id": printable(ident), "first": f"{where}[{first[ident]}]"}
+            found.append(Problem(f"{at}.district", "duplicate_id", again))
+        elif isinstance(ident, str):
+            first[ident] = i
+        for key, low, low_ok, high in _DISTRICT_FIGURES:
+            found += _figure_problems(f"{at}.{key}", row.get(key), low, low_ok, high)
+    return found
+
+
+def _figure_problems(
+    where: str, value: Any, low: float, low_ok: bool, high: float | None
+) -> list[Problem]:
+    """A district figure: a finite number within its range (the equity indicators and
+    the comparison compute with every one)."""
+    found = _number_problems(where, value, required=True)
+    if found:
+        return found
+    if value < low or (value == low and not low_ok):
+        code = "greater_than_equal" if low_ok else "greater_than"
+        return [Problem(where, code, {"limit": str(low), "got": str(value)})]
+    if high is not None and value > high:
+        return [Problem(where, "less_than_equal", {"limit": str(high), "got": str(value)})]
+    return []
+
+
+def _allocation_problems(where: str, rows: Any) -> list[Problem]:
+    """The option's allocation: records of texts (safe characters) and finite numbers."""
+    if not isinstance(rows, list):
+        return [Problem(where, "not_list", {"got": _quote(rows)})]
+    found: list[Problem] = []
+    for i, row in enumerate(rows):
+        at = f"{where}[{i}]"
+        if not isinstance(row, dict):
+            found.append(Problem(at, "not_mapping", {"got": _quote(row)}))
+            continue
+        for key, value in row.items():
+            place = f"{at}.{printable(key)}"
+            found += _text_problems(f"{at}", key)
+            if isinstance(value, str):
+                found += _text_problems(place, value, required=False)
+            elif value is not None and not isinstance(value, bool):
+                found += _number_problems(place, value)
+    return found
 
 
 def compare(a: Snapshot, b: Snapshot) -> pd.DataFrame:

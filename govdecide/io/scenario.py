@@ -12,6 +12,7 @@ the YAML node tree (:mod:`govdecide.io.scenario_yaml`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,19 +23,25 @@ from pydantic import ValidationError
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import localize
 from govdecide.io.scenario_checks import Raw, cross_checks
-from govdecide.io.scenario_schema import FORMAT, Scenario
+from govdecide.io.scenario_schema import (
+    FORMAT,
+    MAX_NUMBER_TEXT,
+    MIN_NONZERO_TEXT,
+    Scenario,
+    printable,
+    unsafe_character,
+)
 from govdecide.io.scenario_yaml import (
-    MAX_NODES,
-    TooComplex,
+    Refused,
     dump_yaml,
     format_path,
-    line_map,
     read_yaml,
     yaml_hint,
     yaml_quote,
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------------------------------
@@ -87,6 +94,16 @@ def _problem_from_pydantic(err: dict[str, Any], data: Any) -> Raw:
         return path, kind, {"limit": yaml_quote(limit), "got": got}
     if kind == "finite_number":
         return path, "not_finite", {"got": got}
+    if kind == "number_too_large":
+        return path, "number_too_large", {"limit": MAX_NUMBER_TEXT, "got": got}
+    if kind == "number_too_small":
+        return path, "number_too_small", {"limit": MIN_NONZERO_TEXT, "got": got}
+    if kind == "bad_character":
+        return path, "bad_character", {"char": ctx.get("char", "?")}
+    if kind == "string_unicode":  # a string no UTF-8 can hold: a lone surrogate
+        value = err.get("input")
+        char = unsafe_character(value) if isinstance(value, str) else None
+        return path, "bad_character", {"char": char or "?"}
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         code = "not_whole_number" if kind.startswith("int") else "not_number"
         if code == "not_number" and _reads_as_number(err.get("input")):
@@ -124,28 +141,40 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     """Validate YAML text as a scenario; raise :class:`ScenarioError` listing every problem."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise _too_large(file)
+    half = _SURROGATE.search(text)
+    if half is not None:  # no YAML reader can take it (it is not even UTF-8)
+        line = text.count("\n", 0, half.start()) + 1
+        char = f"U+{ord(half.group()):04X}"
+        raise ScenarioError([Problem("", "bad_character", {"char": char}, line, file)])
     try:
-        data, root = read_yaml(text)
+        data, lines, duplicates = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(
-            [Problem("", yaml_hint(str(problem), exc), {"detail": problem}, line, file)]
+            [Problem("", yaml_hint(str(problem), exc), _printable(problem), line, file)]
+        ) from None
+    except Refused as exc:
+        raise ScenarioError(
+            [Problem(format_path(exc.path), exc.code, _printable(exc.params), exc.line, file)]
         ) from None
     if not isinstance(data, dict):
         raise ScenarioError([Problem("", "not_a_scenario", {}, 1, file)])
-    try:
-        lines, duplicates = line_map(root)
-    except TooComplex:
-        raise ScenarioError(
-            [Problem("", "too_complex", {"limit": f"{MAX_NODES:,}"}, None, file)]
-        ) from None
     extra = [
-        Problem(format_path(path), code, params, line, file)
+        Problem(format_path(path), code, _printable(params), line, file)
         for path, code, params, line in duplicates
     ]
     return scenario_from_data(data, file=file, lines=lines, extra_problems=extra)
+
+
+def _printable(params: Mapping[str, Any] | str) -> dict[str, Any]:
+    """Message params with user text made printable (a key or value from the file may hold
+    a control character or a lone surrogate, which no terminal or page can show); a bare
+    string is the ``detail`` of a YAML syntax error."""
+    if isinstance(params, str):
+        params = {"detail": params}
+    return {k: printable(v) if isinstance(v, str) else v for k, v in params.items()}
 
 
 def scenario_from_data(
@@ -179,7 +208,9 @@ def scenario_from_data(
             if key in seen:
                 continue
             seen.add(key)
-            problems.append(Problem(format_path(path), code, params, _line_of(path, lines), file))
+            problems.append(
+                Problem(format_path(path), code, _printable(params), _line_of(path, lines), file)
+            )
         problems.sort(key=lambda p: (p.line or 0, p.path))
         raise ScenarioError(problems)
     assert model is not None

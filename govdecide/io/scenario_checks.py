@@ -21,12 +21,24 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govdecide.io.scenario_schema import CONTROL_PARAM, Need, Program
+from govdecide.io.scenario_schema import (
+    CONTROL_PARAM,
+    MAX_NUMBER,
+    MAX_TILE,
+    MIN_NONZERO,
+    Need,
+    Program,
+)
 from govdecide.io.scenario_yaml import yaml_quote
 
 Raw = tuple[tuple[Any, ...], str, dict]
 _SECTIONS = ("indicators", "districts", "programs")  # the parts whose entries have ids
 _BOUND_KEYS = ("min_units", "max_units")
+# How far a pair's need and one unit's capacity may differ (need / capacity is the number
+# of units that meets the need). The model's capacity row has capacity / need as its
+# coefficient, and HiGHS drops coefficients below 1e-9 as zero and refuses huge ones: past
+# this factor the optimizer would compute with numbers it cannot represent.
+NEED_SCALE_LIMIT = 1e9
 
 
 def cross_checks(data: dict) -> list[Raw]:
@@ -63,10 +75,18 @@ def _items(value: Any) -> list[tuple[int, dict]]:
 
 
 def _num(value: Any) -> float | None:
-    """A finite number or None (bad numbers are reported by pydantic)."""
+    """A number of a size the schema accepts, or None: bad numbers (text, infinite, too
+    large or too close to 0) are reported by pydantic, and checking them again here would
+    only repeat the problem in other words."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer no float can hold
+        return None
+    if not math.isfinite(number) or abs(number) >= MAX_NUMBER:
+        return None
+    return None if number != 0 and abs(number) < MIN_NONZERO else number
 
 
 def _value(raw: Mapping[str, Any], model: type[BaseModel], key: str) -> Any:
@@ -126,7 +146,8 @@ def _need_checks(
     indicator_ids: set[str],
     declared: bool,
 ) -> tuple[list[Raw], float]:
-    """The need indicator of program ``j`` must be declared and given for every district.
+    """The need indicator of program ``j`` must be declared and given for every district,
+    and the need must be of a scale its capacity can serve (:func:`_need_scale`).
 
     Returns the problems and the program's weighted need summed over the districts that
     have the indicator (so that a scenario in which nothing is needed can be told apart).
@@ -139,8 +160,8 @@ def _need_checks(
         return [(("programs", j, "need", "indicator"), "unknown_need", {"id": ind})], 0.0
     found: list[Raw] = []
     weight = _num(_value(program, Program, "weight"))
-    scale = _num(_value(need, Need, "scale"))
-    total = 0.0
+    scale = _num(_value(need, Need, "scale")) or 0.0
+    needs: list[tuple[dict, float]] = []
     for i, d in districts:
         pop = _num(d.get("population")) or 0.0
         if ind == "population":
@@ -160,8 +181,38 @@ def _need_checks(
             value = _num(inds[ind]) or 0.0
             if _value(need, Need, "per_capita"):
                 value *= pop
-        total += value * (scale or 0.0) * (weight or 0.0)
-    return found, total
+        needs.append((d, value * scale))
+    found += _need_scale(j, _num(program.get("capacity")), needs)
+    return found, sum(n for _, n in needs) * (weight or 0.0)
+
+
+def _need_scale(j: int, capacity: float | None, needs: list[tuple[dict, float]]) -> list[Raw]:
+    """Program ``j``'s need in some district and one unit's capacity must not differ by
+    more than :data:`NEED_SCALE_LIMIT` (either way); said once, for the district where they
+    differ most, because one wrong unit usually affects every district alike."""
+    if capacity is None or capacity <= 0:
+        return []
+    worst: tuple[float, dict, float] | None = None
+    for district, n in needs:
+        if n > 0:
+            spread = max(n / capacity, capacity / n)
+            if worst is None or spread > worst[0]:
+                worst = (spread, district, n)
+    if worst is None or worst[0] <= NEED_SCALE_LIMIT:
+        return []
+    _, district, n = worst
+    return [
+        (
+            ("programs", j, "capacity"),
+            "need_scale",
+            {
+                "district": str(district.get("id", "?")),
+                "need": yaml_quote(n),
+                "capacity": yaml_quote(capacity),
+                "limit": f"{NEED_SCALE_LIMIT:,.0f}",
+            },
+        )
+    ]
 
 
 def _bounds_checks(j: int, program: dict, district_ids: set[str]) -> list[Raw]:
@@ -294,7 +345,10 @@ def _district_layout_checks(districts: list[tuple[int, dict]]) -> list[Raw]:
         if (
             isinstance(tile, list)
             and len(tile) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in tile)
+            and all(
+                isinstance(v, int) and not isinstance(v, bool) and abs(v) <= MAX_TILE
+                for v in tile
+            )
         ):
             key = (tile[0], tile[1])
             if key in tiles:

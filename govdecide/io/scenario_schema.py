@@ -1,7 +1,9 @@
 """The scenario format (``govdecide/v1``) as strict, frozen pydantic models.
 
 The models are the schema: every key, its type, its range and its default is said here
-once. Unknown keys are errors, numbers must be finite, and a loaded scenario never
+once. Unknown keys are errors, numbers must be finite and of a size the model can compute
+with (:data:`MAX_NUMBER`, :data:`MIN_NONZERO`), texts must hold only characters every
+chart, workbook and terminal can (:func:`unsafe_character`), and a loaded scenario never
 changes. Reading YAML is :mod:`govdecide.io.scenario_yaml`, references between parts of a
 file :mod:`govdecide.io.scenario_checks`, and loading with every problem reported at once
 :mod:`govdecide.io.scenario`.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
 FORMAT = "govdecide/v1"
@@ -23,23 +25,86 @@ CONTROL_PARAM = re.compile(
 )
 
 
+# Characters allowed in a text: those of XML 1.0 (tab, line breaks, and everything from
+# U+0020 up except the surrogate halves and U+FFFE/U+FFFF). Every other one breaks a place
+# a text goes: the chart export (SVG is XML) aborts the whole server process, a workbook
+# cell raises, and a lone surrogate cannot even be encoded as UTF-8 or printed.
+_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# The sizes of numbers a scenario may hold. A population, budget or cost of a million
+# billion is no figure of any place, and HiGHS takes a coefficient of 1e15 or more (a unit
+# cost, staff per unit) as infinite and refuses the model: numbers stay below it. A number
+# other than 0 below a billionth is a typo or a unit mistake that turns into infinite or
+# NaN coefficients (1e-300 people, a subnormal 1e-320).
+MAX_NUMBER = 1e15
+MIN_NONZERO = 1e-9
+MAX_TILE = 1000  # tile coordinates: a grid of districts, not a map projection
+MAX_NUMBER_TEXT = f"{MAX_NUMBER:,.0f}"  # the limits as messages write them
+MIN_NONZERO_TEXT = f"{MIN_NONZERO:.9f}"
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first character of ``text`` that no chart, file or terminal can hold, as
+    ``U+XXXX``; None when every character is fine."""
+    found = _UNSAFE.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def printable(text: str) -> str:
+    """``text`` with each unsafe character written as its escape (``\\x01``, ``\\ud800``),
+    for quoting user text (an unknown key, a cell) inside a message."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _check_characters(value: str) -> str:
+    """A string with only safe characters, else the ``bad_character`` error."""
+    char = unsafe_character(value)
+    if char is not None:
+        raise PydanticCustomError("bad_character", "contains the character {char}", {"char": char})
+    return value
+
+
 def _validate_text(value: Any) -> str | dict[str, str]:
     """A text shown to people: a plain string or ``{language code: string}``."""
     if isinstance(value, str) and value.strip():
-        return value
+        return _check_characters(value)
     if isinstance(value, dict) and value:
         if all(
             isinstance(k, str) and LANG_PATTERN.match(k) and isinstance(v, str) and v.strip()
             for k, v in value.items()
         ):
+            for v in value.values():
+                _check_characters(v)
             return dict(value)
     raise PydanticCustomError("text_type", "must be a text")
 
 
+def _not_huge(value: Any) -> Any:
+    """An integer too large to be a float is refused before pydantic's float check (which
+    would only say "not a number" of 10^400)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_NUMBER:
+        raise PydanticCustomError("number_too_large", "is too large")
+    return value
+
+
+def _in_range(value: float) -> float:
+    """A number of a size the model can compute with: 0, or from MIN_NONZERO up to (and
+    not including) MAX_NUMBER."""
+    if abs(value) >= MAX_NUMBER:
+        raise PydanticCustomError("number_too_large", "is too large")
+    if value != 0 and abs(value) < MIN_NONZERO:
+        raise PydanticCustomError("number_too_small", "is too close to 0")
+    return value
+
+
 Text = Annotated[Any, PlainValidator(_validate_text)]
+Plain = Annotated[str, AfterValidator(_check_characters)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-NonNeg = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+Number = Annotated[float, BeforeValidator(_not_huge), AfterValidator(_in_range)]
+NonNeg = Annotated[Number, Field(ge=0)]
+Positive = Annotated[Number, Field(gt=0)]
+Share = Annotated[Number, Field(ge=0, le=1)]
+TileCoordinate = Annotated[int, Field(ge=-MAX_TILE, le=MAX_TILE)]
 
 
 class _Strict(BaseModel):
@@ -66,10 +131,10 @@ class District(_Strict):
     name: Text
     population: Positive
     area_km2: Positive | None = None
-    tile: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
+    tile: Annotated[list[TileCoordinate], Field(min_length=2, max_length=2)] | None = None
     indicators: dict[Id, NonNeg] = Field(default_factory=dict)
     baseline: dict[Id, NonNeg] = Field(default_factory=dict)
-    map_id: str | None = None
+    map_id: Plain | None = None
 
 
 class Need(_Strict):
@@ -106,6 +171,18 @@ class Program(_Strict):
     spend_max: NonNeg | None = None
     district_bounds: dict[Id, Bounds] = Field(default_factory=dict)
 
+    def need_in(self, district: District) -> float:
+        """need_dp of this program in one district (MODEL.md): the indicator, times the
+        population when it is per resident, times the scale."""
+        rule = self.need
+        if rule.indicator == "population":
+            value = district.population
+        else:
+            value = district.indicators[rule.indicator]
+            if rule.per_capita:
+                value *= district.population
+        return value * rule.scale
+
     def bounds_for(self, district_id: str) -> tuple[float, float | None]:
         """The bounds on new units in one district, overrides applied."""
         override = self.district_bounds.get(district_id)
@@ -122,7 +199,7 @@ class SolverOptions(_Strict):
     """Limits for the solver: a time limit and the relative optimality gap."""
 
     time_limit_s: Positive | None = None
-    gap: Annotated[float, Field(ge=0, le=1)] | None = None
+    gap: Share | None = None
 
 
 class Policy(_Strict):
@@ -130,7 +207,7 @@ class Policy(_Strict):
 
     budget: NonNeg
     staff: NonNeg | None = None
-    equity_weight: Annotated[float, Field(ge=0, le=1)] = 0.0
+    equity_weight: Share = 0.0
     solver: SolverOptions | None = None
 
 
@@ -138,8 +215,8 @@ class Control(_Strict):
     """A slider a workshop shows: which setting, and its range."""
 
     param: Annotated[str, Field(pattern=CONTROL_PARAM.pattern)]
-    min: float
-    max: float
+    min: Number
+    max: Number
     step: Positive
     label: Text | None = None
 
@@ -147,8 +224,8 @@ class Control(_Strict):
 class MapSpec(_Strict):
     """Real district boundaries: a TopoJSON file relative to the scenario file."""
 
-    topojson: str
-    object: str
+    topojson: Plain
+    object: Plain
 
 
 class Scenario(_Strict):

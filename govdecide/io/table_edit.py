@@ -65,11 +65,23 @@ def _text_parts(text: Any) -> dict[str, str]:
     return dict(text)
 
 
+def _cell_text(value: Any) -> Any:
+    """An editor cell as text: '' when blank, a string as it is, a number as its digits;
+    anything else (a list pasted into a cell) stays as it is, for validation to refuse
+    (its ``str`` could recurse without end)."""
+    if _blank_cell(value):
+        return ""
+    value = _plain(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _text_from(original: Any, en: Any, zh: Any) -> Any:
     """A scenario text from edited en/zh cells, keeping the original's shape and its other
     languages: an unchanged plain string stays a plain string."""
-    en_text = "" if _blank_cell(en) else str(en)
-    zh_text = "" if _blank_cell(zh) else str(zh)
+    en_text = _cell_text(en)
+    zh_text = _cell_text(zh)
     if isinstance(original, str):
         lang = next(iter(_text_parts(original)))
         mine, other = (en_text, zh_text) if lang == "en" else (zh_text, en_text)
@@ -95,9 +107,9 @@ def _blank_cell(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     try:
-        return bool(value != value)  # NaN and pandas.NA
-    except (TypeError, ValueError):
-        return False
+        return bool(value != value)  # NaN
+    except (TypeError, ValueError):  # pandas.NA has no truth value; nor has an array
+        return type(value).__name__ == "NAType"
 
 
 def _plain(value: Any) -> Any:
@@ -110,8 +122,8 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()  # numpy scalar
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        value = value.item()  # a numpy scalar (an array pasted into a cell stays one)
     if isinstance(value, bool):
         return value
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

@@ -7,14 +7,17 @@ scenario (the template) gives the programs and the policy.
 Nothing is silently dropped or invented, because a wrong figure in a public decision is
 worse than an error: every bad cell is reported with its spreadsheet row number (the header
 is row 1) and its column, all at once; ignored columns, scaled units and template parts
-that cannot apply are listed as notes.
+that cannot apply are listed as notes. Values are checked against what their field is: a
+share indicator holds values between 0 and 1 (percentages are refused, with the unit
+``percent`` offered as the fix, or divided when the header says %), and a need above a
+district's population is noted.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from govdecide.io.scenario import scenario_from_data, scenario_to_data
 from govdecide.io.scenario_schema import FORMAT, Scenario
 from govdecide.io.table_mapping import (
     AREA,
+    AS_IS,
     BASELINE_PREFIX,
     ID,
     IGNORE,
@@ -31,12 +35,22 @@ from govdecide.io.table_mapping import (
     NAME,
     NAME_EN,
     NAME_ZH,
+    PERCENT,
     POPULATION,
+    TEN_THOUSANDS,
+    THOUSANDS,
+    UNITS,
     check_mapping,
+    check_units,
     guess_mapping,
+    is_share,
     is_valid_id,
-    norm_header,
+    percent_fixes,
+    population_unit,
+    share_unit,
     slugify,
+    unit_label,
+    written_as_percent,
 )
 from govdecide.io.table_read import (
     Note,
@@ -48,7 +62,11 @@ from govdecide.io.table_read import (
     is_formula,
     parse_number,
     read_table,
+    row_list,
+    special_digit,
 )
+
+__all__ = ["UNITS", "TableImport", "build_scenario", "import_table", "percent_fixes"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,7 @@ class TableImport:
     scenario: Scenario
     mapping: dict[str, str]
     notes: tuple[Note, ...]
+    units: dict[str, str] = field(default_factory=dict)  # column -> unit, when not as is
 
     def note_messages(self, lang: str = "en") -> list[str]:
         """Every note as a sentence in ``lang``."""
@@ -71,10 +90,11 @@ def import_table(
     mapping: Mapping[str, str] | None = None,
     name: str | Mapping[str, str] | None = None,
     sheet: str | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> TableImport:
     """Read a table's bytes and build its scenario in one call (the command line's path)."""
     table = read_table(data, file, sheet=sheet)
-    return build_scenario(table, template, mapping=mapping, name=name)
+    return build_scenario(table, template, mapping=mapping, name=name, units=units)
 
 
 def build_scenario(
@@ -82,10 +102,12 @@ def build_scenario(
     template: Scenario,
     mapping: Mapping[str, str] | None = None,
     name: str | Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> TableImport:
     """Build and validate a scenario from a table, the template's programs and policy.
 
-    ``mapping`` (column -> field) overrides the guesses column by column. Every row
+    ``mapping`` (column -> field) overrides the guesses column by column, and ``units``
+    (column -> a key of :data:`UNITS`) the unit a header states or implies. Every row
     problem is collected and raised together, each with its spreadsheet row number:
     missing or non-positive population, text (or a formula) in a number column, negative
     indicators, missing or duplicate names and ids. Template parts that name the template's
@@ -94,18 +116,24 @@ def build_scenario(
     """
     full = guess_mapping(table, template)
     full.update(mapping or {})
-    problems = check_mapping(table, full, template)
+    problems = check_mapping(table, full, template) + check_units(table, units or {})
     if problems:
         raise ScenarioError(problems)
-    columns = _Columns.of(table, full)
-    notes = [*table.notes, *_mapping_notes(full, columns)]
+    columns = _Columns.of(table, full, template, units or {})
+    notes = [*table.notes, *_mapping_notes(full, columns, template)]
     districts = _districts(table, columns)
+    problems = _share_problems(table, columns, template, districts)
+    if problems:
+        raise ScenarioError(problems)
     data = _scenario_data(table, template, districts, columns.indicators, name, notes)
     try:
         scenario = scenario_from_data(data, file=table.file)
     except ScenarioError as exc:
-        raise ScenarioError(_rows_for(exc.problems, table)) from None
-    return TableImport(scenario=scenario, mapping=dict(full), notes=tuple(notes))
+        raise ScenarioError(_rows_for(exc.problems, table, columns)) from None
+    notes += _need_notes(scenario, table, columns)
+    return TableImport(
+        scenario=scenario, mapping=dict(full), notes=tuple(notes), units=dict(columns.units)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -114,32 +142,51 @@ def build_scenario(
 
 @dataclass(frozen=True)
 class _Columns:
-    """A checked mapping as positions in the table's rows, and the population's unit.
+    """A checked mapping as positions in the table's rows, and the unit of each column.
 
     ``by_field`` leaves out ignored columns; ``indicators`` and ``baselines`` map an
-    indicator or program id to its column.
+    indicator or program id to its column; ``units`` holds the columns whose numbers are
+    scaled (a key of :data:`UNITS` other than as is).
     """
 
     by_field: dict[str, str]
     index: dict[str, int]
     indicators: dict[str, str]
     baselines: dict[str, str]
-    population_scale: float
-    population_unit: str | None
+    units: dict[str, str]
 
     @classmethod
-    def of(cls, table: RawTable, mapping: Mapping[str, str]) -> _Columns:
-        """The columns of a mapping that :func:`check_mapping` found nothing wrong with."""
+    def of(
+        cls,
+        table: RawTable,
+        mapping: Mapping[str, str],
+        template: Scenario,
+        units: Mapping[str, str],
+    ) -> _Columns:
+        """The columns of a mapping that :func:`check_mapping` found nothing wrong with.
+
+        Units: the population header's (万人, thousands), percent for a share column whose
+        header says % and whose values lie between 1 and 100, then the caller's.
+        """
         by_field = {fieldname: c for c, fieldname in mapping.items() if fieldname != IGNORE}
-        scale, unit = _unit_scale(by_field[POPULATION])
+        indicators = _prefixed(by_field, INDICATOR_PREFIX)
+        applied = {by_field[POPULATION]: population_unit(by_field[POPULATION])}
+        for ind, column in indicators.items():
+            applied[column] = share_unit(table, column, template.indicator(ind))
+        applied.update(units)
         return cls(
             by_field=by_field,
             index={c: j for j, c in enumerate(table.columns)},
-            indicators=_prefixed(by_field, INDICATOR_PREFIX),
+            indicators=indicators,
             baselines=_prefixed(by_field, BASELINE_PREFIX),
-            population_scale=scale,
-            population_unit=unit,
+            units={c: u for c, u in applied.items() if u != AS_IS},
         )
+
+    def scale(self, column: str, value: Any) -> float:
+        """What a cell's number is multiplied by: its column's unit, except that a cell
+        written with a % sign already is a share (``parse_number`` divided it)."""
+        unit = self.units.get(column, AS_IS)
+        return 1.0 if unit == PERCENT and written_as_percent(value) else UNITS[unit]
 
 
 def _prefixed(by_field: Mapping[str, str], prefix: str) -> dict[str, str]:
@@ -147,34 +194,40 @@ def _prefixed(by_field: Mapping[str, str], prefix: str) -> dict[str, str]:
     return {f[len(prefix) :]: c for f, c in by_field.items() if f.startswith(prefix)}
 
 
-def _unit_scale(header: str) -> tuple[float, str | None]:
-    """A multiplier for a population header that states its unit (万人, thousands)."""
-    text = norm_header(header)
-    if "万" in text:
-        return 10000.0, "万"
-    if re.search(r"(千人|thousands?|'000|\(000\)|000s)", text):
-        return 1000.0, "1,000"
-    return 1.0, None
+# the unit of a scaled population in a note's words
+_PEOPLE_UNITS = {
+    TEN_THOUSANDS: {"en": "10,000", "zh": "万"},
+    THOUSANDS: {"en": "1,000", "zh": "千"},
+}
 
 
-def _mapping_notes(mapping: Mapping[str, str], columns: _Columns) -> list[Note]:
-    """What the mapping does that the user might not expect: ignored columns, and a
-    population column in units of 10,000 or 1,000 people multiplied out."""
+def _mapping_notes(
+    mapping: Mapping[str, str], columns: _Columns, template: Scenario
+) -> list[Note]:
+    """What the mapping does that the user might not expect: ignored columns, and the
+    columns whose numbers are scaled (a population in 万, percentages of a share)."""
     notes: list[Note] = []
     ignored = [c for c, f in mapping.items() if f == IGNORE]
     if ignored:
         notes.append(Note("ignored_columns", {"columns": ", ".join(ignored)}))
-    if columns.population_unit is not None:
-        notes.append(
-            Note(
-                "population_scaled",
-                {
-                    "column": columns.by_field[POPULATION],
-                    "unit": columns.population_unit,
-                    "factor": f"{columns.population_scale:,.0f}",
-                },
+    share_of = {c: ind for ind, c in columns.indicators.items()}
+    for column, unit in columns.units.items():
+        factor = f"{UNITS[unit]:,.2f}".rstrip("0").rstrip(".")
+        meta = template.indicator(share_of.get(column, ""))
+        if column == columns.by_field[POPULATION] and unit in _PEOPLE_UNITS:
+            notes.append(
+                Note(
+                    "population_scaled",
+                    {"column": column, "unit": _PEOPLE_UNITS[unit], "factor": factor},
+                )
             )
-        )
+        elif unit == PERCENT and meta is not None:
+            notes.append(
+                Note("percent_scaled", {"column": column, "indicator": meta.name or meta.id})
+            )
+        else:
+            labels = {lang: unit_label(unit, lang) for lang in LANGS}
+            notes.append(Note("unit_scaled", {"column": column, "unit": labels, "factor": factor}))
     return notes
 
 
@@ -204,7 +257,8 @@ class _Row:
     def number(
         self, column: str, positive: bool = False, required: bool = True
     ) -> float | None:
-        """This row's number in ``column``, or None with the problem recorded."""
+        """This row's number in ``column`` in the scenario's unit (the column's unit
+        applied), or None with the problem recorded."""
         value = self.cells[self.columns.index[column]]
         if is_blank(value):
             if required:
@@ -214,10 +268,17 @@ class _Row:
             return None
         n = parse_number(value)
         if n is None:
+            got = _text_cell(value)[:40]
+            char = special_digit(got)
+            if char is not None:
+                self.problems.append(
+                    _problem(
+                        "odd_digits", self.file, row=self.row, column=column, got=got, char=char
+                    )
+                )
+                return None
             code = "formula" if is_formula(value) else "not_number"
-            self.problems.append(
-                _problem(code, self.file, row=self.row, column=column, got=_text_cell(value)[:40])
-            )
+            self.problems.append(_problem(code, self.file, row=self.row, column=column, got=got))
             return None
         if positive and n <= 0:
             self.problems.append(
@@ -231,7 +292,7 @@ class _Row:
                 _problem("negative", self.file, row=self.row, column=column, got=_text_cell(value))
             )
             return None
-        return n
+        return n * self.columns.scale(column, value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -305,7 +366,7 @@ def _district(row: _Row, ident: str, names: dict[str, str]) -> dict[str, Any]:
     district: dict[str, Any] = {
         "id": ident,
         "name": names if len(names) > 1 else (next(iter(names.values()), ident)),
-        "population": None if population is None else population * columns.population_scale,
+        "population": population,
     }
     if AREA in columns.by_field:
         area = row.number(columns.by_field[AREA], positive=True, required=False)
@@ -326,6 +387,65 @@ def _district(row: _Row, ident: str, names: dict[str, str]) -> dict[str, Any]:
     if baseline:
         district["baseline"] = baseline
     return district
+
+
+# ---------------------------------------------------------------------------------------
+# Values against what their field is
+
+
+def _share_problems(
+    table: RawTable, columns: _Columns, template: Scenario, districts: list[dict[str, Any]]
+) -> list[TableProblem]:
+    """A share indicator (:func:`is_share`) above 1 in some district, at its largest value:
+    up to 100 they are percentages (the unit ``percent`` is the fix), beyond that no
+    reading of the column makes it a share."""
+    problems = []
+    for ind, column in columns.indicators.items():
+        meta = template.indicator(ind)
+        if not is_share(meta):
+            continue
+        values = [d.get("indicators", {}).get(ind, 0.0) for d in districts]
+        if not values or max(values) <= 1:
+            continue
+        i = max(range(len(values)), key=values.__getitem__)
+        got = _text_cell(table.rows[i][columns.index[column]])
+        row, name = table.row_numbers[i], meta.name or ind
+        if columns.units.get(column) != PERCENT and values[i] <= 100:
+            problems.append(
+                _problem(
+                    "share_as_percent", table.file, row=row, column=column, indicator=name, got=got
+                )
+            )
+        else:
+            problems.append(
+                _problem(
+                    "share_above_one", table.file, row=row, column=column, indicator=name, got=got
+                )
+            )
+    return problems
+
+
+def _need_notes(scenario: Scenario, table: RawTable, columns: _Columns) -> list[Note]:
+    """Programs whose need, computed from a column of the table, is above the population
+    of some district: possible (visits per resident), but more often a wrong unit."""
+    notes = []
+    for program in scenario.programs:
+        column = columns.indicators.get(program.need.indicator)
+        if column is None:
+            continue
+        rows = [
+            number
+            for d, number in zip(scenario.districts, table.row_numbers, strict=True)
+            if program.need_in(d) > d.population * (1 + 1e-9)
+        ]
+        if rows:
+            notes.append(
+                Note(
+                    "need_above_population",
+                    {"program": program.name, "column": column, "rows": row_list(rows)},
+                )
+            )
+    return notes
 
 
 # ---------------------------------------------------------------------------------------
@@ -425,25 +545,40 @@ def _indicator_entries(
 
 @dataclass(frozen=True)
 class RowProblem(Problem):
-    """A scenario problem of ``districts[i]`` restated at the table row it came from."""
+    """A scenario problem of ``districts[i]`` restated at the table row (and column) it
+    came from."""
 
     row: int | None = None
+    column: str | None = None
 
     def message(self, lang: str = "en") -> str:
-        """'people.csv, row 4: population: must be greater than 0, got 0'."""
+        """'people.csv, row 4, column 人口: must be greater than 0, got 0'."""
         inner = Problem(self.path, self.code, self.params).message(lang)
         where = t("io.tbl.at_row", lang, row=self.row)
+        if self.column is not None:
+            where += ", " + t("io.tbl.at_column", lang, column=self.column)
         return f"{self.file}, {where}: {inner}" if self.file else f"{where}: {inner}"
 
 
-def _rows_for(problems: Sequence[Problem], table: RawTable) -> list[Problem]:
-    """Scenario problems at ``districts[i]...`` restated at the table's row ``i``."""
+def _rows_for(
+    problems: Sequence[Problem], table: RawTable, columns: _Columns
+) -> list[Problem]:
+    """Scenario problems at ``districts[i]...`` restated at the table's row ``i`` and at
+    the column the value came from (the key path is the scenario's, not the user's)."""
+    by_path = {
+        "population": columns.by_field.get(POPULATION),
+        "area_km2": columns.by_field.get(AREA),
+        **{f"indicators.{i}": c for i, c in columns.indicators.items()},
+        **{f"baseline.{p}": c for p, c in columns.baselines.items()},
+    }
     out: list[Problem] = []
     for p in problems:
         m = re.match(r"^districts\[(\d+)\](?:\.(.*))?$", p.path)
         if m and int(m.group(1)) < len(table.row_numbers):
             row = table.row_numbers[int(m.group(1))]
-            out.append(RowProblem(m.group(2) or "", p.code, p.params, None, p.file, row=row))
+            column = by_path.get(m.group(2) or "")
+            path = "" if column is not None else m.group(2) or ""
+            out.append(RowProblem(path, p.code, p.params, None, p.file, row=row, column=column))
         else:
             out.append(p)
     return out

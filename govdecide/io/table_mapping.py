@@ -6,6 +6,12 @@ a field for every column (the district id, name, population, area, an indicator,
 already in place), using the template scenario's indicator and program names too; the user
 can change every guess (the app's select boxes, the command line's ``--map``), and
 :func:`check_mapping` says what is wrong with the mapping before any row is read.
+
+A column's unit (:data:`UNITS`) says how its numbers become the scenario's: a population
+in 万人 is multiplied by 10,000, percentages of a share divided by 100. The header can
+say it (:func:`population_unit`, :func:`says_percent`), the caller can set it
+(:func:`check_units` checks what they set), and :func:`is_share` says which template
+indicators are shares between 0 and 1 (their values are checked against it).
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from govdecide.errors import ScenarioError
-from govdecide.i18n import localize, t
-from govdecide.io.scenario_schema import ID_PATTERN, Scenario
+from govdecide.i18n import LANGS, localize, t
+from govdecide.io.scenario_schema import ID_PATTERN, Indicator, Scenario
 from govdecide.io.table_read import (
     RawTable,
     TableProblem,
@@ -42,6 +48,17 @@ SINGLE_FIELDS = (ID, NAME, NAME_EN, NAME_ZH, POPULATION, AREA)
 NAME_FIELDS = (NAME, NAME_EN, NAME_ZH)
 INDICATOR_PREFIX = "indicator:"
 BASELINE_PREFIX = "baseline:"
+
+# A column's unit: what its numbers are multiplied by to become the scenario's.
+UNITS: dict[str, float] = {
+    "as_is": 1.0,
+    "percent": 0.01,
+    "thousands": 1_000.0,
+    "ten_thousands": 10_000.0,
+}
+AS_IS, PERCENT, THOUSANDS, TEN_THOUSANDS = UNITS
+_SHARE_WORDS = ("share", "proportion", "fraction", "占比", "比例", "比重", "份额")
+_PERCENT_WORDS = ("%", "percent", "pct", "百分比", "百分率")
 
 _ID_RE = re.compile(ID_PATTERN)
 _BRACKETED = re.compile(r"[\(\[（【].*?[\)\]）】]")  # a unit in brackets: （万人）, (km²)
@@ -214,15 +231,111 @@ def _baseline_words(template: Scenario | None) -> dict[str, str]:
     return words
 
 
-def _indicator_id_for(header: str, index: int, taken: set[str]) -> str:
-    """A fresh indicator id for a column: its slug, else ``col_<letter>``; never reused."""
+def _indicator_id_for(
+    header: str, index: int, taken: set[str], reserved: frozenset[str] | set[str] = frozenset()
+) -> str:
+    """A fresh indicator id for a column: its slug, else ``col_<letter>``; never one in
+    ``taken`` or ``reserved`` (two sets, not their union: a union per column made the
+    guess quadratic in the number of columns)."""
     base = slugify(_BRACKETED.sub("", header)) or slugify(header)
     if not base or base in ("population", "id", "name"):
         base = f"col_{column_letter(index).lower()}"
     ident, n = base, 2
-    while ident in taken:
+    while ident in taken or ident in reserved:
         ident, n = f"{base}_{n}", n + 1
     return ident
+
+
+# ---------------------------------------------------------------------------------------
+# Units
+
+
+def population_unit(header: str) -> str:
+    """The unit a population header states: 万 (ten thousands), thousands, else as is."""
+    text = norm_header(header)
+    if "万" in text:
+        return TEN_THOUSANDS
+    if re.search(r"(千人|thousands?|'000|\(000\)|000s)", text):
+        return THOUSANDS
+    return AS_IS
+
+
+def says_percent(header: str) -> bool:
+    """True when a header states percentages (``占比(%)``, ``share (percent)``)."""
+    text = norm_header(header)
+    return any(word in text for word in _PERCENT_WORDS)
+
+
+def is_share(indicator: Indicator | None) -> bool:
+    """True for a template indicator that is a share between 0 and 1: its unit says so
+    (``share``, 占比...), or it has no unit and its name does (``Share aged 65+``). A unit
+    in percent (``%``, ``% of residents``) is a percentage, not a share."""
+    if indicator is None:
+        return False
+
+    def words(text: Any) -> str:
+        if text is None:
+            return ""
+        parts = text.values() if isinstance(text, dict) else [text]
+        return " ".join(norm_header(v) for v in parts)
+
+    unit = words(indicator.unit)
+    if any(w in unit for w in _PERCENT_WORDS):
+        return False
+    if unit:
+        return any(w in unit for w in _SHARE_WORDS)
+    return any(w in words(indicator.name) for w in _SHARE_WORDS)
+
+
+def written_as_percent(value: Any) -> bool:
+    """True for a cell written with a % sign (``parse_number`` reads it as a share)."""
+    return isinstance(value, str) and value.strip().endswith(("%", "％"))
+
+
+def share_unit(table: RawTable, column: str, indicator: Indicator | None) -> str:
+    """The unit of a column mapped to ``indicator``: percent when the indicator is a share,
+    the header says % and the numbers (those not written with %) reach above 1 but not
+    above 100; else as is."""
+    if not (is_share(indicator) and says_percent(column)):
+        return AS_IS
+    numbers = [
+        parse_number(v) for v in table.column_values(column) if not written_as_percent(v)
+    ]
+    found = [n for n in numbers if n is not None]
+    return PERCENT if found and 1 < max(found) <= 100 else AS_IS
+
+
+def percent_fixes(error: ScenarioError) -> dict[str, str]:
+    """The ``units`` that fix an import refused for percentages in a share column: each
+    such column -> ``percent`` (for a page's "divide by 100" button)."""
+    return {
+        p.column: PERCENT
+        for p in error.problems
+        if isinstance(p, TableProblem) and p.code == "share_as_percent" and p.column
+    }
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit as words for a select box or a note: 'percent (divided by 100)'."""
+    return t(f"io.import.unit_{unit}", lang)
+
+
+def check_units(table: RawTable, units: Mapping[str, str]) -> list[TableProblem]:
+    """Units set by the caller: each names a column of the table and a known unit."""
+    problems = []
+    for column, unit in units.items():
+        if column not in table.columns:
+            problems.append(
+                _problem(
+                    "map_unknown_column", table.file, got=column, columns=", ".join(table.columns)
+                )
+            )
+        elif unit not in UNITS:
+            known = ", ".join(UNITS)
+            problems.append(
+                _problem("unit_unknown", table.file, column=column, got=unit, units=known)
+            )
+    return problems
 
 
 # ---------------------------------------------------------------------------------------
@@ -239,7 +352,8 @@ def guess_mapping(table: RawTable, template: Scenario | None = None) -> dict[str
     ``name_en``. The user can change every guess.
     """
     mapping: dict[str, str] = {}
-    words = (_template_indicator_words(template), _baseline_words(template))
+    indicator_words = _template_indicator_words(template)
+    words = (indicator_words, _baseline_words(template), set(indicator_words.values()))
     used: set[str] = set()
     taken_ids: set[str] = set()
     for j, column in enumerate(table.columns):
@@ -273,17 +387,18 @@ def _data_field(
     index: int,
     variants: set[str],
     numeric: bool,
-    words: tuple[dict[str, str], dict[str, str]],
+    words: tuple[dict[str, str], dict[str, str], set[str]],
     used: set[str],
     taken_ids: set[str],
 ) -> str:
     """A column no header word claims: units in place of a template program, a template
     indicator, a new indicator (any other column of numbers), or ignored (text).
 
-    ``words`` are the template's indicator words and baseline words; ids given out are
-    added to ``taken_ids`` so that no two columns become the same indicator.
+    ``words`` are the template's indicator words, baseline words and indicator ids (a new
+    indicator never takes one); ids given out are added to ``taken_ids`` so that no two
+    columns become the same indicator.
     """
-    ind_words, base_words = words
+    ind_words, base_words, template_ids = words
     prog = next((base_words[v] for v in variants if v in base_words), None)
     ind = next((ind_words[v] for v in variants if v in ind_words), None)
     if prog is not None and numeric and f"{BASELINE_PREFIX}{prog}" not in used:
@@ -292,7 +407,7 @@ def _data_field(
         taken_ids.add(ind)
         return f"{INDICATOR_PREFIX}{ind}"
     if numeric:
-        ident = _indicator_id_for(column, index, taken_ids | set(ind_words.values()))
+        ident = _indicator_id_for(column, index, taken_ids, template_ids)
         taken_ids.add(ident)
         return f"{INDICATOR_PREFIX}{ident}"
     return IGNORE
@@ -390,7 +505,7 @@ def check_mapping(
                     "map_field_twice",
                     file,
                     column=column,
-                    field=fieldname,
+                    field={lang: field_label(fieldname, lang, template) for lang in LANGS},
                     other=by_field[fieldname],
                 )
             )
@@ -433,9 +548,8 @@ def _missing_fields(
                 _problem(
                     "map_need_missing",
                     file,
-                    program=p.id,
-                    indicator=ind,
-                    indicator_name=localize(meta.name, "en") if meta and meta.name else ind,
+                    program=p.name,
+                    indicator_name=meta.name if meta and meta.name else ind,
                 )
             )
     return problems

@@ -23,6 +23,7 @@ from govdecide.io.scenario import (
     scenario_from_data,
     scenario_to_yaml,
 )
+from govdecide.io.scenario_checks import NEED_SCALE_LIMIT
 from govdecide.io.table_edit import scenario_frames, scenario_from_frames
 from govdecide.io.table_import import import_table
 
@@ -33,10 +34,13 @@ BUNDLED = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.stat().st_s
 
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 # any text a user could type, including quotes, colons, '#', YAML words ('yes', 'null',
-# '1e5'), leading/trailing spaces, control characters, YAML line breaks (NEL, U+2028,
-# U+2029, CR; see test_nel_in_text_round_trips), CJK and emoji; not surrogates
+# '1e5'), leading/trailing spaces, tabs, YAML line breaks (NEL, U+2028, U+2029, CR; see
+# test_nel_in_text_round_trips), C1 controls, CJK and emoji; not the characters the loader
+# refuses (surrogates, C0 controls other than tab and line breaks, U+FFFE/U+FFFF: see
+# test_scenario_limits.py)
+REFUSED = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)]
 plain_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)),
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=REFUSED),
     min_size=1,
     max_size=20,
 ).filter(lambda s: s.strip())
@@ -45,9 +49,14 @@ texts = st.one_of(
     st.fixed_dictionaries({"en": plain_text}),
     st.fixed_dictionaries({"en": plain_text, "zh": plain_text}),
 )
-finite = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+# numbers of the sizes a scenario may hold: 0, or at least MIN_NONZERO (1e-9)
+finite = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False).map(
+    lambda v: v if v >= 1e-9 else 0.0
+)
 positive = st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False)
-share = st.floats(min_value=0, max_value=1, allow_nan=False)
+share = st.floats(min_value=0, max_value=1, allow_nan=False).map(
+    lambda v: v if v >= 1e-9 else 0.0
+)
 numbers = st.one_of(finite, st.integers(min_value=0, max_value=10**9))
 positives = st.one_of(positive, st.integers(min_value=1, max_value=10**9))
 
@@ -72,7 +81,38 @@ def scenarios(draw: st.DrawFn) -> dict:
         "policy": {"budget": draw(numbers), "equity_weight": draw(share)},
     }
     draw_optional_parts(draw, data, indicator_ids if declare else [], program_ids)
+    for program in programs:
+        fit_capacity(program, districts)
     return data
+
+
+def fit_capacity(program: dict, districts: list[dict]) -> None:
+    """Bring a program's capacity within a factor of NEED_SCALE_LIMIT (1e9) of its need in
+    every district (the loader refuses needs a unit's capacity cannot serve at a sane
+    scale); a need too large or too small for that becomes the population (1e-6 to 1e9,
+    so the capacity lies between 1e-3 and 1e3 times the limit's reach, inside the schema's
+    range)."""
+    limit = NEED_SCALE_LIMIT
+
+    def needs() -> list[float]:
+        rule = program["need"]
+        out = []
+        for d in districts:
+            if rule["indicator"] == "population":
+                value = d["population"]
+            else:
+                value = d["indicators"][rule["indicator"]]
+                value *= d["population"] if rule.get("per_capita") else 1
+            out.append(value * rule.get("scale", 1.0))
+        return [n for n in out if n > 0]
+
+    found = needs()
+    if found and (max(found) > 1e12 or min(found) < 1e-3):
+        program["need"] = {"indicator": "population"}  # between 1e-6 and 1e9
+        found = needs()
+    if found:
+        low, high = max(found) / limit * 1.01, min(found) * limit / 1.01
+        program["capacity"] = min(max(program["capacity"], low), high)
 
 
 def draw_districts(
@@ -159,7 +199,7 @@ def draw_optional_parts(
             for i in declared_ids
         ]
     if draw(st.booleans()):
-        lo = draw(st.floats(min_value=0, max_value=100))
+        lo = draw(st.floats(min_value=0, max_value=100).map(lambda v: v if v >= 1e-9 else 0.0))
         data["controls"] = [
             {"param": "policy.budget", "min": lo, "max": lo + draw(positive), "step": 1.0},
             {"param": f"programs.{program_ids[0]}.weight", "min": 0, "max": 3, "step": 0.1},

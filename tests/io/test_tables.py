@@ -226,7 +226,7 @@ def test_missing_indicator_column_names_the_program():
     with pytest.raises(ScenarioError) as exc:
         build_scenario(table, TEMPLATE)
     text = messages(exc)
-    assert "program 'care' needs the indicator 'elderly_share' (Share aged 65+)" in text
+    assert "program 'Care beds' needs the indicator 'Share aged 65+'" in text
     assert len(exc.value.problems) == 3
 
 
@@ -355,7 +355,8 @@ def test_field_used_twice():
     table = read_table(b"name,pop,pop2\nA,10,1\n", "t.csv")
     with pytest.raises(ScenarioError) as exc:
         build_scenario(table, TEMPLATE, mapping={"pop2": "population"})
-    assert "is mapped to population, which column 'pop' already is" in messages(exc)
+    assert "is mapped to Population, which column 'pop' already is" in messages(exc)
+    assert "被指定为 人口" in "\n".join(exc.value.messages("zh"))
 
 
 def test_english_and_chinese_name_columns():
