@@ -1,15 +1,22 @@
 """Results out: CSV and Excel tables, and the charts as PNG and SVG.
 
-A decision has to be filed, forwarded and reopened in a spreadsheet. Three rules:
+A decision has to be filed, forwarded and reopened in a spreadsheet. Four rules:
 
-* Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in
-  some, a tab or carriage return) as a formula, so a district named ``=HYPERLINK(...)``
-  could act when the file is opened. Every text cell and header that starts so gets a
-  leading apostrophe (:func:`neutralise`), the OWASP advice for CSV injection. Numbers
-  stay numbers, so a negative figure is still a number.
+* Every text that goes into a file is first made one line of showable characters
+  (:func:`plain_text`). Names come from uploads and tables; a control character in one
+  made openpyxl refuse the workbook and made vl-convert panic, which aborts the whole
+  process (a Rust panic is not a Python exception), and a bare carriage return split a
+  CSV row so that a formula-like cell began a row of its own.
+* Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a
+  formula, so a district named ``=HYPERLINK(...)`` could act when the file is opened.
+  Every text cell and header that starts so, after any leading spaces, gets a leading
+  apostrophe (:func:`neutralise`), the OWASP advice for CSV injection. Numbers stay
+  numbers, so a negative figure is still a number.
 * CSV is written as UTF-8 with a byte order mark, so Excel shows Chinese names correctly.
 * Charts are drawn by vl-convert, which bundles Vega: no browser and no network (external
-  data requests are refused with ``allowed_base_urls=[]``).
+  data requests are refused with ``allowed_base_urls=[]``). Every string of a spec is
+  cleaned before it is handed over (:func:`safe_spec`), and a chart vl-convert still
+  cannot draw is a :class:`ChartError` with a message, never a crash.
 
 Column headers are in the user's language; ids are kept beside names so the tables can
 be joined back to the scenario.
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,12 +39,36 @@ from govdecide.model.result import Result
 if TYPE_CHECKING:  # hints only: the command line imports neutralise() without loading Altair
     import altair as alt
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+REPLACEMENT = "\ufffd"
+# Line and paragraph breaks (those str.splitlines knows) and tabs: one space each.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# What no output may carry: C0 and C1 controls and DEL (openpyxl refuses them, XML 1.0
+# forbids most, a terminal runs ESC and CSI sequences), lone surrogates and U+FFFE/U+FFFF
+# (not XML characters: vl-convert panics on them), and the bidirectional embeddings,
+# overrides and isolates, which reorder the rest of a line (a figure after a name could
+# be shown reversed). Each becomes U+FFFD, so a reader sees that something was there.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as one line that every output can carry: breaks and tabs become spaces,
+    unshowable characters U+FFFD; anything else (any script, emoji) is kept as written.
+
+    Used for every file this package writes (CSV, Excel, charts, the report) and for
+    everything the command line prints, so a name reads the same in each.
+    """
+    return _UNSHOWABLE.sub(REPLACEMENT, _BREAKS.sub(" ", text))
 
 
 def neutralise(value: Any) -> Any:
-    """A cell that a spreadsheet would run as a formula, made plain text; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A text cell made safe for a spreadsheet: one plain line (:func:`plain_text`), with
+    an apostrophe before it when, after any leading spaces, it starts like a formula.
+    Other values (numbers, None) are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = plain_text(value)
+    if value.lstrip().startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -161,7 +193,8 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         used: set[str] = set()
         for name, frame in sheets.items():
-            sheet = "".join(c for c in str(name) if c not in "[]:*?/\\")[:31] or "Sheet"
+            sheet = "".join(c for c in plain_text(str(name)) if c not in "[]:*?/\\")[:31]
+            sheet = sheet.strip("' ") or "Sheet"
             n = 2
             while sheet in used:
                 sheet = f"{sheet[:28]}_{n}"
@@ -216,16 +249,97 @@ def result_charts(result: Result, scenario: Scenario, lang: str = "en") -> dict[
     }
 
 
+class ChartError(RuntimeError):
+    """A chart vl-convert could not draw: said in words (:meth:`message`), not a crash."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def message(self, lang: str = "en", chart: str | None = None) -> str:
+        """What went wrong, for a person: which chart, and vl-convert's first line."""
+        if chart is None:
+            return t("io.exp.chart_failed_any", lang, detail=self.detail)
+        return t("io.exp.chart_failed", lang, chart=chart, detail=self.detail)
+
+
+# Vega cuts long labels by halving them in UTF-16 code units and measures each cut; a cut
+# inside a character beyond U+FFFF (an emoji, a rare CJK character) leaves half of it,
+# which vl-convert cannot read back. A spec with such characters is drawn uncut.
+_LENGTH_LIMITS = ("limit", "labelLimit", "titleLimit")
+_UNCUT = {
+    "axis": {"labelLimit": 0, "titleLimit": 0},
+    "legend": {"labelLimit": 0, "titleLimit": 0},
+    "title": {"limit": 0},
+}
+
+
+def safe_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a Vega-Lite spec whose every string (keys too) is :func:`plain_text`.
+
+    vl-convert panics on a non-XML character in a text it measures, which aborts the
+    process; a line break in a name breaks the expressions Vega-Lite writes with it. The
+    same cleaning of keys and values keeps field names and the data that uses them equal.
+    """
+    wide = False
+
+    def clean(value: Any) -> Any:
+        nonlocal wide
+        if isinstance(value, str):
+            text = plain_text(value)
+            wide = wide or any(ord(c) > 0xFFFF for c in text)
+            return text
+        if isinstance(value, Mapping):
+            return {clean(str(k)): clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
+    out = clean(spec)
+    if wide:
+        out = _uncut(out)
+        config = dict(out.get("config") or {})
+        for part, limits in _UNCUT.items():
+            config[part] = {**(config.get(part) or {}), **limits}
+        out["config"] = config
+    return out
+
+
+def _uncut(value: Any) -> Any:
+    """``value`` with every length limit of a label or title set to 0 (no limit)."""
+    if isinstance(value, dict):
+        return {
+            k: 0 if k in _LENGTH_LIMITS and isinstance(v, (int, float)) else _uncut(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_uncut(v) for v in value]
+    return value
+
+
 def _spec(chart: alt.TopLevelMixin | Mapping[str, Any]) -> dict[str, Any]:
-    """A Vega-Lite spec from a chart (or a spec given as is)."""
-    return dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
+    """A Vega-Lite spec from a chart (or a spec given as is), made safe to draw."""
+    return safe_spec(chart if isinstance(chart, Mapping) else chart.to_dict())
+
+
+def _draw(chart: alt.TopLevelMixin | Mapping[str, Any], kind: str, scale: float = 1.0) -> Any:
+    """SVG text or PNG bytes from vl-convert; any failure of it is a :class:`ChartError`."""
+    import vl_convert as vlc
+
+    try:
+        spec = _spec(chart)
+        if kind == "svg":
+            return vlc.vegalite_to_svg(vl_spec=spec, allowed_base_urls=[])
+        return vlc.vegalite_to_png(vl_spec=spec, scale=scale, allowed_base_urls=[])
+    except Exception as exc:  # vl-convert raises ValueError, Altair its own errors
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        detail = " ".join(lines[:2])[:300] or type(exc).__name__
+        raise ChartError(plain_text(detail)) from exc
 
 
 def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
-    """A chart as SVG text, drawn offline by vl-convert."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(vl_spec=_spec(chart), allowed_base_urls=[])
+    """A chart as SVG text, drawn offline by vl-convert (:class:`ChartError` if it cannot)."""
+    return _draw(chart, "svg")
 
 
 def chart_png(chart: alt.TopLevelMixin | Mapping[str, Any], scale: float = 2.0) -> bytes:
@@ -234,6 +348,32 @@ def chart_png(chart: alt.TopLevelMixin | Mapping[str, Any], scale: float = 2.0) 
     PNG text is rasterised with the fonts installed on the machine; Chinese labels need a
     CJK font (e.g. Debian's fonts-noto-cjk). SVG leaves text to the viewer, so prefer it.
     """
-    import vl_convert as vlc
+    return _draw(chart, "png", scale)
 
-    return vlc.vegalite_to_png(vl_spec=_spec(chart), scale=scale, allowed_base_urls=[])
+
+CHART_TITLES = {
+    "spend": "io.exp.chart_spend",
+    "units": "io.exp.chart_units",
+    "coverage": "io.exp.chart_coverage",
+}
+
+
+def chart_files(
+    result: Result, scenario: Scenario, lang: str = "en"
+) -> tuple[dict[str, bytes], list[str]]:
+    """Each chart of a result as ``<name>.svg`` and ``<name>.png``, and a message for each
+    chart that could not be drawn: one bad chart costs its own files, not the others'."""
+    files: dict[str, bytes] = {}
+    problems: list[str] = []
+    try:
+        charts = result_charts(result, scenario, lang)
+    except Exception as exc:  # a chart that cannot be built is said, like one not drawn
+        return files, [ChartError(plain_text(str(exc))[:300]).message(lang)]
+    for name, chart in charts.items():
+        try:
+            svg, png = chart_svg(chart).encode("utf-8"), chart_png(chart)
+        except ChartError as exc:
+            problems.append(exc.message(lang, t(CHART_TITLES[name], lang)))
+            continue
+        files[f"{name}.svg"], files[f"{name}.png"] = svg, png
+    return files, problems
