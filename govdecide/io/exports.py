@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from govdecide.i18n import localize, t
+from govdecide.i18n import catalogue, fmt_num, fmt_pct, localize, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 
@@ -71,6 +71,50 @@ def neutralise(value: Any) -> Any:
     if value.lstrip().startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers and words: one rule per kind of quantity, the same in every file and on the
+# command line, so that people are never "127,589.22" in one place and whole in another.
+
+
+def _whole_or(value: float, digits: int, tolerance: float) -> int:
+    """0 decimals when ``value`` is within ``tolerance`` of a whole number, else ``digits``."""
+    return 0 if abs(value - round(value)) < tolerance else digits
+
+
+QUANTITY_KINDS = ("people", "count", "money", "units", "share", "gap", "score", "weight", "index")
+
+
+def fmt_quantity(value: float | None, kind: str, lang: str = "en") -> str:
+    """A number written by the rule of its kind (``—`` when unknown):
+
+    * ``people``, ``count``: whole, grouped (127,589);
+    * ``money``: grouped, with cents only when there are any (1,200,000 and 41.30);
+    * ``units`` (new units, staff, seconds): whole when whole, else 2 decimals (34.20);
+    * ``share`` (coverage, E, z): a percentage with 1 decimal; ``gap``: with 2;
+    * ``score`` (the objective): 4 decimals; ``weight``: 2; ``index`` (Gini...): 3.
+    """
+    if value is None or not math.isfinite(float(value)):
+        return fmt_num(None, lang)
+    value = float(value)
+    if kind in ("people", "count"):
+        return fmt_num(value, lang, 0)
+    if kind == "money":
+        return fmt_num(value, lang, _whole_or(value, 2, 0.005))
+    if kind == "units":
+        return fmt_num(value, lang, _whole_or(value, 2, 1e-6))
+    if kind in ("share", "gap"):
+        return fmt_pct(value, lang, 1 if kind == "share" else 2)
+    digits = {"score": 4, "weight": 2, "index": 3}[kind]
+    return fmt_num(round(value, digits) + 0.0, lang, digits)
+
+
+def display_word(group: str, code: str, lang: str = "en") -> str:
+    """A code the engine uses (a status, method, solver or unit word) as a reader's word:
+    ``io.name.<group>.<code>`` from the catalogue, or the code itself when it has none."""
+    key = f"io.name.{group}.{code}"
+    return t(key, lang) if key in catalogue() else code
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -168,7 +212,11 @@ def headline_sheet(
         (t("io.fig.equity_before", lang), result.equity_before),
         (t("io.fig.equity", lang), result.equity),
         (t("io.fig.objective", lang), result.objective),
-        (t("io.fig.method", lang), f"{result.method} / {result.solver}"),
+        (
+            t("io.fig.method", lang),
+            f"{display_word('method', result.method, lang)} / "
+            f"{display_word('solver', result.solver, lang)}",
+        ),
     ]
     for key, value in (extra or {}).items():
         rows.append((key, value))
@@ -359,10 +407,11 @@ CHART_TITLES = {
 
 
 def chart_files(
-    result: Result, scenario: Scenario, lang: str = "en"
+    result: Result, scenario: Scenario, lang: str = "en", kinds: tuple[str, ...] = ("svg", "png")
 ) -> tuple[dict[str, bytes], list[str]]:
-    """Each chart of a result as ``<name>.svg`` and ``<name>.png``, and a message for each
-    chart that could not be drawn: one bad chart costs its own files, not the others'."""
+    """Each chart of a result as ``<name>.svg`` and ``<name>.png`` (those of ``kinds``), and
+    a message for each chart that could not be drawn: one bad chart costs its own files,
+    not the others'."""
     files: dict[str, bytes] = {}
     problems: list[str] = []
     try:
@@ -371,9 +420,14 @@ def chart_files(
         return files, [ChartError(plain_text(str(exc))[:300]).message(lang)]
     for name, chart in charts.items():
         try:
-            svg, png = chart_svg(chart).encode("utf-8"), chart_png(chart)
+            drawn = {
+                f"{name}.{kind}": chart_svg(chart).encode("utf-8")
+                if kind == "svg"
+                else chart_png(chart)
+                for kind in kinds
+            }
         except ChartError as exc:
             problems.append(exc.message(lang, t(CHART_TITLES[name], lang)))
             continue
-        files[f"{name}.svg"], files[f"{name}.png"] = svg, png
+        files.update(drawn)
     return files, problems
