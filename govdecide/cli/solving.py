@@ -261,9 +261,7 @@ def _header(columns: tuple[str, ...], lang: str) -> list[str]:
     return [t(f"cli.col.{c}", lang) for c in columns]
 
 
-def _new_units_lines(
-    result: Result, lang: str, names: dict[str, str], all_rows: bool
-) -> list[str]:
+def _new_units_lines(result: Result, lang: str, names: dict[str, str], all_rows: bool) -> list[str]:
     """The district-program pairs that get new units (every pair with ``all_rows``)."""
     alloc = result.allocation
     shown = alloc if all_rows else alloc[alloc["new_units"] > 1e-6]
@@ -300,9 +298,7 @@ def _new_units_lines(
     return lines
 
 
-def _district_lines(
-    result: Result, lang: str, names: dict[str, str], all_rows: bool
-) -> list[str]:
+def _district_lines(result: Result, lang: str, names: dict[str, str], all_rows: bool) -> list[str]:
     """Every district's coverage before and after; past :data:`MAX_SHOWN_ROWS` the worst
     served, because a person cannot read 3,000 districts but must see who is left behind."""
     districts = result.districts
@@ -333,9 +329,7 @@ def _district_lines(
     return ["", title, *text_table(_header(columns, lang), rows, {1, 2, 3, 4, 5})]
 
 
-def _binding_lines(
-    result: Result, lang: str, names: dict[str, str], all_rows: bool
-) -> list[str]:
+def _binding_lines(result: Result, lang: str, names: dict[str, str], all_rows: bool) -> list[str]:
     """The limits that hold the result back, in words (the first :data:`MAX_SHOWN_ROWS`)."""
     lines = ["", t("cli.binding_title", lang)]
     if not result.binding:

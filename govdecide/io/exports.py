@@ -48,7 +48,9 @@ _BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # (not XML characters: vl-convert panics on them), and the bidirectional embeddings,
 # overrides and isolates, which reorder the rest of a line (a figure after a name could
 # be shown reversed). Each becomes U+FFFD, so a reader sees that something was there.
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# (The part above U+001F is kept apart for JSON, which escapes C0 itself.)
+UNSHOWABLE_ABOVE_C0 = "\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+_UNSHOWABLE = re.compile(f"[\x00-\x1f{UNSHOWABLE_ABOVE_C0}]")
 
 
 def plain_text(text: str) -> str:
