@@ -85,9 +85,6 @@ def _whole_or(value: float, digits: int, tolerance: float) -> int:
     return 0 if abs(value - round(value)) < tolerance else digits
 
 
-QUANTITY_KINDS = ("people", "count", "money", "units", "share", "gap", "score", "weight", "index")
-
-
 def fmt_quantity(value: float | None, kind: str, lang: str = "en") -> str:
     """A number written by the rule of its kind (``—`` when unknown):
 
@@ -95,7 +92,9 @@ def fmt_quantity(value: float | None, kind: str, lang: str = "en") -> str:
     * ``money``: grouped, with cents only when there are any (1,200,000 and 41.30);
     * ``units`` (new units, staff, seconds): whole when whole, else 2 decimals (34.20);
     * ``share`` (coverage, E, z): a percentage with 1 decimal; ``gap``: with 2;
-    * ``score`` (the objective): 4 decimals; ``weight``: 2; ``index`` (Gini...): 3.
+    * ``score`` (the objective): 4 decimals; ``weight``: 2; ``index`` (Gini...): 3;
+    * ``rate`` (a marginal value, people per budget unit): 3 significant figures without
+      trailing zeros, never an exponent (0.0238, 2.5, 127,589).
     """
     if value is None or not math.isfinite(float(value)):
         return fmt_num(None, lang)
@@ -108,6 +107,10 @@ def fmt_quantity(value: float | None, kind: str, lang: str = "en") -> str:
         return fmt_num(value, lang, _whole_or(value, 2, 1e-6))
     if kind in ("share", "gap"):
         return fmt_pct(value, lang, 1 if kind == "share" else 2)
+    if kind == "rate":
+        digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
+        text = fmt_num(value, lang, digits)
+        return text.rstrip("0").rstrip(".") if "." in text else text
     digits = {"score": 4, "weight": 2, "index": 3}[kind]
     return fmt_num(round(value, digits) + 0.0, lang, digits)
 

@@ -333,3 +333,33 @@ def test_chart_files_keep_the_good_charts_and_say_which_failed(monkeypatch):
     files, problems = chart_files(hostile_result(), hostile_scenario(), "zh")
     assert set(files) == {"spend.svg", "spend.png"}
     assert len(problems) == 1 and "各区各项目新增数量" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [
+        (127589.22, "people", "127,589"),  # people are whole, wherever they are counted
+        (1200000.0000001, "money", "1,200,000"),  # solver noise is not cents
+        (41.3, "money", "41.30"),
+        (4103.7, "money", "4,103.70"),
+        (34.2, "units", "34.20"),
+        (2.9999999999, "units", "3"),
+        (144.08881, "score", "144.0888"),
+        (0.3, "weight", "0.30"),
+        (0.1469, "index", "0.147"),
+        (0.4123, "share", "41.2%"),
+        (0.00012, "gap", "0.01%"),
+        (0.023812, "rate", "0.0238"),
+        (2.5, "rate", "2.5"),
+        (127589.22, "rate", "127,589"),
+        (0.0099999, "rate", "0.01"),  # 3 significant figures, trailing zeros dropped
+        (None, "money", "—"),
+        (float("nan"), "people", "—"),
+        (-1e-9, "units", "0"),
+    ],
+)
+def test_fmt_quantity_one_rule_per_kind(value, kind, text):
+    """The rule of each kind, on the issue's examples (127,589.22 people, 1,200,000.00)."""
+    from govdecide.io.exports import fmt_quantity
+
+    assert fmt_quantity(value, kind, "en") == text
