@@ -327,25 +327,37 @@ _UNCUT = {
 }
 
 
+# Vega-Lite writes the title of every channel into an expression (the marks' ARIA
+# description) without escaping a backslash, so a title typed as k\u0000 (six characters
+# after the k) puts a NUL in the SVG and k\" breaks the expression. In titles a backslash
+# is drawn as U+2216, which looks the same and means nothing to an expression.
+_TITLE_KEYS = ("title", "subtitle")
+TITLE_BACKSLASH = "\u2216"
+
+
 def safe_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a Vega-Lite spec whose every string (keys too) is :func:`plain_text`.
 
     vl-convert panics on a non-XML character in a text it measures, which aborts the
     process; a line break in a name breaks the expressions Vega-Lite writes with it. The
     same cleaning of keys and values keeps field names and the data that uses them equal.
+    Titles also lose their backslashes (:data:`TITLE_BACKSLASH`), and a spec with
+    characters beyond U+FFFF is drawn without cutting labels (:data:`_UNCUT`).
     """
     wide = False
 
-    def clean(value: Any) -> Any:
+    def clean(value: Any, title: bool = False) -> Any:
         nonlocal wide
         if isinstance(value, str):
             text = plain_text(value)
             wide = wide or any(ord(c) > 0xFFFF for c in text)
-            return text
+            return text.replace("\\", TITLE_BACKSLASH) if title else text
         if isinstance(value, Mapping):
-            return {clean(str(k)): clean(v) for k, v in value.items()}
+            return {
+                clean(str(k)): clean(v, title or str(k) in _TITLE_KEYS) for k, v in value.items()
+            }
         if isinstance(value, (list, tuple)):
-            return [clean(v) for v in value]
+            return [clean(v, title) for v in value]
         return value
 
     out = clean(spec)

@@ -363,3 +363,19 @@ def test_fmt_quantity_one_rule_per_kind(value, kind, text):
     from govdecide.io.exports import fmt_quantity
 
     assert fmt_quantity(value, kind, "en") == text
+
+
+@pytest.mark.parametrize("currency", ["k\\u0000", "k\\f", 'k\\"', "k\\", "R\\$"])
+def test_a_backslash_in_a_title_is_drawn(currency):
+    """Vega-Lite copies channel titles into an expression without escaping backslashes:
+    a currency typed as ``k\\u0000`` put a NUL into the SVG (the PNG then failed) and
+    ``k\\"`` broke the expression. Titles now draw a backslash as U+2216 (looks alike)."""
+    from govdecide.present import charts
+
+    alloc = pd.DataFrame({"district": ["a"], "program": ["p"], "spend": [1.0], "new_units": [1.0]})
+    chart = charts.district_program_bars(alloc, "spend", {"a": "A\\b"}, "en", currency=currency)
+    svg = chart_svg(chart)
+    assert "\x00" not in svg and "\x0c" not in svg
+    assert currency.replace("\\", "\u2216") in svg
+    assert "A\\b" in svg  # a backslash in the data is drawn as it is
+    assert chart_png(chart, scale=1).startswith(b"\x89PNG")
