@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -417,3 +418,90 @@ def test_every_input_message_is_checked_somewhere():
         and key not in _RENDERED_AT_RUN_TIME
     ]
     assert unchecked == []
+
+
+# --- Markdown emphasis: CommonMark's delimiter-run rules, for the `**` the catalogue uses.
+# No CommonMark renderer is installed (Streamlit renders Markdown in the browser), so the
+# test applies the spec's rules itself (CommonMark 0.31, section 6.2): a run of `*` can
+# open strong emphasis only if it is left-flanking and close it only if right-flanking.
+
+
+def _is_space(ch: str) -> bool:
+    """Unicode whitespace as CommonMark counts it (Zs, tab, line ends); '' is the edge."""
+    return ch == "" or ch in "\t\n\r\f" or unicodedata.category(ch) == "Zs"
+
+
+def _is_punct(ch: str) -> bool:
+    """Unicode punctuation as CommonMark 0.31 counts it: categories P* and S*."""
+    return ch != "" and unicodedata.category(ch)[0] in "PS"
+
+
+def _flanking(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """(left-flanking, right-flanking) of the delimiter run text[start:end]."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    left = not _is_space(after) and (
+        not _is_punct(after) or _is_space(before) or _is_punct(before)
+    )
+    right = not _is_space(before) and (
+        not _is_punct(before) or _is_space(after) or _is_punct(after)
+    )
+    return left, right
+
+
+def literal_strong_markers(text: str) -> list[int]:
+    """Where a `**` run of ``text`` stays literal when rendered (start offsets).
+
+    Runs are paired as CommonMark's emphasis algorithm does for runs of two: a run that can
+    close takes the nearest open run before it; one that cannot close or open is literal.
+    Backslash-escaped stars are not delimiters.
+    """
+    runs = [
+        m
+        for m in re.finditer(r"\*+", text)
+        if not (m.start() > 0 and text[m.start() - 1] == "\\")
+    ]
+    openers: list[int] = []
+    literal: list[int] = []
+    for m in runs:
+        if len(m.group()) < 2:
+            continue
+        can_open, can_close = _flanking(text, m.start(), m.end())
+        if can_close and openers:
+            openers.pop()
+        elif can_open:
+            openers.append(m.start())
+        else:
+            literal.append(m.start())
+    return sorted(literal + openers)
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [
+        ("**Result:** optimal", []),
+        ("**结果：**最优", [0, 5]),  # after a full-width colon the run cannot close: both literal
+        ("**结果**：最优", []),
+        ("**第 1 步** 读取", []),
+        ("a ** b", [2]),
+        (r"\*\* not bold", []),
+    ],
+)
+def test_the_strong_marker_rule(text, literal):
+    """The rule on cases checked by hand against the spec's flanking definitions."""
+    assert literal_strong_markers(text) == literal
+
+
+def test_no_catalogue_string_leaves_a_literal_strong_marker():
+    """Every catalogue string, with its fields filled by a word in its language, renders
+    its `**` as bold: none is left as two literal stars (as `**结果：**最优` was)."""
+    filler = {"en": "word", "zh": "最优"}
+    bad = []
+    for key, entry in catalogue().items():
+        for lang in LANGS:
+            template = entry[lang]
+            names = {n for _, n, _, _ in string.Formatter().parse(template) if n}
+            text = template.format(**{n: filler[lang] for n in names})
+            if literal_strong_markers(text):
+                bad.append(f"{key} ({lang}): {text}")
+    assert bad == []

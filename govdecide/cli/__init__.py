@@ -22,6 +22,7 @@ from govdecide.cli.common import (
     UsageError,
     lang_from_argv,
     name_flags,
+    terminal_safe_output,
 )
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, normalize_lang, t
@@ -43,8 +44,18 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return its exit code (0 result, 1 bad input, 2 infeasible)."""
+    """Run one command and return its exit code (0 result, 1 bad input, 2 infeasible).
+
+    All it prints, messages about bad input too, goes through
+    :func:`~govdecide.cli.common.terminal_safe_output`.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
+    with terminal_safe_output():
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
+    """Parse and run; bad input becomes a message on stderr and exit code 1."""
     lang = lang_from_argv(argv)
     try:
         parser = build_parser(lang)

@@ -26,7 +26,8 @@ from govdecide.cli.common import (
     status_exit_code,
     text_table,
 )
-from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.i18n import localize, t
+from govdecide.io.exports import fmt_quantity as num
 from govdecide.io.scenario import Scenario, display_names, load_scenario
 from govdecide.model.problem import problem_data
 
@@ -88,7 +89,14 @@ def _need_between(value: int, least: int, most: int, option: str, lang: str) -> 
 def _unproven_note(lines: list[str], count: int, total: int, lang: str) -> None:
     """Add a line saying how many points stopped at the time limit, when any did."""
     if count:
-        lines.append(t("an.status.unproven_count", lang, n=count, total=total))
+        lines.append(
+            t(
+                "an.status.unproven_count",
+                lang,
+                n=num(count, "count", lang),
+                total=num(total, "count", lang),
+            )
+        )
 
 
 def _share(text: str, option: str, lang: str, upper: float = 1.0) -> float:
@@ -135,7 +143,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         t("an.col.point", lang),
         t("an.col.equity", lang),
         t("an.col.efficiency", lang),
-        t("an.col.objective", lang, lam=fmt_num(fr.equity_weight, lang, 2)),
+        t("an.col.objective", lang, lam=num(fr.equity_weight, "weight", lang)),
         t("an.col.people", lang),
     ]
     unproven = fr.unproven
@@ -143,11 +151,11 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         header.append(t("an.col.status", lang))
     rows = [
         [
-            str(i + 1),
-            fmt_pct(p.equity, lang, 2),
-            fmt_pct(p.efficiency, lang, 2),
-            fmt_num(p.objective, lang, 4),
-            fmt_num(p.people_served, lang),
+            num(i + 1, "count", lang),
+            num(p.equity, "share", lang),
+            num(p.efficiency, "share", lang),
+            num(p.objective, "score", lang),
+            num(p.people_served, "people", lang),
         ]
         + ([an.status_words(p.result, lang)] if unproven else [])
         for i, p in enumerate(fr.points)
@@ -162,9 +170,9 @@ def cmd_frontier(args: argparse.Namespace) -> int:
             t(
                 "an.cli.current",
                 lang,
-                lam=fmt_num(fr.equity_weight, lang, 2),
-                equity=fmt_pct(cur.equity, lang, 2),
-                efficiency=fmt_pct(cur.efficiency, lang, 2),
+                lam=num(fr.equity_weight, "weight", lang),
+                equity=num(cur.equity, "share", lang),
+                efficiency=num(cur.efficiency, "share", lang),
             )
         )
     pof = fr.price_of_fairness()
@@ -212,18 +220,18 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
     for p in curve.points:
         status = [an.status_words(p.result, lang)] if flagged else []
         if p.efficiency is None:
-            rows.append([fmt_num(p.budget, lang), "—", "—", "—", "—", "—", "—", *status])
+            rows.append([num(p.budget, "money", lang), "—", "—", "—", "—", "—", "—", *status])
             continue
         mark = " *" if abs(p.budget - base) <= 1e-9 * max(1.0, base) else ""
         rows.append(
             [
-                fmt_num(p.budget, lang) + mark,
-                fmt_num(p.spend, lang),
-                fmt_pct(p.efficiency, lang, 2),
-                fmt_pct(p.equity, lang, 2),
-                fmt_num(p.people_served, lang),
-                "—" if p.marginal_value is None else fmt_num(p.marginal_value * base, lang, 3),
-                "—" if p.step_people is None else fmt_num(p.step_people, lang, 2),
+                num(p.budget, "money", lang) + mark,
+                num(p.spend, "money", lang),
+                num(p.efficiency, "share", lang),
+                num(p.equity, "share", lang),
+                num(p.people_served, "people", lang),
+                "—" if p.marginal_value is None else num(p.marginal_value * base, "rate", lang),
+                "—" if p.step_people is None else num(p.step_people, "rate", lang),
                 *status,
             ]
         )
@@ -232,7 +240,7 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
     bases = dict.fromkeys(
         p.result.marginal_basis_text(lang) for p in ok if p.marginal_value is not None
     )
-    chunk = fmt_num(base * 0.01, lang)
+    chunk = num(base * 0.01, "money", lang)
     for basis in bases:
         lines.append(t("an.cli.marginal_basis", lang, chunk=chunk, basis=basis))
     lines.append(t("an.cli.step_note", lang))
@@ -269,15 +277,15 @@ def cmd_min_budget(args: argparse.Namespace) -> int:
                 t(
                     "an.cli.minb_detail",
                     lang,
-                    efficiency=fmt_pct(res.efficiency, lang, 2),
-                    equity=fmt_pct(res.equity, lang, 2),
+                    efficiency=num(res.efficiency, "share", lang),
+                    equity=num(res.equity, "share", lang),
                 )
             )
             rows = [
                 [
                     f"{names.get(r.district, r.district)} / {names.get(r.program, r.program)}",
-                    fmt_num(r.new_units, lang, 0 if float(r.new_units).is_integer() else 2),
-                    fmt_pct(r.coverage_after, lang),
+                    num(r.new_units, "units", lang),
+                    num(r.coverage_after, "share", lang),
                 ]
                 for r in res.allocation.itertuples()
                 if r.new_units > 0
@@ -322,10 +330,10 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         t(
             "an.cli.robust_intro",
             lang,
-            runs=rob.runs,
-            spread=fmt_pct(rob.spread, lang, 0),
+            runs=num(rob.runs, "count", lang),
+            spread=num(rob.spread, "share", lang),
             seed=rob.seed,
-            solved=rob.solved,
+            solved=num(rob.solved, "count", lang),
         )
     )
     if rob.solved:
@@ -333,10 +341,10 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             t(
                 "an.cli.robust_ranges",
                 lang,
-                e_lo=fmt_pct(rob.efficiency[0], lang, 2),
-                e_hi=fmt_pct(rob.efficiency[1], lang, 2),
-                z_lo=fmt_pct(rob.equity[0], lang, 2),
-                z_hi=fmt_pct(rob.equity[1], lang, 2),
+                e_lo=num(rob.efficiency[0], "share", lang),
+                e_hi=num(rob.efficiency[1], "share", lang),
+                z_lo=num(rob.equity[0], "share", lang),
+                z_hi=num(rob.equity[1], "share", lang),
             )
         )
         names = display_names(scenario, lang)
@@ -350,13 +358,12 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         for r in rob.pairs.itertuples():
             if r.base_units == 0 and r.max_units == 0:
                 continue
-            digits = 0 if all(float(v).is_integer() for v in (r.min_units, r.max_units)) else 1
             rows.append(
                 [
                     f"{names.get(r.district, r.district)} / {names.get(r.program, r.program)}",
-                    fmt_num(r.base_units, lang, 0 if float(r.base_units).is_integer() else 1),
-                    f"{fmt_num(r.min_units, lang, digits)}–{fmt_num(r.max_units, lang, digits)}",
-                    fmt_pct(r.within_one, lang, 0),
+                    num(r.base_units, "units", lang),
+                    f"{num(r.min_units, 'units', lang)}–{num(r.max_units, 'units', lang)}",
+                    num(r.within_one, "share", lang),
                 ]
             )
         lines.append("")

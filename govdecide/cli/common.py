@@ -4,21 +4,28 @@ Options that shape a solve are read the same way by ``solve`` and every analysis
 (:func:`add_solve_options`, :func:`settings_from_args`); bad values are reported like any
 other bad input, in the user's language, with exit code 1. Exit codes: 0 a result exists,
 1 bad input, 2 infeasible, 3 no allocation found in the time allowed.
+
+Everything a command prints passes :func:`terminal_safe_output`: names, table headers and
+file paths are user text, and a control sequence in one (ESC [2J clears the screen, a
+bidirectional override shows the rest of a line reversed) must be shown, not acted on.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import re
 import sys
 import unicodedata
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn, TextIO
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import normalize_lang, t
+from govdecide.io.exports import UNSHOWABLE_ABOVE_C0, plain_text
 from govdecide.model.settings import METHODS, SOLVERS, Settings
 
 EXIT_OK = 0
@@ -191,10 +198,43 @@ def clean_json(value: Any) -> Any:
     return value
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw that a terminal acts on (it escapes
+# C0 itself), and the line separators: written as \u escapes, the same data for a program.
+_JSON_RAW = re.compile(f"[{UNSHOWABLE_ABOVE_C0}\x85\u2028\u2029]")
+
+
 def dump_json(data: Any) -> None:
-    """Print JSON on stdout (UTF-8 names kept readable, no NaN)."""
-    sys.stdout.write(json.dumps(clean_json(data), ensure_ascii=False, indent=2, allow_nan=False))
+    """Print JSON on stdout (UTF-8 names kept readable, no NaN, no raw control)."""
+    text = json.dumps(clean_json(data), ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
+
+
+class TerminalStream:
+    """A text stream that writes each line of what it is given as :func:`plain_text`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its line ends kept and every other control replaced."""
+        self._stream.write("\n".join(plain_text(line) for line in text.split("\n")))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else (flush, encoding, isatty...) is the wrapped stream's."""
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """While inside, stdout and stderr show user text and never run it (see module)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(out), TerminalStream(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def text_width(text: str) -> int:

@@ -27,7 +27,8 @@ from govdecide.cli.common import (
     text_table,
 )
 from govdecide.errors import ScenarioError
-from govdecide.i18n import fmt_num, fmt_pct, localize, t
+from govdecide.i18n import localize, t
+from govdecide.io.exports import fmt_quantity as num
 from govdecide.io.exports import neutralise
 from govdecide.io.scenario import Scenario, display_names, load_scenario
 from govdecide.model.diagnosis import diagnosis_text
@@ -80,8 +81,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 lang,
                 file=path,
                 name=localize(scenario.name, lang),
-                districts=fmt_num(len(scenario.districts), lang),
-                programs=fmt_num(len(scenario.programs), lang),
+                districts=num(len(scenario.districts), "count", lang),
+                programs=num(len(scenario.programs), "count", lang),
             )
             + "\n"
         )
@@ -144,8 +145,10 @@ def result_csv(result: Result, names: dict[str, str]) -> str:
 
 
 def binding_text(b: Binding, lang: str, names: dict[str, str]) -> str:
-    """One binding constraint in words: 'the budget (6,000)'."""
-    value = "" if b.value is None else fmt_num(b.value, lang, 0 if b.value.is_integer() else 2)
+    """One binding constraint in words: 'the budget (6,000)'; amounts of money by the money
+    rule, staff and units by the units rule."""
+    kind = "money" if b.family in ("budget", "spend_min", "spend_max") else "units"
+    value = "" if b.value is None else num(b.value, kind, lang)
     return t(
         f"cli.binding.{b.family}",
         lang,
@@ -170,20 +173,18 @@ def _status_and_diagnosis(result: Result, lang: str, names: dict[str, str]) -> s
 def _marginal_text(result: Result, lang: str, currency: str) -> str:
     """The marginal value of the budget, with the basis it was computed on.
 
-    The dual is in objective points per budget unit, often a tiny number; the value of 1%
-    more budget, in percentage points of the objective, is what a person can weigh.
+    The dual is in objective points per budget unit, a tiny number (5.95e-07) nobody can
+    weigh; the value of 1% more budget, in percentage points of the objective, is said.
     """
     if result.budget_marginal_value is None:
         return t("cli.marginal_unknown", lang)
-    value = result.budget_marginal_value
     chunk = result.budget * 0.01
     return t(
         "cli.marginal",
         lang,
-        value=f"{value:.3g}",
         currency=currency,
-        chunk=fmt_num(chunk, lang, 0 if chunk >= 100 else 2),
-        points=f"{value * chunk * 100:.3g}",
+        chunk=num(chunk, "money", lang),
+        points=num(result.budget_marginal_value * chunk * 100, "rate", lang),
         basis=result.marginal_basis_text(lang),
     )
 
@@ -213,13 +214,13 @@ def _headline_lines(result: Result, lang: str, currency: str) -> list[str]:
     the figures a person reads first, one per line."""
     unit = f" {currency}" if currency else ""
     if result.staff is None:
-        staff = t("cli.staff_nolimit", lang, used=fmt_num(result.staff_used, lang))
+        staff = t("cli.staff_nolimit", lang, used=num(result.staff_used, "units", lang))
     else:
         staff = t(
             "cli.staff",
             lang,
-            used=fmt_num(result.staff_used, lang),
-            staff=fmt_num(result.staff, lang),
+            used=num(result.staff_used, "units", lang),
+            staff=num(result.staff, "units", lang),
         )
     return [
         t("cli.status", lang, status=result.status_text(lang)),
@@ -228,30 +229,30 @@ def _headline_lines(result: Result, lang: str, currency: str) -> list[str]:
         t(
             "cli.objective",
             lang,
-            objective=f"{result.objective:.4f}",
-            lam=f"{result.equity_weight:g}",
+            objective=num(result.objective, "score", lang),
+            lam=num(result.equity_weight, "weight", lang),
         ),
         t(
             "cli.efficiency",
             lang,
-            before=fmt_pct(result.efficiency_before, lang),
-            after=fmt_pct(result.efficiency, lang),
+            before=num(result.efficiency_before, "share", lang),
+            after=num(result.efficiency, "share", lang),
         ),
         t(
             "cli.equity",
             lang,
-            before=fmt_pct(result.equity_before, lang),
-            after=fmt_pct(result.equity, lang),
+            before=num(result.equity_before, "share", lang),
+            after=num(result.equity, "share", lang),
         ),
         t(
             "cli.spend",
             lang,
-            used=fmt_num(result.budget_used, lang),
-            budget=fmt_num(result.budget, lang),
+            used=num(result.budget_used, "money", lang),
+            budget=num(result.budget, "money", lang),
             unit=unit,
         ),
         staff,
-        t("cli.newly_served", lang, people=fmt_num(result.people_newly_served, lang)),
+        t("cli.newly_served", lang, people=num(result.people_newly_served, "people", lang)),
         _marginal_text(result, lang, currency or t("cli.budget_unit", lang)),
     ]
 
@@ -261,9 +262,7 @@ def _header(columns: tuple[str, ...], lang: str) -> list[str]:
     return [t(f"cli.col.{c}", lang) for c in columns]
 
 
-def _new_units_lines(
-    result: Result, lang: str, names: dict[str, str], all_rows: bool
-) -> list[str]:
+def _new_units_lines(result: Result, lang: str, names: dict[str, str], all_rows: bool) -> list[str]:
     """The district-program pairs that get new units (every pair with ``all_rows``)."""
     alloc = result.allocation
     shown = alloc if all_rows else alloc[alloc["new_units"] > 1e-6]
@@ -277,11 +276,11 @@ def _new_units_lines(
         [
             names.get(r.district, r.district),
             names.get(r.program, r.program),
-            _units(r.new_units, lang),
-            fmt_num(r.need, lang),
-            fmt_pct(r.coverage_before, lang),
-            fmt_pct(r.coverage_after, lang),
-            _spend(r.spend, lang),
+            num(r.new_units, "units", lang),
+            num(r.need, "people", lang),
+            num(r.coverage_before, "share", lang),
+            num(r.coverage_after, "share", lang),
+            num(r.spend, "money", lang),
         ]
         for r in shown.itertuples(index=False)
     ]
@@ -296,29 +295,27 @@ def _new_units_lines(
     )
     lines += text_table(_header(columns, lang), rows, {2, 3, 4, 5, 6})
     if hidden:
-        lines.append(t("cli.more_rows", lang, n=fmt_num(hidden, lang)))
+        lines.append(t("cli.more_rows", lang, n=num(hidden, "count", lang)))
     return lines
 
 
-def _district_lines(
-    result: Result, lang: str, names: dict[str, str], all_rows: bool
-) -> list[str]:
+def _district_lines(result: Result, lang: str, names: dict[str, str], all_rows: bool) -> list[str]:
     """Every district's coverage before and after; past :data:`MAX_SHOWN_ROWS` the worst
     served, because a person cannot read 3,000 districts but must see who is left behind."""
     districts = result.districts
     title = t("cli.districts_title", lang)
     if not all_rows and len(districts) > MAX_SHOWN_ROWS:
         districts = districts.sort_values("coverage_after", kind="stable").head(MAX_SHOWN_ROWS)
-        total = fmt_num(len(result.districts))
-        title = t("cli.districts_worst", lang, n=MAX_SHOWN_ROWS, total=total)
+        total = num(len(result.districts), "count", lang)
+        title = t("cli.districts_worst", lang, n=num(MAX_SHOWN_ROWS, "count", lang), total=total)
     rows = [
         [
             names.get(r.district, r.district),
-            fmt_num(r.population, lang),
-            fmt_pct(r.coverage_before, lang),
-            fmt_pct(r.coverage_after, lang),
-            fmt_num(r.newly_served, lang),
-            _spend(r.spend, lang),
+            num(r.population, "people", lang),
+            num(r.coverage_before, "share", lang),
+            num(r.coverage_after, "share", lang),
+            num(r.newly_served, "people", lang),
+            num(r.spend, "money", lang),
         ]
         for r in districts.itertuples(index=False)
     ]
@@ -333,9 +330,7 @@ def _district_lines(
     return ["", title, *text_table(_header(columns, lang), rows, {1, 2, 3, 4, 5})]
 
 
-def _binding_lines(
-    result: Result, lang: str, names: dict[str, str], all_rows: bool
-) -> list[str]:
+def _binding_lines(result: Result, lang: str, names: dict[str, str], all_rows: bool) -> list[str]:
     """The limits that hold the result back, in words (the first :data:`MAX_SHOWN_ROWS`)."""
     lines = ["", t("cli.binding_title", lang)]
     if not result.binding:
@@ -343,16 +338,6 @@ def _binding_lines(
     binding = result.binding if all_rows else result.binding[:MAX_SHOWN_ROWS]
     lines += ["  - " + binding_text(b, lang, names) for b in binding]
     if len(binding) < len(result.binding):
-        more = fmt_num(len(result.binding) - len(binding), lang)
+        more = num(len(result.binding) - len(binding), "count", lang)
         lines.append(t("cli.more_binding", lang, n=more))
     return lines
-
-
-def _spend(value: float, lang: str) -> str:
-    """Spend: whole amounts without decimals, others with one."""
-    return fmt_num(value, lang, 0 if float(value).is_integer() else 1)
-
-
-def _units(value: float, lang: str) -> str:
-    """New units: whole numbers without decimals, shares of a unit with two."""
-    return fmt_num(value, lang, 0 if abs(value - round(value)) < 1e-6 else 2)

@@ -1,15 +1,22 @@
 """Results out: CSV and Excel tables, and the charts as PNG and SVG.
 
-A decision has to be filed, forwarded and reopened in a spreadsheet. Three rules:
+A decision has to be filed, forwarded and reopened in a spreadsheet. Four rules:
 
-* Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in
-  some, a tab or carriage return) as a formula, so a district named ``=HYPERLINK(...)``
-  could act when the file is opened. Every text cell and header that starts so gets a
-  leading apostrophe (:func:`neutralise`), the OWASP advice for CSV injection. Numbers
-  stay numbers, so a negative figure is still a number.
+* Every text that goes into a file is first made one line of showable characters
+  (:func:`plain_text`). Names come from uploads and tables; a control character in one
+  made openpyxl refuse the workbook and made vl-convert panic, which aborts the whole
+  process (a Rust panic is not a Python exception), and a bare carriage return split a
+  CSV row so that a formula-like cell began a row of its own.
+* Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a
+  formula, so a district named ``=HYPERLINK(...)`` could act when the file is opened.
+  Every text cell and header that starts so, after any leading spaces, gets a leading
+  apostrophe (:func:`neutralise`), the OWASP advice for CSV injection. Numbers stay
+  numbers, so a negative figure is still a number.
 * CSV is written as UTF-8 with a byte order mark, so Excel shows Chinese names correctly.
 * Charts are drawn by vl-convert, which bundles Vega: no browser and no network (external
-  data requests are refused with ``allowed_base_urls=[]``).
+  data requests are refused with ``allowed_base_urls=[]``). Every string of a spec is
+  cleaned before it is handed over (:func:`safe_spec`), and a chart vl-convert still
+  cannot draw is a :class:`ChartError` with a message, never a crash.
 
 Column headers are in the user's language; ids are kept beside names so the tables can
 be joined back to the scenario.
@@ -19,26 +26,100 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from govdecide.i18n import localize, t
+from govdecide.i18n import catalogue, fmt_num, fmt_pct, localize, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 
 if TYPE_CHECKING:  # hints only: the command line imports neutralise() without loading Altair
     import altair as alt
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+REPLACEMENT = "\ufffd"
+# Line and paragraph breaks (those str.splitlines knows) and tabs: one space each.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# What no output may carry: C0 and C1 controls and DEL (openpyxl refuses them, XML 1.0
+# forbids most, a terminal runs ESC and CSI sequences), lone surrogates and U+FFFE/U+FFFF
+# (not XML characters: vl-convert panics on them), and the bidirectional embeddings,
+# overrides and isolates, which reorder the rest of a line (a figure after a name could
+# be shown reversed). Each becomes U+FFFD, so a reader sees that something was there.
+# (The part above U+001F is kept apart for JSON, which escapes C0 itself.)
+UNSHOWABLE_ABOVE_C0 = "\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+_UNSHOWABLE = re.compile(f"[\x00-\x1f{UNSHOWABLE_ABOVE_C0}]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as one line that every output can carry: breaks and tabs become spaces,
+    unshowable characters U+FFFD; anything else (any script, emoji) is kept as written.
+
+    Used for every file this package writes (CSV, Excel, charts, the report) and for
+    everything the command line prints, so a name reads the same in each.
+    """
+    return _UNSHOWABLE.sub(REPLACEMENT, _BREAKS.sub(" ", text))
 
 
 def neutralise(value: Any) -> Any:
-    """A cell that a spreadsheet would run as a formula, made plain text; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A text cell made safe for a spreadsheet: one plain line (:func:`plain_text`), with
+    an apostrophe before it when, after any leading spaces, it starts like a formula.
+    Other values (numbers, None) are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = plain_text(value)
+    if value.lstrip().startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers and words: one rule per kind of quantity, the same in every file and on the
+# command line, so that people are never "127,589.22" in one place and whole in another.
+
+
+def _whole_or(value: float, digits: int, tolerance: float) -> int:
+    """0 decimals when ``value`` is within ``tolerance`` of a whole number, else ``digits``."""
+    return 0 if abs(value - round(value)) < tolerance else digits
+
+
+def fmt_quantity(value: float | None, kind: str, lang: str = "en") -> str:
+    """A number written by the rule of its kind (``—`` when unknown):
+
+    * ``people``, ``count``: whole, grouped (127,589);
+    * ``money``: grouped, with cents only when there are any (1,200,000 and 41.30);
+    * ``units`` (new units, staff, seconds): whole when whole, else 2 decimals (34.20);
+    * ``share`` (coverage, E, z): a percentage with 1 decimal; ``gap``: with 2;
+    * ``score`` (the objective): 4 decimals; ``weight``: 2; ``index`` (Gini...): 3;
+    * ``rate`` (a marginal value, people per budget unit): 3 significant figures without
+      trailing zeros, never an exponent (0.0238, 2.5, 127,589).
+    """
+    if value is None or not math.isfinite(float(value)):
+        return fmt_num(None, lang)
+    value = float(value)
+    if kind in ("people", "count"):
+        return fmt_num(value, lang, 0)
+    if kind == "money":
+        return fmt_num(value, lang, _whole_or(value, 2, 0.005))
+    if kind == "units":
+        return fmt_num(value, lang, _whole_or(value, 2, 1e-6))
+    if kind in ("share", "gap"):
+        return fmt_pct(value, lang, 1 if kind == "share" else 2)
+    if kind == "rate":
+        digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
+        text = fmt_num(value, lang, digits)
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    digits = {"score": 4, "weight": 2, "index": 3}[kind]
+    return fmt_num(round(value, digits) + 0.0, lang, digits)
+
+
+def display_word(group: str, code: str, lang: str = "en") -> str:
+    """A code the engine uses (a status, method, solver or unit word) as a reader's word:
+    ``io.name.<group>.<code>`` from the catalogue, or the code itself when it has none."""
+    key = f"io.name.{group}.{code}"
+    return t(key, lang) if key in catalogue() else code
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -136,7 +217,11 @@ def headline_sheet(
         (t("io.fig.equity_before", lang), result.equity_before),
         (t("io.fig.equity", lang), result.equity),
         (t("io.fig.objective", lang), result.objective),
-        (t("io.fig.method", lang), f"{result.method} / {result.solver}"),
+        (
+            t("io.fig.method", lang),
+            f"{display_word('method', result.method, lang)} / "
+            f"{display_word('solver', result.solver, lang)}",
+        ),
     ]
     for key, value in (extra or {}).items():
         rows.append((key, value))
@@ -161,7 +246,8 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         used: set[str] = set()
         for name, frame in sheets.items():
-            sheet = "".join(c for c in str(name) if c not in "[]:*?/\\")[:31] or "Sheet"
+            sheet = "".join(c for c in plain_text(str(name)) if c not in "[]:*?/\\")[:31]
+            sheet = sheet.strip("' ") or "Sheet"
             n = 2
             while sheet in used:
                 sheet = f"{sheet[:28]}_{n}"
@@ -216,16 +302,109 @@ def result_charts(result: Result, scenario: Scenario, lang: str = "en") -> dict[
     }
 
 
+class ChartError(RuntimeError):
+    """A chart vl-convert could not draw: said in words (:meth:`message`), not a crash."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def message(self, lang: str = "en", chart: str | None = None) -> str:
+        """What went wrong, for a person: which chart, and vl-convert's first line."""
+        if chart is None:
+            return t("io.exp.chart_failed_any", lang, detail=self.detail)
+        return t("io.exp.chart_failed", lang, chart=chart, detail=self.detail)
+
+
+# Vega cuts long labels by halving them in UTF-16 code units and measures each cut; a cut
+# inside a character beyond U+FFFF (an emoji, a rare CJK character) leaves half of it,
+# which vl-convert cannot read back. A spec with such characters is drawn uncut.
+_LENGTH_LIMITS = ("limit", "labelLimit", "titleLimit")
+_UNCUT = {
+    "axis": {"labelLimit": 0, "titleLimit": 0},
+    "legend": {"labelLimit": 0, "titleLimit": 0},
+    "title": {"limit": 0},
+}
+
+
+# Vega-Lite writes the title of every channel into an expression (the marks' ARIA
+# description) without escaping a backslash, so a title typed as k\u0000 (six characters
+# after the k) puts a NUL in the SVG and k\" breaks the expression. In titles a backslash
+# is drawn as U+2216, which looks the same and means nothing to an expression.
+_TITLE_KEYS = ("title", "subtitle")
+TITLE_BACKSLASH = "\u2216"
+
+
+def safe_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a Vega-Lite spec whose every string (keys too) is :func:`plain_text`.
+
+    vl-convert panics on a non-XML character in a text it measures, which aborts the
+    process; a line break in a name breaks the expressions Vega-Lite writes with it. The
+    same cleaning of keys and values keeps field names and the data that uses them equal.
+    Titles also lose their backslashes (:data:`TITLE_BACKSLASH`), and a spec with
+    characters beyond U+FFFF is drawn without cutting labels (:data:`_UNCUT`).
+    """
+    wide = False
+
+    def clean(value: Any, title: bool = False) -> Any:
+        nonlocal wide
+        if isinstance(value, str):
+            text = plain_text(value)
+            wide = wide or any(ord(c) > 0xFFFF for c in text)
+            return text.replace("\\", TITLE_BACKSLASH) if title else text
+        if isinstance(value, Mapping):
+            return {
+                clean(str(k)): clean(v, title or str(k) in _TITLE_KEYS) for k, v in value.items()
+            }
+        if isinstance(value, (list, tuple)):
+            return [clean(v, title) for v in value]
+        return value
+
+    out = clean(spec)
+    if wide:
+        out = _uncut(out)
+        config = dict(out.get("config") or {})
+        for part, limits in _UNCUT.items():
+            config[part] = {**(config.get(part) or {}), **limits}
+        out["config"] = config
+    return out
+
+
+def _uncut(value: Any) -> Any:
+    """``value`` with every length limit of a label or title set to 0 (no limit)."""
+    if isinstance(value, dict):
+        return {
+            k: 0 if k in _LENGTH_LIMITS and isinstance(v, (int, float)) else _uncut(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_uncut(v) for v in value]
+    return value
+
+
 def _spec(chart: alt.TopLevelMixin | Mapping[str, Any]) -> dict[str, Any]:
-    """A Vega-Lite spec from a chart (or a spec given as is)."""
-    return dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
+    """A Vega-Lite spec from a chart (or a spec given as is), made safe to draw."""
+    return safe_spec(chart if isinstance(chart, Mapping) else chart.to_dict())
+
+
+def _draw(chart: alt.TopLevelMixin | Mapping[str, Any], kind: str, scale: float = 1.0) -> Any:
+    """SVG text or PNG bytes from vl-convert; any failure of it is a :class:`ChartError`."""
+    import vl_convert as vlc
+
+    try:
+        spec = _spec(chart)
+        if kind == "svg":
+            return vlc.vegalite_to_svg(vl_spec=spec, allowed_base_urls=[])
+        return vlc.vegalite_to_png(vl_spec=spec, scale=scale, allowed_base_urls=[])
+    except Exception as exc:  # vl-convert raises ValueError, Altair its own errors
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        detail = " ".join(lines[:2])[:300] or type(exc).__name__
+        raise ChartError(plain_text(detail)) from exc
 
 
 def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
-    """A chart as SVG text, drawn offline by vl-convert."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(vl_spec=_spec(chart), allowed_base_urls=[])
+    """A chart as SVG text, drawn offline by vl-convert (:class:`ChartError` if it cannot)."""
+    return _draw(chart, "svg")
 
 
 def chart_png(chart: alt.TopLevelMixin | Mapping[str, Any], scale: float = 2.0) -> bytes:
@@ -234,6 +413,38 @@ def chart_png(chart: alt.TopLevelMixin | Mapping[str, Any], scale: float = 2.0) 
     PNG text is rasterised with the fonts installed on the machine; Chinese labels need a
     CJK font (e.g. Debian's fonts-noto-cjk). SVG leaves text to the viewer, so prefer it.
     """
-    import vl_convert as vlc
+    return _draw(chart, "png", scale)
 
-    return vlc.vegalite_to_png(vl_spec=_spec(chart), scale=scale, allowed_base_urls=[])
+
+CHART_TITLES = {
+    "spend": "io.exp.chart_spend",
+    "units": "io.exp.chart_units",
+    "coverage": "io.exp.chart_coverage",
+}
+
+
+def chart_files(
+    result: Result, scenario: Scenario, lang: str = "en", kinds: tuple[str, ...] = ("svg", "png")
+) -> tuple[dict[str, bytes], list[str]]:
+    """Each chart of a result as ``<name>.svg`` and ``<name>.png`` (those of ``kinds``), and
+    a message for each chart that could not be drawn: one bad chart costs its own files,
+    not the others'."""
+    files: dict[str, bytes] = {}
+    problems: list[str] = []
+    try:
+        charts = result_charts(result, scenario, lang)
+    except Exception as exc:  # a chart that cannot be built is said, like one not drawn
+        return files, [ChartError(plain_text(str(exc))[:300]).message(lang)]
+    for name, chart in charts.items():
+        try:
+            drawn = {
+                f"{name}.{kind}": chart_svg(chart).encode("utf-8")
+                if kind == "svg"
+                else chart_png(chart)
+                for kind in kinds
+            }
+        except ChartError as exc:
+            problems.append(exc.message(lang, t(CHART_TITLES[name], lang)))
+            continue
+        files.update(drawn)
+    return files, problems

@@ -5,9 +5,12 @@ scenario's name and data sources, every setting in effect, the headline figures,
 charts (inline SVG), the plain-language summary, the equity indicators, the allocation,
 the app and model version and the time it was made. Text is in the reader's language.
 
-Safety: every text that comes from a scenario or a table (names, descriptions, sources)
-goes through :func:`html.escape`, so a district named ``<script>alert(1)</script>`` is
-shown, never run. The file references nothing outside itself: no scripts, fonts, style
+Safety: every text goes through :func:`esc` (one plain line, then :func:`html.escape`), so
+a district named ``<script>alert(1)</script>`` is shown, never run. The charts' SVG is
+parsed and rebuilt from an allow-list (:func:`inline_svg`), never filtered by pattern: a
+pattern cannot tell a name drawn as text from markup, and dropped whole charts for names
+like ``x onload=y``. A chart that cannot be drawn or read is named in the report, never
+left out unsaid. The file references nothing outside itself: no scripts, fonts, style
 sheets, images or links, not even an XML namespace URL (inline SVG in HTML needs none).
 
 The pieces come from their owners: charts from :mod:`govdecide.present.charts` (via
@@ -19,8 +22,8 @@ inputs so the page and the tests can pass their own; :func:`build_report` gather
 from __future__ import annotations
 
 import html
-import math
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,34 +31,86 @@ from datetime import UTC, datetime
 import pandas as pd
 
 import govdecide
-from govdecide.i18n import fmt_num, fmt_pct, localize, normalize_lang, t
+from govdecide.i18n import localize, normalize_lang, t
+from govdecide.io.exports import CHART_TITLES, display_word, plain_text
+from govdecide.io.exports import fmt_quantity as num
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.engine import Allocator
 from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 
-_UNSAFE_SVG = re.compile(r"<\s*script|<\s*foreignobject|\son[a-z]+\s*=|javascript:", re.I)
-_XMLNS = re.compile(r'\s+xmlns(:[a-z]+)?="[^"]*"')
 MAX_ALLOCATION_ROWS = 2000
 
 
 def esc(value: object) -> str:
-    """Any value as HTML-escaped text (quotes too, so it is safe inside attributes)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Any value as one plain line (:func:`plain_text`), HTML-escaped with quotes too, so
+    it is safe inside attributes and carries no control character."""
+    return html.escape(plain_text("" if value is None else str(value)), quote=True)
+
+
+# What a chart may contain: the shapes and text Vega draws, and nothing that runs, links
+# or embeds (no script, style, foreignObject, a, image, iframe...).
+SVG_ELEMENTS = frozenset(
+    "svg g path rect line circle ellipse polyline polygon text tspan title desc defs "
+    "clipPath linearGradient radialGradient stop pattern mask marker symbol use".split()
+)
+_LOCAL_URL = re.compile(r"url\(\s*['\"]?#", re.I)
+_XML_NAMESPACE = "{http://www.w3.org/XML/1998/namespace}"
+
+
+def _safe_attribute(name: str, value: str) -> str | None:
+    """The name an attribute keeps in the inlined SVG, or None when it must go: event
+    handlers, links other than to ``#id``, ``url(...)`` other than ``url(#id)``."""
+    local = name.rsplit("}", 1)[-1]
+    if local.lower().startswith("on"):
+        return None
+    if local == "href":
+        return "href" if value.startswith("#") else None
+    if "url(" in value.lower() and value.lower().count("url(") != len(_LOCAL_URL.findall(value)):
+        return None
+    if name.startswith("{"):
+        return name if name.startswith(_XML_NAMESPACE) else None
+    return local
+
+
+def _clean_tree(element: ET.Element) -> None:
+    """Strip namespaces and unsafe attributes from ``element`` and its children, and
+    remove the children that are not drawing elements (with all they contain)."""
+    element.tag = element.tag.rsplit("}", 1)[-1]
+    kept = {}
+    for name, value in element.attrib.items():
+        new = _safe_attribute(name, value)
+        if new is not None:
+            kept[new] = value
+    element.attrib.clear()
+    element.attrib.update(kept)
+    for child in list(element):
+        if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] not in SVG_ELEMENTS:
+            element.remove(child)
+        else:
+            _clean_tree(child)
 
 
 def inline_svg(svg: str) -> str:
-    """An SVG document made ready to sit inside the HTML: no XML prolog, no namespace URLs.
+    """An SVG document rebuilt to sit inside the HTML, or '' when it is not readable SVG.
 
-    Vega escapes the text it draws; this refuses (returns '') any SVG that would still carry
-    a script, an event handler or foreign HTML, as a second line of defence.
+    It is parsed and written again, keeping only drawing elements (:data:`SVG_ELEMENTS`)
+    and safe attributes: no XML prolog, no namespace URLs, no script, handler or link out.
+    Text stays text whatever it says (the writer escapes it). A document type or entity
+    declaration is refused, so nothing is expanded.
     """
-    body = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
-    body = _XMLNS.sub("", body)
-    if _UNSAFE_SVG.search(body):
+    if re.search(r"<!(DOCTYPE|ENTITY)", svg, re.I):
         return ""
-    return body
+    try:
+        # no DTD (refused above), so no entity to expand or fetch: what defusedxml guards
+        root = ET.fromstring(svg)  # noqa: S314
+    except ET.ParseError:
+        return ""
+    if root.tag.rsplit("}", 1)[-1] != "svg":
+        return ""
+    _clean_tree(root)
+    return ET.tostring(root, encoding="unicode")
 
 
 @dataclass(frozen=True)
@@ -63,6 +118,7 @@ class ReportParts:
     """What a report shows beside the result: made by their owners, passed in here."""
 
     charts_svg: Mapping[str, str] = field(default_factory=dict)  # title-less id -> SVG
+    chart_problems: Sequence[str] = ()  # a sentence for each chart that could not be drawn
     summary: Sequence[str] = ()
     equity: pd.DataFrame | None = None  # govdecide.analyses.equity_indices.indicators_table
     source: str | None = None  # where the scenario came from (file name)
@@ -85,18 +141,6 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1rem 0}figure svg{width:100%;max-width:44rem;height:auto}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}figure{break-inside:avoid}}
 """
-
-
-def _digits(value: float | None) -> int:
-    """Two decimals for fractional figures, none for whole ones."""
-    if value is None or not math.isfinite(value) or float(value).is_integer():
-        return 0
-    return 2
-
-
-def _amount(value: float | None, lang: str) -> str:
-    """An amount as written in the report: decimals only when it has a fraction."""
-    return fmt_num(value, lang, _digits(value))
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
@@ -124,14 +168,14 @@ def _settings_rows(
     rows = [
         [
             (esc(t("io.fig.budget", lang)), False),
-            (esc(_amount(data.budget, lang)), True),
+            (esc(num(data.budget, "money", lang)), True),
             (origin(settings.budget is not None and settings.budget != policy.budget), False),
         ],
         [
             (esc(t("io.fig.staff", lang)), False),
             (
                 esc(
-                    _amount(data.staff, lang)
+                    num(data.staff, "units", lang)
                     if data.staff is not None
                     else t("io.rep.no_limit", lang)
                 ),
@@ -141,7 +185,7 @@ def _settings_rows(
         ],
         [
             (esc(t("io.fig.equity_weight", lang)), False),
-            (esc(fmt_num(data.equity_weight, lang, 2)), True),
+            (esc(num(data.equity_weight, "weight", lang)), True),
             (
                 origin(
                     settings.equity_weight is not None
@@ -157,43 +201,49 @@ def _settings_rows(
         rows.append(
             [
                 (esc(t("io.rep.weight_of", lang, program=names[p.id])), False),
-                (esc(fmt_num(weight, lang, 2)), True),
+                (esc(num(weight, "weight", lang)), True),
                 (origin(weight != p.weight), False),
             ]
         )
-    for label, value in (
-        (t("io.rep.solver", lang), data.solver),
-        (t("io.rep.method", lang), data.method),
-        (t("io.rep.time_limit", lang), _amount(data.time_limit_s, lang)),
-        (t("io.rep.gap_setting", lang), fmt_pct(data.gap, lang, 2)),
+    for label, value, is_number in (
+        (t("io.rep.solver", lang), display_word("solver", data.solver, lang), False),
+        (t("io.rep.method", lang), display_word("method", data.method, lang), False),
+        (t("io.rep.time_limit", lang), num(data.time_limit_s, "units", lang), True),
+        (t("io.rep.gap_setting", lang), num(data.gap, "gap", lang), True),
         (
             t("io.rep.integer", lang),
             t("io.rep.yes" if settings.integer else "io.rep.no", lang),
+            False,
         ),
     ):
-        rows.append([(esc(label), False), (esc(value), True), ("", False)])
+        rows.append([(esc(label), False), (esc(value), is_number), ("", False)])
     return rows
+
+
+def _before_after(before: float | None, after: float | None, lang: str) -> str:
+    """Two shares as 'before → after'."""
+    return f"{num(before, 'share', lang)} → {num(after, 'share', lang)}"
 
 
 def _headline_cards(result: Result, lang: str) -> str:
     """The headline figures as cards: what a reader takes in before any table."""
     cards: list[tuple[str, str]] = [
-        (t("io.fig.people_newly_served", lang), fmt_num(result.people_newly_served, lang)),
+        (t("io.fig.people_newly_served", lang), num(result.people_newly_served, "people", lang)),
         (
             t("io.rep.efficiency", lang),
-            f"{fmt_pct(result.efficiency_before, lang)} → {fmt_pct(result.efficiency, lang)}",
+            _before_after(result.efficiency_before, result.efficiency, lang),
         ),
         (
             t("io.rep.equity", lang),
-            f"{fmt_pct(result.equity_before, lang)} → {fmt_pct(result.equity, lang)}",
+            _before_after(result.equity_before, result.equity, lang),
         ),
         (
             t("io.fig.budget_used", lang),
             t(
                 "io.rep.of",
                 lang,
-                used=_amount(result.budget_used, lang),
-                total=_amount(result.budget, lang),
+                used=num(result.budget_used, "money", lang),
+                total=num(result.budget, "money", lang),
             ),
         ),
     ]
@@ -204,14 +254,14 @@ def _headline_cards(result: Result, lang: str) -> str:
                 t(
                     "io.rep.of",
                     lang,
-                    used=_amount(result.staff_used, lang),
-                    total=_amount(result.staff, lang),
+                    used=num(result.staff_used, "units", lang),
+                    total=num(result.staff, "units", lang),
                 ),
             )
         )
-    cards.append((t("io.fig.objective", lang), fmt_num(result.objective, lang, 4)))
+    cards.append((t("io.fig.objective", lang), num(result.objective, "score", lang)))
     if result.gap is not None:
-        cards.append((t("io.rep.gap", lang), fmt_pct(result.gap, lang, 2)))
+        cards.append((t("io.rep.gap", lang), num(result.gap, "gap", lang)))
     return (
         '<div class="figures">'
         + "".join(
@@ -220,6 +270,16 @@ def _headline_cards(result: Result, lang: str) -> str:
         )
         + "</div>"
     )
+
+
+def _unit(unit: str | Mapping[str, str] | None, lang: str) -> str:
+    """An indicator's unit in ``lang``: a unit given as one plain word the catalogue knows
+    (``share``, as in SCENARIO_FORMAT.md's example) is translated; other texts as given."""
+    if unit is None:
+        return ""
+    if isinstance(unit, str):
+        return display_word("unit", unit.strip().lower(), lang) if unit.strip() else ""
+    return localize(unit, lang)
 
 
 def _sources(scenario: Scenario, source: str | None, lang: str) -> str:
@@ -237,7 +297,7 @@ def _sources(scenario: Scenario, source: str | None, lang: str) -> str:
         rows.append(
             [
                 (esc(name), False),
-                (esc(localize(ind.unit, lang)) if ind.unit is not None else "", False),
+                (esc(_unit(ind.unit, lang)), False),
                 (esc(localize(ind.source, lang)) if ind.source is not None else "", False),
             ]
         )
@@ -265,9 +325,9 @@ def _equity_html(equity: pd.DataFrame | None, lang: str) -> str:
         rows.append(
             [
                 (esc(eq.indicator_name(name, lang)), False),
-                (esc(fmt_num(float(r["before"]), lang, 3)), True),
-                (esc(fmt_num(float(r["after"]), lang, 3)), True),
-                (esc(fmt_num(float(r["change"]), lang, 3)), True),
+                (esc(num(r["before"], "index", lang)), True),
+                (esc(num(r["after"], "index", lang)), True),
+                (esc(num(r["change"], "index", lang)), True),
                 (esc(eq.explain(name, lang)), False),
             ]
         )
@@ -290,11 +350,11 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
     district_rows = [
         [
             (esc(names.get(r["district"], r["district"])), False),
-            (esc(fmt_num(r["population"], lang)), True),
-            (esc(_amount(r["spend"], lang)), True),
-            (esc(fmt_num(r["newly_served"], lang)), True),
-            (esc(fmt_pct(r["coverage_before"], lang)), True),
-            (esc(fmt_pct(r["coverage_after"], lang)), True),
+            (esc(num(r["population"], "people", lang)), True),
+            (esc(num(r["spend"], "money", lang)), True),
+            (esc(num(r["newly_served"], "people", lang)), True),
+            (esc(num(r["coverage_before"], "share", lang)), True),
+            (esc(num(r["coverage_after"], "share", lang)), True),
         ]
         for _, r in d.iterrows()
     ]
@@ -320,8 +380,8 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
         [
             (esc(names.get(r["district"], r["district"])), False),
             (esc(names.get(r["program"], r["program"])), False),
-            (esc(fmt_num(r["new_units"], lang, _digits(round(r["new_units"], 6)))), True),
-            (esc(fmt_num(r["spend"], lang, _digits(round(r["spend"], 6)))), True),
+            (esc(num(r["new_units"], "units", lang)), True),
+            (esc(num(r["spend"], "money", lang)), True),
         ]
         for _, r in a.head(MAX_ALLOCATION_ROWS).iterrows()
     ]
@@ -339,9 +399,8 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
             rows,
         )
         if len(a) > MAX_ALLOCATION_ROWS:
-            out += (
-                f"<p>{esc(t('io.rep.rows_cut', lang, shown=MAX_ALLOCATION_ROWS, total=len(a)))}</p>"
-            )
+            shown, total = num(MAX_ALLOCATION_ROWS, "count", lang), num(len(a), "count", lang)
+            out += f"<p>{esc(t('io.rep.rows_cut', lang, shown=shown, total=total))}</p>"
     return out
 
 
@@ -367,7 +426,11 @@ def render_report(
         body += _result_sections(scenario, result, lang, parts)
     body.append(_section("io.rep.h_sources", lang, _sources(scenario, parts.source, lang)))
     footer = t(
-        "io.rep.footer", lang, status=result.status, method=result.method, solver=result.solver
+        "io.rep.footer",
+        lang,
+        status=display_word("status", result.status, lang),
+        method=display_word("method", result.method, lang),
+        solver=display_word("solver", result.solver, lang),
     )
     body.append(f'<p class="meta">{esc(footer)}</p>')
     return _page(title, lang, body)
@@ -419,13 +482,20 @@ def _settings_table(scenario: Scenario, settings: Settings, lang: str) -> str:
 def _result_sections(
     scenario: Scenario, result: Result, lang: str, parts: ReportParts
 ) -> list[str]:
-    """Charts (those that pass :func:`inline_svg`), equity indicators and the allocation."""
+    """Charts, equity indicators and the allocation; a chart that could not be drawn or
+    read is named under the others."""
     out = []
-    charts = [svg for svg in (inline_svg(s) for s in parts.charts_svg.values()) if svg]
-    if charts:
-        out.append(
-            _section("io.rep.h_charts", lang, "".join(f"<figure>{c}</figure>" for c in charts))
-        )
+    charts, problems = [], list(parts.chart_problems)
+    for key, svg in parts.charts_svg.items():
+        body = inline_svg(svg)
+        if body:
+            charts.append(f"<figure>{body}</figure>")
+        else:
+            title = t(CHART_TITLES[key], lang) if key in CHART_TITLES else key
+            problems.append(t("io.rep.chart_unreadable", lang, chart=title))
+    if charts or problems:
+        notes = "".join(f'<p class="meta">{esc(p)}</p>' for p in problems)
+        out.append(_section("io.rep.h_charts", lang, "".join(charts) + notes))
     out.append(_section("io.rep.h_equity", lang, _equity_html(parts.equity, lang)))
     out.append(_section("io.rep.h_allocation", lang, _allocation_html(result, scenario, lang)))
     return out
@@ -458,19 +528,21 @@ def gather_parts(
     would buy), reusing ``allocator``'s model when given.
     """
     from govdecide.analyses import equity_indices
-    from govdecide.io.exports import chart_svg, result_charts
+    from govdecide.io.exports import chart_files
     from govdecide.present import summary
 
     settings = settings or Settings()
     if not result.has_solution:
         return ReportParts(source=source, generated_at=generated_at)
-    charts = {key: chart_svg(chart) for key, chart in result_charts(result, scenario, lang).items()}
+    files, chart_problems = chart_files(result, scenario, lang, kinds=("svg",))
+    charts = {name.removesuffix(".svg"): svg.decode("utf-8") for name, svg in files.items()}
     step = summary.budget_step(scenario, result.budget)
     allocator = allocator or Allocator(scenario)
     next_result = allocator.solve(settings.with_(budget=result.budget + step))
     sentences = summary.summarize(scenario, result, lang, settings, next_result)
     return ReportParts(
         charts_svg=charts,
+        chart_problems=chart_problems,
         summary=sentences,
         equity=equity_indices.indicators_table(result.districts),
         source=source,

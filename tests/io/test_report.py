@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -171,11 +173,114 @@ def test_render_takes_given_parts():
     assert "No equity indicators" in page
 
 
-def test_inline_svg_strips_namespaces_and_refuses_scripts():
-    svg = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1"><g/></svg>'
-    assert inline_svg(svg) == '<svg width="1"><g/></svg>'
-    assert inline_svg("<svg><script>alert(1)</script></svg>") == ""
-    assert inline_svg('<svg><rect onload="x()"/></svg>') == ""
+def test_inline_svg_strips_namespaces_scripts_and_handlers():
+    """The SVG is parsed: namespaces go, and so do scripts, foreign HTML, event handlers and
+    links out; the drawing itself stays."""
+    svg = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1"><g /></svg>'
+    assert inline_svg(svg) == '<svg width="1"><g /></svg>'
+    assert inline_svg("<svg><script>alert(1)</script><g /></svg>") == "<svg><g /></svg>"
+    assert (
+        inline_svg('<svg><rect onload="x()" width="2"/></svg>') == '<svg><rect width="2" /></svg>'
+    )
+    assert inline_svg("<svg><foreignObject><p>x</p></foreignObject></svg>") == "<svg />"
+    linked = '<svg xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="http://x/y"/></svg>'
+    assert inline_svg(linked) == "<svg><use /></svg>"
+    assert inline_svg('<svg><rect fill="url(#a)" clip-path="url(http://x)"/></svg>') == (
+        '<svg><rect fill="url(#a)" /></svg>'
+    )
+
+
+def test_inline_svg_keeps_text_that_looks_like_code():
+    """A name drawn as text ('x onload=y', 'javascript:') is text: the old pattern filter
+    matched it and dropped the whole chart without a word."""
+    svg = "<svg><text>x onload=alert(1) javascript:void(0) &lt;script&gt;</text></svg>"
+    assert inline_svg(svg) == svg
+
+
+def test_unreadable_svg_is_said():
+    """A chart that cannot be read as SVG is not shown, and the report says which."""
+    scenario = hostile()
+    result = solve(scenario, Settings())
+    parts = ReportParts(charts_svg={"spend": "<svg><g></svg", "units": "<svg/>"}, generated_at=WHEN)
+    page = render_report(scenario, result, Settings(), "en", parts)
+    assert page.count("<svg") == 1
+    assert "Spend by district and program" in page and "could not be included" in page
+
+
+def test_names_that_look_like_handlers_keep_their_charts():
+    """A district named 'x onload=alert(1)' and a program 'javascript:void(0)': all three
+    charts are in the report (before, the filter dropped each chart that drew them)."""
+    data = hostile().model_dump(exclude_none=True)
+    data["districts"][0]["name"] = "x onload=alert(1)"
+    data["programs"][0]["name"] = "javascript:void(0)"
+    page, _ = build_report(scenario_from_data(data), Settings(), "en", generated_at=WHEN)
+    assert page.count("<svg") == 3
+    assert "x onload=alert(1)" in page
+    assert external_references(page) == []
+
+
+def test_a_chart_that_cannot_be_drawn_is_said(monkeypatch):
+    """When vl-convert cannot draw a chart the report still comes, without that chart and
+    with a sentence naming it."""
+    from govdecide.io import exports
+
+    real = exports.result_charts
+
+    def with_a_bad_one(*args):
+        charts = real(*args)
+        charts["units"] = {"mark": {"type": "no-such-mark"}}
+        return charts
+
+    monkeypatch.setattr(exports, "result_charts", with_a_bad_one)
+    page, _ = build_report(hostile(), Settings(), "zh", generated_at=WHEN)
+    assert page.count("<svg") == 2
+    assert "各区各项目新增数量" in page and "无法绘制" in page
+
+
+def test_a_report_with_control_characters_in_names_is_written():
+    """Names with every control character, U+FFFE/U+FFFF and a terminal escape: vl-convert
+    panicked on them and took the process down, so this runs in a child, which must write
+    the whole report (3 charts) with none of those characters left in it. The scenario is
+    changed after validation, as if a check at the door had missed them."""
+    bad = "".join(chr(c) for c in [*range(0, 32), 0x7F, 0x9B, 0xFFFE, 0xFFFF, 0x202E])
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from tests.io.test_report import hostile
+from govdecide.io.report import build_report
+bad = {bad!r}
+sc = hostile()
+districts = [d.model_copy(update={{"name": "A" + bad}}) for d in sc.districts]
+programs = [p.model_copy(update={{"name": bad + "P"}}) for p in sc.programs]
+sc = sc.model_copy(update={{"districts": districts, "programs": programs, "name": bad}})
+page, _ = build_report(sc, None, "en")
+left = sorted({{hex(ord(c)) for c in page if c in bad and c != chr(10)}})
+print(page.count("<svg"), left)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "3 []"
+
+
+# Proper names and identifiers that stay as they are in a Chinese report.
+LATIN_KEPT = {"HiGHS", "CBC", "govdecide", "UTC", "MODEL", "md", "Excel", "yaml", "riverton"}
+
+
+def test_the_chinese_report_is_in_chinese():
+    """Status, method, solver, units and every label of the Chinese report are Chinese
+    (the footer said 'optimal', 'milp', 'highs', the sources table 'share'). Texts the
+    scenario gives only in English (here its sources) and version strings are left out."""
+    scenario = load_scenario(ROOT / "scenarios" / "riverton.yaml")
+    page, _ = build_report(scenario, Settings(), "zh", source="riverton.yaml", generated_at=WHEN)
+    body = re.sub(r"<svg.*?</svg>|<style>.*?</style>|<head>.*?</head>", "", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", body))
+    for given in [govdecide.MODEL_VERSION, govdecide.__version__]:
+        text = text.replace(given, "")
+    for ind in scenario.indicators:
+        if ind.source is not None:
+            text = text.replace(localize(ind.source, "zh"), "")
+    words = set(re.findall(r"[A-Za-z]+", text)) - LATIN_KEPT
+    assert words == set()
 
 
 class _Rows(HTMLParser):
