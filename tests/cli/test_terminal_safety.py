@@ -18,20 +18,22 @@ from govdecide.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RIVERTON = str(ROOT / "scenarios" / "riverton.yaml")
-NORTH = "North\x1b[31m\x1b]0;pwned\x07"
+NORTH = "North\x9b31m\u202e"
 SOUTH = "South\u202e01\x9b2J"
-CLINIC = "Clinic\x1b[2J\x7f"
+CLINIC = "Clinic\x9b2J\x7f"
 
-# YAML double-quoted escapes: \e is ESC, \a BEL, \x9b CSI, \u202e RIGHT-TO-LEFT OVERRIDE.
+# What the door lets in (scenario files refuse C0 controls such as ESC, io/scenario_schema)
+# but a terminal still acts on: the one-byte CSI U+009B, DEL and the right-to-left override.
+# YAML double-quoted escapes: \x9b CSI, \x7f DEL, \u202e RIGHT-TO-LEFT OVERRIDE.
 TOWN = """\
 format: govdecide/v1
-name: "Town\\e[5m"
-currency: "k$\\e[0m"
+name: "Town\\x9b5m"
+currency: "k$\\x9b0m"
 districts:
-  - {id: north, name: "North\\e[31m\\e]0;pwned\\a", population: 1000000}
+  - {id: north, name: "North\\x9b31m\\u202e", population: 1000000}
   - {id: south, name: "South\\u202e01\\x9b2J", population: 500000}
 programs:
-  - {id: clinic, name: "Clinic\\e[2J\\x7f", unit_cost: 10, capacity: 1000, integer: true,
+  - {id: clinic, name: "Clinic\\x9b2J\\x7f", unit_cost: 10, capacity: 1000, integer: true,
      staff_per_unit: 2, need: {indicator: population}, max_units: 20}
 policy: {budget: 300, staff: 100, equity_weight: 0.5}
 """
@@ -88,10 +90,10 @@ def test_no_command_prints_a_control_sequence(town, capsys, argv):
 
 
 def test_names_are_shown_with_replacement_characters(town, capsys):
-    """'North ESC [31m' is printed 'North\\ufffd[31m': the reader sees that something was
+    """'North CSI 31m' is printed 'North\\ufffd31m': the reader sees that something was
     there; the rest of the name is as written."""
     text = printed(capsys, ["solve", str(town)])
-    assert "North\ufffd[31m\ufffd]0;pwned\ufffd" in text
+    assert "North\ufffd31m\ufffd" in text
     assert "South\ufffd01\ufffd2J" in text
 
 
@@ -104,7 +106,7 @@ def test_json_keeps_the_names_exactly_and_prints_them_escaped(town, capsys):
     assert data["names"]["north"] == NORTH
     assert data["names"]["south"] == SOUTH
     assert data["names"]["clinic"] == CLINIC
-    assert "\\u001b" in text and "\\u202e" in text and "\\u009b" in text
+    assert "\\u202e" in text and "\\u009b" in text
 
 
 def test_a_file_name_with_a_control_sequence_is_shown_safely(tmp_path, capsys):
@@ -121,7 +123,7 @@ def test_a_file_name_with_a_control_sequence_is_shown_safely(tmp_path, capsys):
 def test_table_headers_of_an_import_are_shown_safely(town, tmp_path, capsys):
     """The column mapping printed by import-table shows the table's own headers."""
     table = tmp_path / "d.csv"
-    table.write_text("name\x1b[2J,population\nA,100\nB,200\n", encoding="utf-8")
+    table.write_text("name\x9b2J,population\nA,100\nB,200\n", encoding="utf-8")
     text = printed(
         capsys,
         [
@@ -134,4 +136,4 @@ def test_table_headers_of_an_import_are_shown_safely(town, tmp_path, capsys):
         ],
     )
     assert unsafe(text) == []
-    assert "name\ufffd[2J" in text
+    assert "name\ufffd2J" in text
