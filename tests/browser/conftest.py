@@ -6,6 +6,10 @@ The server fixture waits the way Streamlit's own end-to-end tests do: the health
 from ``/usr/bin/chromium`` (no browser download; ``GOVDECIDE_CHROMIUM=/path`` points
 elsewhere). Without it the tests skip, except under CI (``CI`` set), where a missing
 browser must fail loudly instead of passing silently.
+
+Screenshots go to ``tests/browser/screenshots/`` (ignored by git), so running the tests
+never rewrites tracked files. The README's pictures in ``docs/screenshots/`` are refreshed
+only on purpose: ``GOVDECIDE_REFRESH_SCREENSHOTS=1 python -m pytest tests/browser``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"  # ignored by git
+DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"  # the README's, refreshed on purpose
+REFRESH_ENV = "GOVDECIDE_REFRESH_SCREENSHOTS"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -55,6 +61,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
+
+
+def screenshot_dir(for_docs: bool = False) -> Path:
+    """Where a screenshot goes: the ignored folder, or ``docs/screenshots`` for a README
+    picture when :data:`REFRESH_ENV` is ``1`` (a deliberate refresh, committed by hand)."""
+    if for_docs and os.environ.get(REFRESH_ENV, "").strip() == "1":
+        return DOC_SCREENSHOTS
+    return SCREENSHOTS
+
+
+def screenshot(page: object, name: str, for_docs: bool = False, full_page: bool = False) -> Path:
+    """Save a screenshot of ``page`` as ``name`` (see :func:`screenshot_dir`); its path."""
+    folder = screenshot_dir(for_docs)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
+    return path
 
 
 def _free_port() -> int:
