@@ -142,8 +142,10 @@ def show_comparison(a: an.Snapshot, b: an.Snapshot, names: dict[str, str], lang:
     if a.districts.empty or b.districts.empty:
         return
     frame = an.compare(a, b)
-    st.info(md_escape(an.compare_sentence(frame, a.name, b.name, names, lang)))
-    st.altair_chart(difference_chart(frame, names, a.name, b.name, lang), width="stretch")
+    sentence = an.compare_sentence(frame, a.name, b.name, names, lang)
+    st.info(md_escape(sentence))
+    if sentence != t("an.cmp.same", lang, a=a.name, b=b.name):  # else no bar to draw
+        st.altair_chart(difference_chart(frame, names, a.name, b.name, lang), width="stretch")
     st.subheader(t("an.cmp.table", lang))
     st.dataframe(
         comparison_table(frame, names, lang),
