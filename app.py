@@ -37,6 +37,9 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 HERE = Path(__file__).parent
+# The tab's icon is an emoji, drawn by the browser itself: a ":material/...:" page icon
+# makes every page fetch its picture from Google's font host, and the app must work offline.
+PAGE_ICON = "\N{CLASSICAL BUILDING}\N{VARIATION SELECTOR-16}"
 
 
 def navigation(lang: str) -> dict[str, list[st.Page]]:
@@ -57,7 +60,7 @@ def navigation(lang: str) -> dict[str, list[st.Page]]:
 def main() -> None:
     """Set up the session, draw the shared sidebar and run the chosen page."""
     st.set_page_config(
-        page_title="govdecide", page_icon=":material/account_balance:", layout="wide"
+        page_title="govdecide", page_icon=PAGE_ICON, layout="wide"
     )
     init_session()
     lang = current_lang()

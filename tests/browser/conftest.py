@@ -80,6 +80,24 @@ def screenshot(page: object, name: str, for_docs: bool = False, full_page: bool 
     return path
 
 
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome")
+
+
+def record_requests(context: object) -> list[str]:
+    """Every URL the pages of a browser context ask for (requests and websockets)."""
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))  # type: ignore[attr-defined]
+    context.on("websocket", lambda ws: asked.append(ws.url))  # type: ignore[attr-defined]
+    return asked
+
+
+def outside_requests(app_url: str, asked: list[str]) -> list[str]:
+    """The URLs in ``asked`` that go neither to the app's server nor to the browser."""
+    port = app_url.rsplit(":", 1)[1]
+    local = (app_url, f"ws://127.0.0.1:{port}", *LOCAL_SCHEMES)
+    return sorted({url for url in asked if not url.startswith(local)})
+
+
 def _free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -6,6 +6,7 @@ the test measures the SVG (see :mod:`tests.browser.chart_checks`): the plot area
 real size, the chart title is inside the drawing, number axes show a scale, row labels are
 all shown, every axis has a title, and some mark has an area. All problems are collected
 and reported together; each chart is also saved as a screenshot in the ignored folder.
+No request may leave the app's server meanwhile (the app works offline).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ import pytest
 
 from govdecide.i18n import t
 from tests.browser.chart_checks import chart_facts, chart_problems
-from tests.browser.conftest import screenshot_dir, wait_for_app_run
+from tests.browser.conftest import (
+    outside_requests,
+    record_requests,
+    screenshot_dir,
+    wait_for_app_run,
+)
 
 TALL = {"width": 1400, "height": 1600}
 
@@ -113,6 +119,7 @@ def _compare(charts: Charts, base: str, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_chart_draws(app_url, browser, lang):
     context = browser.new_context(viewport=TALL, locale="en-GB")
+    asked = record_requests(context)
     try:
         charts = Charts(context.new_page(), lang)
         charts.page.set_default_timeout(90_000)
@@ -123,3 +130,4 @@ def test_every_chart_draws(app_url, browser, lang):
         context.close()
     assert charts.seen == 12
     assert not charts.problems, "\n".join(charts.problems)
+    assert not outside_requests(app_url, asked)  # offline, charts drawn included
