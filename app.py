@@ -17,8 +17,9 @@ from pathlib import Path
 import streamlit as st
 
 from govdecide.i18n import t
+from ui.links import show_link_notes
 from ui.sidebar import render_sidebar, sync_url
-from ui.state import current_lang, init_session
+from ui.state import current_entry, current_lang, init_session, label_of
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
@@ -67,6 +68,7 @@ def main() -> None:
     page = st.navigation(navigation(lang))
     render_sidebar(lang)
     sync_url(lang)
+    show_link_notes(lang, page.url_path, label_of(current_entry(), lang))
     page.run()
 
 
