@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from govdecide.i18n import t
+from ui.history import keep_history_by_page
 from ui.links import show_link_notes
 from ui.sidebar import render_sidebar, sync_url
 from ui.state import current_entry, current_lang, init_session, label_of
@@ -67,6 +68,8 @@ def main() -> None:
     lang = current_lang()
     page = st.navigation(navigation(lang))
     render_sidebar(lang)
+    with st.sidebar:
+        keep_history_by_page()  # before the address is written: Back steps between pages
     sync_url(lang)
     show_link_notes(lang, page.url_path, label_of(current_entry(), lang))
     page.run()
