@@ -98,7 +98,7 @@ def outside_requests(app_url: str, asked: list[str]) -> list[str]:
     return sorted({url for url in asked if not url.startswith(local)})
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -125,11 +125,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its base URL, stops it afterwards."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+def start_app(port: int, log: Path) -> subprocess.Popen:
+    """`streamlit run app.py` on ``port``, its output appended to ``log``; returns once
+    the health endpoint answers (fails the test if it never does)."""
     cmd = [
         sys.executable,
         "-m",
@@ -147,22 +145,42 @@ def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "--browser.gatherUsageStats",
         "false",
     ]
-    with log.open("w") as out:
+    with log.open("a") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not _healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_app(proc)
+            pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+    return proc
+
+
+def stop_app(proc: subprocess.Popen, kill: bool = False) -> None:
+    """Stop a server of :func:`start_app`: politely, or at once (``kill``, as a crash)."""
+    if proc.poll() is not None:
+        return
+    if kill:
+        proc.kill()
+    else:
+        proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its base URL, stops it afterwards."""
+    port = free_port()
+    proc = start_app(port, tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_app(proc)
 
 
 @pytest.fixture(scope="session")
