@@ -17,8 +17,10 @@ from pathlib import Path
 import streamlit as st
 
 from govdecide.i18n import t
+from ui.history import keep_history_by_page
+from ui.links import show_link_notes
 from ui.sidebar import render_sidebar, sync_url
-from ui.state import current_lang, init_session
+from ui.state import current_entry, current_lang, init_session, label_of
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
@@ -37,6 +39,9 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 HERE = Path(__file__).parent
+# The tab's icon is an emoji, drawn by the browser itself: a ":material/...:" page icon
+# makes every page fetch its picture from Google's font host, and the app must work offline.
+PAGE_ICON = "\N{CLASSICAL BUILDING}\N{VARIATION SELECTOR-16}"
 
 
 def navigation(lang: str) -> dict[str, list[st.Page]]:
@@ -57,13 +62,16 @@ def navigation(lang: str) -> dict[str, list[st.Page]]:
 def main() -> None:
     """Set up the session, draw the shared sidebar and run the chosen page."""
     st.set_page_config(
-        page_title="govdecide", page_icon=":material/account_balance:", layout="wide"
+        page_title="govdecide", page_icon=PAGE_ICON, layout="wide"
     )
     init_session()
     lang = current_lang()
     page = st.navigation(navigation(lang))
     render_sidebar(lang)
+    with st.sidebar:
+        keep_history_by_page()  # before the address is written: Back steps between pages
     sync_url(lang)
+    show_link_notes(lang, page.url_path, label_of(current_entry(), lang))
     page.run()
 
 

@@ -52,10 +52,16 @@ def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> 
     weights = [s for s in specs if s.param.startswith("programs.")]
 
     def draw(spec: controls.ControlSpec) -> None:
-        """One slider, seeded from the store (its own state may have been dropped)."""
+        """One slider, seeded from the store (its own state may have been dropped).
+
+        The seed is the slider's default value, not a session-state assignment: a value
+        the browser sends for it wins over a default. After a server restart the browser
+        reconnects to a new session and sends the values its sliders show, which can be
+        newer than the address (moves made while a long solve ran); assigning the seed
+        would overwrite them with the address's older values.
+        """
         key = controls.widget_key(entry.key, spec)
-        if key not in st.session_state:
-            st.session_state[key] = values[spec.param]
+        seed = {} if key in st.session_state else {"value": values[spec.param]}
         fmt = "localized" if spec.digits == 0 else f"%.{spec.digits}f"
         value = st.slider(
             label_escape(spec.label),
@@ -65,6 +71,7 @@ def slider_panel(entry: Entry, specs: list[controls.ControlSpec], lang: str) -> 
             key=key,
             help=spec.help,
             format=fmt,
+            **seed,
         )
         store[spec.param] = float(value)
         values[spec.param] = float(value)

@@ -20,7 +20,8 @@ from govdecide.i18n import localize, t
 from govdecide.io.scenario import Scenario
 from govdecide.model.settings import Settings
 from govdecide.present.summary import budget_units
-from ui.state import DEFAULT_SCENARIO, SCENARIO_KEY
+from ui.links import Note, add_link_notes
+from ui.state import DEFAULT_SCENARIO, LANG_KEY, SCENARIO_KEY
 
 _STORE = "_govdecide_controls"
 
@@ -153,20 +154,48 @@ def settings_from_values(values: Mapping[str, float]) -> Settings:
     )
 
 
-def values_from_query(specs: list[ControlSpec], query: Mapping[str, str]) -> dict[str, float]:
-    """Slider values from URL parameters; unreadable values are ignored, others clamped."""
-    out = {}
-    for spec in specs:
-        raw = query.get(spec.query)
-        if raw is None:
+def _fmt(spec: ControlSpec, value: float) -> str:
+    """A slider value as the URL writes it (as many decimals as the step needs)."""
+    return f"{value:.{spec.digits}f}" if spec.digits else f"{value:.0f}"
+
+
+def read_query(
+    specs: list[ControlSpec], query: Mapping[str, str]
+) -> tuple[dict[str, float], list[Note]]:
+    """Slider values from URL parameters, and notes on what could not be used as given.
+
+    Unreadable or non-finite values are left out (note ``not_number``), values outside a
+    slider's range are clamped (note ``clamped``), and parameters that are neither the
+    scenario, the language nor a slider of this scenario are noted ``unknown``.
+    """
+    out: dict[str, float] = {}
+    notes: list[Note] = []
+    by_name = {spec.query: spec for spec in specs}
+    for name, raw in query.items():
+        if name in (SCENARIO_KEY, LANG_KEY):
+            continue
+        spec = by_name.get(name)
+        if spec is None:
+            notes.append(("unknown", {"name": name, "value": raw}))
             continue
         try:
             value = float(raw)
-        except ValueError:
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            notes.append(("not_number", {"name": name, "value": raw}))
             continue
-        if math.isfinite(value):
-            out[spec.param] = spec.clamp(value)
-    return out
+        out[spec.param] = spec.clamp(value)
+        if out[spec.param] != value:
+            words = {"low": _fmt(spec, spec.min), "high": _fmt(spec, spec.max)}
+            used = _fmt(spec, out[spec.param])
+            notes.append(("clamped", {"name": name, "value": raw, "used": used, **words}))
+    return out, notes
+
+
+def values_from_query(specs: list[ControlSpec], query: Mapping[str, str]) -> dict[str, float]:
+    """Slider values from URL parameters; unreadable values are ignored, others clamped."""
+    return read_query(specs, query)[0]
 
 
 def query_from_values(specs: list[ControlSpec], values: Mapping[str, float]) -> dict[str, str]:
@@ -175,7 +204,7 @@ def query_from_values(specs: list[ControlSpec], values: Mapping[str, float]) -> 
     for spec in specs:
         value = values.get(spec.param, spec.default)
         if abs(value - spec.default) > 1e-12:
-            out[spec.query] = f"{value:.{spec.digits}f}" if spec.digits else f"{value:.0f}"
+            out[spec.query] = _fmt(spec, value)
     return out
 
 
@@ -200,11 +229,14 @@ def current_values(scenario_key: str, specs: list[ControlSpec]) -> dict[str, flo
 
 
 def seed_from_url(scenario_key: str, specs: list[ControlSpec], query: Mapping[str, str]) -> None:
-    """Once per session and scenario, take slider values from the URL it was opened with."""
+    """Once per session and scenario, take slider values from the URL it was opened with;
+    what the link held that could not be used is noted for the user (:mod:`ui.links`)."""
     seeded = st.session_state.setdefault(_STORE + ":seeded", set())
     if scenario_key in seeded:
         return
     seeded.add(scenario_key)
     if query.get(SCENARIO_KEY, DEFAULT_SCENARIO) != scenario_key:
-        return  # the link was for another scenario
-    stored_values(scenario_key).update(values_from_query(specs, query))
+        return  # the link was for another scenario (an unknown one is noted by ui.state)
+    values, notes = read_query(specs, query)
+    stored_values(scenario_key).update(values)
+    add_link_notes(notes)

@@ -7,7 +7,8 @@ file is slow to validate) and only when picked; the picker shows their
 names from the file's header alone.
 
 The first run of a session reads the URL (``?scenario=...&lang=...``) so a shared link
-reopens the same view; :func:`sync_query_params` writes the current state back each run.
+reopens the same view (what it names that the app does not know is noted for the user, see
+:mod:`ui.links`); :func:`sync_query_params` writes the current state back each run.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import yaml
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, localize, normalize_lang
 from govdecide.io.scenario import Scenario, load_scenario
+from ui.links import add_link_notes
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -173,6 +175,13 @@ def init_session() -> None:
         state[SCENARIO_KEY] = wanted if wanted in known else _default_key(known)
         lang = query.get(LANG_KEY)
         state[LANG_KEY] = lang if lang in LANGS else normalize_lang(_browser_locale())
+        if wanted is not None and wanted not in known:
+            add_link_notes([("scenario", {"value": wanted})])
+            settings = [k for k in query if k not in (SCENARIO_KEY, LANG_KEY)]
+            if settings:  # they were meant for that scenario: none is applied to another
+                add_link_notes([("not_applied", {"value": ", ".join(settings)})])
+        if lang is not None and lang not in LANGS:
+            add_link_notes([("lang", {"value": lang})])
     pending = state.pop(_PENDING, None)
     if pending is not None and pending in entries():
         state[SCENARIO_KEY] = pending

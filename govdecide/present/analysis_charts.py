@@ -17,8 +17,11 @@ from govdecide.present.charts import (
     AFTER_COLOUR,
     BEFORE_COLOUR,
     OKABE_ITO,
+    ROW_STEP,
+    axis_title,
     chart_title,
     check_rows,
+    row_axis,
 )
 
 CURRENT_COLOUR = "#000000"
@@ -166,7 +169,7 @@ def marginal_chart(frame: pd.DataFrame, base_budget: float, lang: str) -> alt.Ch
         .mark_line(point=True, color=AFTER_COLOUR)
         .encode(
             x=alt.X("budget:Q", title=t("an.col.budget", lang), axis=alt.Axis(format=",.0f")),
-            y=alt.Y("points:Q", title=title),
+            y=alt.Y("points:Q", title=axis_title(title)),
             tooltip=[
                 alt.Tooltip("budget:Q", title=t("an.col.budget", lang), format=",.0f"),
                 alt.Tooltip("points:Q", title=title, format=",.3f"),
@@ -175,7 +178,9 @@ def marginal_chart(frame: pd.DataFrame, base_budget: float, lang: str) -> alt.Ch
         )
         .properties(
             title=chart_title(t("an.chart.marginal_title", lang), t("an.chart.marginal_sub", lang)),
-            height=240,
+            # the app fits a chart into this height, title and axes included: the plot
+            # must stay taller than its (wrapped) y title, or it is squeezed to nothing
+            height=300,
         )
     )
 
@@ -198,7 +203,9 @@ def robustness_chart(
     data["label"] = [
         f"{names.get(d, d)} / {names.get(p, p)}" for d, p in zip(data["district"], data["program"])
     ]
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y(
+        "label:N", sort=None, title=axis_title(t("an.col.pair", lang)), axis=row_axis(320)
+    )
     tips = [
         alt.Tooltip("label:N", title=t("an.col.pair", lang)),
         alt.Tooltip("base_units:Q", title=t("an.col.base_units", lang), format=",.2~f"),
@@ -215,7 +222,7 @@ def robustness_chart(
     )
     return alt.layer(bars, dots).properties(
         title=chart_title(t("an.chart.robust_title", lang), subtitle),
-        height=alt.Step(18),
+        height=alt.Step(ROW_STEP),
     )
 
 
@@ -228,12 +235,24 @@ def difference_chart(
     data["points"] = data["coverage_diff"] * 100
     gain, loss = t("an.chart.gain", lang), t("an.chart.loss", lang)
     data["direction"] = [gain if v >= 0 else loss for v in data["coverage_diff"].fillna(0)]
+    # symmetric about no change, so gains and losses read alike; at least one point each
+    # way, so a tiny change is not blown up to the chart's full width
+    reach = max(float(data["points"].fillna(0).abs().max()) if len(data) else 0.0, 1.0)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("name:N", title=None, sort="-x"),
-            x=alt.X("points:Q", title=t("an.chart.diff_axis", lang)),
+            y=alt.Y(
+                "name:N",
+                sort="-x",
+                title=axis_title(t("an.chart.district", lang)),
+                axis=row_axis(),
+            ),
+            x=alt.X(
+                "points:Q",
+                title=t("an.chart.diff_axis", lang),
+                scale=alt.Scale(domain=[-reach, reach]),
+            ),
             color=alt.Color(
                 "direction:N",
                 title=None,
@@ -249,6 +268,6 @@ def difference_chart(
         )
         .properties(
             title=chart_title(t("an.chart.diff_title", lang, a=name_a, b=name_b)),
-            height=alt.Step(20),
+            height=alt.Step(ROW_STEP),
         )
     )

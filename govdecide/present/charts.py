@@ -22,6 +22,7 @@ from govdecide.i18n import fmt_num, t
 
 MAX_ROWS = 5000
 DEFAULT_MAX_DISTRICTS = 40
+ROW_STEP = 22  # pixels per row of a chart with one row per district (or district and program)
 # Okabe, M. and Ito, K. (2008), "Color Universal Design": distinguishable with the common
 # colour-vision deficiencies. Black last: it is reserved for the eighth category.
 OKABE_ITO: tuple[str, ...] = (
@@ -67,10 +68,64 @@ def top_districts(values: pd.Series, n: int, largest: bool = True) -> list[str]:
     return frame["district"].head(n).astype(str).tolist()
 
 
+# Widths in display columns (a CJK character counts two): Vega never wraps text, and a
+# rotated axis title longer than the plot's height makes an app that fits charts to the
+# page shrink the plot to nothing (a flat line, no scale, the title pushed out of view).
+AXIS_TITLE_COLUMNS = 24
+TITLE_COLUMNS = 90
+
+
+def _columns(text: str) -> int:
+    """Display width of ``text``: two columns per wide (CJK) character, one otherwise."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` display columns: broken at spaces, and
+    anywhere in a run of wide (CJK) characters, which have no spaces to break at."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if _columns(candidate) <= columns:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:
+            if _columns(line + char) > columns:
+                lines.append(line)
+                line = ""
+            line += char
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def text_lines(text: str, columns: int) -> str | list[str]:
+    """``text`` as it is when it fits in ``columns``, else as lines (Vega's multi-line)."""
+    lines = wrap(text, columns)
+    return lines[0] if len(lines) == 1 else lines
+
+
+def axis_title(text: str) -> str | list[str]:
+    """An axis title short enough per line to fit beside any plot of the app's charts."""
+    return text_lines(text, AXIS_TITLE_COLUMNS)
+
+
+def row_axis(label_limit: int = 200) -> alt.Axis:
+    """The axis of a chart with one row per district (or pair): every row's label shown
+    (Vega would hide every other one at the first sign of overlap), cut at ``label_limit``
+    pixels. Such an axis is titled like any other (the rows are districts, or pairs)."""
+    return alt.Axis(labelLimit=label_limit, labelOverlap=False)
+
+
 def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     """A chart title anchored left, with an optional subtitle (used to say when rows were
-    left out); every chart of the app and the report is titled so."""
-    return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined, anchor="start")
+    left out); every chart of the app and the report is titled so. Long lines wrap."""
+    sub = text_lines(subtitle, TITLE_COLUMNS) if subtitle else alt.Undefined
+    return alt.TitleParams(text=text_lines(text, TITLE_COLUMNS), subtitle=sub, anchor="start")
 
 
 def district_program_bars(
@@ -129,8 +184,8 @@ def district_program_bars(
             y=alt.Y(
                 "district_name:N",
                 sort=order,
-                title=t("app.chart.district", lang),
-                axis=alt.Axis(labelOverlap=False, labelLimit=200),
+                title=axis_title(t("app.chart.district", lang)),
+                axis=row_axis(),
             ),
             x=alt.X(f"sum({measure}):Q", title=axis, stack="zero"),
             color=alt.Color(
@@ -146,7 +201,7 @@ def district_program_bars(
                 alt.Tooltip("value_text:N", title=axis),
             ],
         )
-        .properties(height=alt.Step(22))
+        .properties(height=alt.Step(ROW_STEP))
     )
 
 
@@ -191,8 +246,8 @@ def coverage_dumbbell(
     y = alt.Y(
         "district_name:N",
         sort=order,
-        title=t("app.chart.district", lang),
-        axis=alt.Axis(labelOverlap=False, labelLimit=200),
+        title=axis_title(t("app.chart.district", lang)),
+        axis=row_axis(),
     )
     base = alt.Chart(frame)
     rule = base.mark_rule(color="#999999", strokeWidth=2).encode(
@@ -221,7 +276,7 @@ def coverage_dumbbell(
     )
     return alt.layer(
         rule, dots, title=chart_title(t("app.chart.coverage_title", lang), subtitle)
-    ).properties(height=alt.Step(22))
+    ).properties(height=alt.Step(ROW_STEP))
 
 
 def _value_scale(diverging: bool) -> alt.Scale:

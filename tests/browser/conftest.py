@@ -6,6 +6,10 @@ The server fixture waits the way Streamlit's own end-to-end tests do: the health
 from ``/usr/bin/chromium`` (no browser download; ``GOVDECIDE_CHROMIUM=/path`` points
 elsewhere). Without it the tests skip, except under CI (``CI`` set), where a missing
 browser must fail loudly instead of passing silently.
+
+Screenshots go to ``tests/browser/screenshots/`` (ignored by git), so running the tests
+never rewrites tracked files. The README's pictures in ``docs/screenshots/`` are refreshed
+only on purpose: ``GOVDECIDE_REFRESH_SCREENSHOTS=1 python -m pytest tests/browser``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"  # ignored by git
+DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"  # the README's, refreshed on purpose
+REFRESH_ENV = "GOVDECIDE_REFRESH_SCREENSHOTS"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,7 +63,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
+def screenshot_dir(for_docs: bool = False) -> Path:
+    """Where a screenshot goes: the ignored folder, or ``docs/screenshots`` for a README
+    picture when :data:`REFRESH_ENV` is ``1`` (a deliberate refresh, committed by hand)."""
+    if for_docs and os.environ.get(REFRESH_ENV, "").strip() == "1":
+        return DOC_SCREENSHOTS
+    return SCREENSHOTS
+
+
+def screenshot(page: object, name: str, for_docs: bool = False, full_page: bool = False) -> Path:
+    """Save a screenshot of ``page`` as ``name`` (see :func:`screenshot_dir`); its path."""
+    folder = screenshot_dir(for_docs)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
+    return path
+
+
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome")
+
+
+def record_requests(context: object) -> list[str]:
+    """Every URL the pages of a browser context ask for (requests and websockets)."""
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))  # type: ignore[attr-defined]
+    context.on("websocket", lambda ws: asked.append(ws.url))  # type: ignore[attr-defined]
+    return asked
+
+
+def outside_requests(app_url: str, asked: list[str]) -> list[str]:
+    """The URLs in ``asked`` that go neither to the app's server nor to the browser."""
+    port = app_url.rsplit(":", 1)[1]
+    local = (app_url, f"ws://127.0.0.1:{port}", *LOCAL_SCHEMES)
+    return sorted({url for url in asked if not url.startswith(local)})
+
+
+def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -84,11 +125,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its base URL, stops it afterwards."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+def start_app(port: int, log: Path) -> subprocess.Popen:
+    """`streamlit run app.py` on ``port``, its output appended to ``log``; returns once
+    the health endpoint answers (fails the test if it never does)."""
     cmd = [
         sys.executable,
         "-m",
@@ -106,22 +145,42 @@ def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "--browser.gatherUsageStats",
         "false",
     ]
-    with log.open("w") as out:
+    with log.open("a") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not _healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_app(proc)
+            pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+    return proc
+
+
+def stop_app(proc: subprocess.Popen, kill: bool = False) -> None:
+    """Stop a server of :func:`start_app`: politely, or at once (``kill``, as a crash)."""
+    if proc.poll() is not None:
+        return
+    if kill:
+        proc.kill()
+    else:
+        proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its base URL, stops it afterwards."""
+    port = free_port()
+    proc = start_app(port, tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_app(proc)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
 The headline figure after a slider move is checked against a direct engine solve of the
 same settings (formatted with the same ``fmt_num``), so the browser shows the engine's
-number, not just "some other number". Screenshots go to docs/screenshots/ for the README.
+number, not just "some other number". The screenshots are the README's pictures (see
+conftest: written to docs/screenshots/ only when refreshed on purpose).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from govdecide import Allocator, load_scenario
 from govdecide.i18n import fmt_num
-from tests.browser.conftest import ROOT, SCREENSHOTS, wait_for_app_run
+from tests.browser.conftest import ROOT, screenshot, wait_for_app_run
 from ui import controls, solving
 
 TALL = {"width": 1400, "height": 2200}
@@ -41,8 +42,8 @@ def _engine_people(**changes: float) -> str:
 
 
 def _shot(page: object, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name))  # type: ignore[attr-defined]
+    """A README picture (docs/screenshots only when refreshed on purpose, see conftest)."""
+    screenshot(page, name, for_docs=True)
 
 
 def test_slider_language_and_shared_link(app_url, page, browser):

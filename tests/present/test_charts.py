@@ -162,3 +162,46 @@ def test_row_guard():
     with pytest.raises(charts.TooManyRows):
         charts.check_rows(pd.DataFrame({"a": range(5001)}))
     assert alt.data_transformers.active != "disable_max_rows"
+
+
+def test_long_titles_wrap_by_display_width():
+    """Vega never wraps: long titles become lines of at most the given display width,
+    a CJK character counting two columns; short ones stay one string."""
+    assert charts.wrap("budget", 24) == ["budget"]
+    lines = charts.wrap("objective gain from 400 more budget (percentage points)", 24)
+    assert lines == ["objective gain from 400", "more budget (percentage", "points)"]
+    zh = charts.wrap("预算再增加 400 时目标值的提高（百分点）", 24)
+    assert all(charts._columns(line) <= 24 for line in zh)
+    assert "".join(zh).replace(" ", "") == "预算再增加400时目标值的提高（百分点）"
+    assert charts.axis_title("district") == "district"
+
+
+def test_analysis_charts_keep_their_axes_readable():
+    """Each y title of the analysis charts fits the plot in lines (issue 11: the marginal
+    chart drew a flat line with no scale), and row charts show every row label under a
+    title (the robustness chart hid half of its labels and had no y title)."""
+    import pandas as pd
+
+    from govdecide.present import analysis_charts as ca
+
+    frame = pd.DataFrame(
+        {"budget": [1.0, 2.0], "marginal_value": [0.5, 0.25], "step_people": [None, 1.0]}
+    )
+    for lang in ("en", "zh"):
+        y = ca.marginal_chart(frame, 40000, lang).to_dict()["encoding"]["y"]
+        lines = y["title"] if isinstance(y["title"], list) else [y["title"]]
+        assert all(charts._columns(line) <= charts.AXIS_TITLE_COLUMNS for line in lines)
+    pairs = pd.DataFrame(
+        {
+            "district": ["a", "b"],
+            "program": ["p", "p"],
+            "base_units": [1.0, 0.0],
+            "min_units": [0.0, 0.0],
+            "max_units": [2.0, 1.0],
+            "within_one": [1.0, 0.5],
+        }
+    )
+    spec = ca.robustness_chart(pairs, {}, "en").to_dict()
+    y = spec["layer"][0]["encoding"]["y"]
+    assert y["title"] == "district / program"
+    assert y["axis"]["labelOverlap"] is False
