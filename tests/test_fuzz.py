@@ -46,12 +46,6 @@ def test_entry_keeps_the_contract(target: str):
     assert "contract kept" in run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/settings.py: Settings.from_dict raises TypeError for weights that are "
-    "not a mapping, and Settings.check OverflowError for an integer beyond the float "
-    "range (a fix outside this part of issue 11; the options reader checks first)",
-)
 def test_settings_from_dict_refuses_with_its_own_error():
     """The plain-data form of settings (saved options, decision records) read back from
     hostile data: the project's own error, or settings that pass their check."""

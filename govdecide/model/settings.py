@@ -62,7 +62,10 @@ class Settings:
         values = {k: v for k, v in data.items() if k in known}
         if values.get("staff") == UNLIMITED:
             values["staff"] = math.inf
-        values["weights"] = dict(values.get("weights") or {})
+        weights = values.get("weights") or {}
+        if not isinstance(weights, Mapping):
+            raise ScenarioError([Problem("weights", "setting_weights", {"got": repr(weights)})])
+        values["weights"] = dict(weights)
         return cls(**values)
 
     def key(self) -> str:
@@ -94,8 +97,15 @@ class Settings:
 
 
 def _finite(value: float | None) -> bool:
-    """None, or a finite number."""
-    return value is None or (isinstance(value, (int, float)) and math.isfinite(value))
+    """None, or a finite number (an integer beyond the float range is not one)."""
+    if value is None:
+        return True
+    if not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _problems(s: Settings) -> list[Problem]:
