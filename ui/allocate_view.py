@@ -23,7 +23,6 @@ from govdecide.present.summary import (
     budget_step,
     budget_units,
     effective_weights,
-    gap_text,
     marginal_sentences,
     marginal_text,
     marginal_value,
@@ -105,12 +104,9 @@ def _reset(scenario_key: str, specs: list[controls.ControlSpec]) -> None:
 
 def status_box(result: Result, lang: str, exact: bool) -> None:
     """The solve status in words, honest about how close a time-limited answer is."""
-    text = result.status_text(lang)
+    text = result.status_text(lang)  # says "proven within" the gap itself when there is one
     if result.status == "optimal":
-        extra = ""
-        if result.gap is not None:
-            extra = " " + t("app.alloc.proven_within", lang, gap=gap_text(result.gap, lang))
-        st.success(text + extra, icon=":material/verified:")
+        st.success(text, icon=":material/verified:")
     elif result.status == "feasible":
         st.info(text, icon=":material/timer:")
     elif result.status == "infeasible":

@@ -418,11 +418,6 @@ def marginal_sentences(
     return [] if extra is None else [extra_budget_sentence(scenario, extra, lang)]
 
 
-def gap_text(gap: float, lang: str) -> str:
-    """A proven gap for people: '0.8%'; a tinier gap is stated as the true '0.01%'."""
-    return fmt_gap(gap, lang)
-
-
 def points_change(after: float | None, before: float | None, lang: str) -> str | None:
     """A change of a share in percentage points ('+12.5 points'), None when one is unknown."""
     if after is None or before is None:

@@ -507,3 +507,12 @@ def test_about_page_says_what_the_app_does_and_its_versions():
     ]
     version = t("app.about_page.version", "en", version=__version__, model=MODEL_VERSION)
     assert version in [c.value for c in at.caption]
+
+
+def test_the_status_says_its_proven_gap_once():
+    """Riverton's optimum is proven within its gap (0.01%), which the status text itself
+    says; the Allocate page used to append the same clause again."""
+    at = _app()
+    text = at.success[0].value
+    assert text.startswith("Optimal")
+    assert text.count("proven within") == 1, text

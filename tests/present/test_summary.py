@@ -25,6 +25,7 @@ from govdecide.i18n import (
     PEOPLE,
     SHARE,
     UNITS,
+    fmt_gap,
     fmt_money,
     fmt_people,
     fmt_share,
@@ -41,7 +42,6 @@ from govdecide.present.summary import (
     extra_budget,
     extra_budget_sentence,
     extra_budget_tile,
-    gap_text,
     lowest_half,
     marginal_sentences,
     marginal_text,
@@ -149,9 +149,9 @@ def test_helpers():
 def test_gap_and_change_in_words(twoton):
     """A gap of 0.8% reads 0.80%; one below 0.01% is stated as the true bound 0.01%;
     coverage from 25% to 50% is 25.0 points more."""
-    assert gap_text(0.008, "en") == "0.80%"
-    assert gap_text(0.05, "en") == "5.0%"
-    assert gap_text(1e-7, "en") == "0.01%"
+    assert fmt_gap(0.008, "en") == "0.80%"
+    assert fmt_gap(0.05, "en") == "5.0%"
+    assert fmt_gap(1e-7, "en") == "0.01%"
     assert points_change(0.5, 0.25, "en") == t("app.kpi.points", "en", points="+25.0")
     assert points_change(0.5, None, "en") is None
     assert budget_units(twoton, "zh") == "枚"
