@@ -15,25 +15,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import free_port, start_app, stop_app, wait_for_app_run
-
-
-@pytest.fixture()
-def own_server(chromium_path, tmp_path) -> Iterator[dict]:
-    """A server of this test's own (it gets killed); yields url, port, log and process."""
-    port = free_port()
-    log = tmp_path / "server.log"
-    server = {"url": f"http://127.0.0.1:{port}", "port": port, "log": log}
-    server["proc"] = start_app(port, log)
-    try:
-        yield server
-    finally:
-        stop_app(server["proc"])
+from tests.browser.conftest import start_app, stop_app, wait_for_app_run
 
 
 def _restart(server: dict) -> None:
