@@ -198,6 +198,11 @@ def test_a_hostile_import_and_report_do_not_freeze_the_server(own_server, browse
         download.wait_for(timeout=HANG_GUARD_MS)
         steps.done("report")
         b.move_and_check()
+        with hostile.expect_download() as info:
+            download.click()
+        report = Path(info.value.path()).read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert" in report  # the hostile names are in it, as text
+        assert "<script" not in report.lower() and "<img" not in report.lower()
         screenshot(hostile, "hostile-report.png")
         assert hostile.locator("[data-testid='stException']").count() == 0
         assert colleague.locator("[data-testid='stException']").count() == 0
