@@ -75,4 +75,7 @@ def main() -> None:
     page.run()
 
 
-main()
+# Streamlit runs this file as "__main__"; the report's worker process (ui.rendering,
+# started with "spawn") imports it as "__mp_main__" and must not run the app.
+if __name__ == "__main__":
+    main()

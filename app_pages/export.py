@@ -14,18 +14,14 @@ from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.io.exports import (
     allocation_sheet,
-    chart_png,
-    chart_svg,
     csv_bytes,
     district_sheet,
-    result_charts,
     result_workbook,
 )
-from govdecide.io.report import build_report
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
-from ui import controls, solving
+from ui import controls, rendering, solving
 from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
@@ -43,14 +39,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _files(
     fingerprint: str, key: str, lang: str, source: str, _scenario: Scenario, _result: Result
 ) -> dict[str, bytes]:
-    """The report and the chart images of one result, cached by scenario, settings, language."""
-    settings = Settings.from_key(key)
-    page, _ = build_report(_scenario, settings, lang, source=source, result=_result)
-    files = {"report.html": page.encode("utf-8")}
-    for name, chart in result_charts(_result, _scenario, lang).items():
-        files[f"{name}.svg"] = chart_svg(chart).encode("utf-8")
-        files[f"{name}.png"] = chart_png(chart)
-    return files
+    """The report and the chart images of one result, cached by scenario, settings, language;
+    drawn in the worker process (see :mod:`ui.rendering`: the server keeps answering)."""
+    return rendering.files_in_worker(_scenario, key, lang, source, _result)
 
 
 lang = current_lang()

@@ -114,11 +114,28 @@ def axis_title(text: str) -> str | list[str]:
     return text_lines(text, AXIS_TITLE_COLUMNS)
 
 
+PX_PER_CHAR = 7  # a label character's width at the charts' font size, roughly
+
+
+def short_labels(label_limit: int) -> str:
+    """A Vega expression that cuts a label to the characters ``label_limit`` pixels hold.
+
+    Vega fits a longer label to its pixel limit by measuring ever shorter cuts of it; in
+    the exports' renderer (vl-convert) a 900-character name (a hostile table's) makes that
+    take seconds per chart, during which the renderer holds the interpreter and the whole
+    server waits. Cutting by characters first is cheap; the pixel limit then rarely acts.
+    The data keep the full names, so rows are never merged and tooltips show them whole.
+    """
+    return f"truncate(datum.label, {label_limit // PX_PER_CHAR})"
+
+
 def row_axis(label_limit: int = 200) -> alt.Axis:
     """The axis of a chart with one row per district (or pair): every row's label shown
     (Vega would hide every other one at the first sign of overlap), cut at ``label_limit``
     pixels. Such an axis is titled like any other (the rows are districts, or pairs)."""
-    return alt.Axis(labelLimit=label_limit, labelOverlap=False)
+    return alt.Axis(
+        labelLimit=label_limit, labelOverlap=False, labelExpr=short_labels(label_limit)
+    )
 
 
 def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
@@ -192,7 +209,9 @@ def district_program_bars(
                 "program_name:N",
                 scale=program_colours(prog_names),
                 title=t("app.chart.program", lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+                legend=alt.Legend(
+                    orient="bottom", columns=2, labelLimit=260, labelExpr=short_labels(260)
+                ),
             ),
             order=alt.Order("program_name:N"),
             tooltip=[

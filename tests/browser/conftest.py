@@ -183,6 +183,20 @@ def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         stop_app(proc)
 
 
+@pytest.fixture()
+def own_server(chromium_path: str, tmp_path: Path) -> Iterator[dict]:
+    """A server of the test's own (it may kill, restart or load it): a dict with its
+    ``url``, ``port``, ``log`` and process (``proc``), stopped after the test."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    server = {"url": f"http://127.0.0.1:{port}", "port": port, "log": log}
+    server["proc"] = start_app(port, log)
+    try:
+        yield server
+    finally:
+        stop_app(server["proc"])
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[object]:
     """One headless chromium for the whole session."""

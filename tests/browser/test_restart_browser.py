@@ -15,25 +15,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import free_port, start_app, stop_app, wait_for_app_run
-
-
-@pytest.fixture()
-def own_server(chromium_path, tmp_path) -> Iterator[dict]:
-    """A server of this test's own (it gets killed); yields url, port, log and process."""
-    port = free_port()
-    log = tmp_path / "server.log"
-    server = {"url": f"http://127.0.0.1:{port}", "port": port, "log": log}
-    server["proc"] = start_app(port, log)
-    try:
-        yield server
-    finally:
-        stop_app(server["proc"])
+from govdecide.i18n import t
+from tests.browser.conftest import start_app, stop_app, wait_for_app_run
 
 
 def _restart(server: dict) -> None:
@@ -101,3 +88,37 @@ def test_moves_made_during_a_large_solve_survive_a_restart(own_server, browser):
         expect(page).to_have_url(re.compile(rf"[?&]budget={moved}(&|$)"))
     finally:
         context.close()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (from /proc: each process's parent id)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_a_killed_server_leaves_no_drawing_process(own_server, browser):
+    """The report is drawn in a worker process (ui.rendering); when the server is killed,
+    the worker (and its helper) end as well instead of waiting for work for ever."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(own_server["url"] + "/export?scenario=riverton&lang=en")
+        _settle(page)
+        page.get_by_role("button", name=t("io.exp.prepare", "en")).click()
+        page.get_by_role("button", name=t("io.exp.report_html", "en")).wait_for(timeout=120_000)
+    finally:
+        context.close()
+    children = _children(own_server["proc"].pid)
+    assert children, "the report was drawn without a worker process"
+    stop_app(own_server["proc"], kill=True)
+    deadline = time.monotonic() + 60
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]

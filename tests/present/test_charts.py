@@ -6,7 +6,9 @@ programs = 6 allocation rows; the dumbbell has one row per district and moment (
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -205,3 +207,20 @@ def test_analysis_charts_keep_their_axes_readable():
     y = spec["layer"][0]["encoding"]["y"]
     assert y["title"] == "district / program"
     assert y["axis"]["labelOverlap"] is False
+
+
+def test_long_names_are_cut_by_characters_before_they_are_measured():
+    """A 900-character district name (a hostile table's) is drawn cut to the characters
+    the label's pixel limit holds (200 px / 7 px = 28, the ellipsis included), in the
+    exports' renderer too, where measuring such names cost seconds per chart; the data
+    keep it whole (rows stay apart, the tooltip shows it)."""
+    vlc = pytest.importorskip("vl_convert")
+    long = {d: f"{d} " + "=HYPERLINK(x) <b>y</b> " * 40 for d in ("n", "s", "e")}
+    chart = charts.district_program_bars(_alloc(), "spend", {**NAMES, **long}, "en")
+    spec = chart.to_dict()
+    assert any(len(row["district_name"]) > 900 for rows in spec["datasets"].values()
+               for row in rows)
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    labels = [m for m in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "HYPERLINK" in m]
+    assert len(labels) == 3
+    assert all(len(html.unescape(label)) <= 200 // charts.PX_PER_CHAR for label in labels)
