@@ -13,6 +13,7 @@ import streamlit as st
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.io.exports import (
+    CHART_TITLES,
     allocation_sheet,
     csv_bytes,
     district_sheet,
@@ -27,20 +28,16 @@ from ui.sidebar import require_scenario
 from ui.state import current_lang
 from ui.text import md_escape
 
-CHART_WORDS = {
-    "spend": "io.exp.chart_spend",
-    "units": "io.exp.chart_units",
-    "coverage": "io.exp.chart_coverage",
-}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _files(
     fingerprint: str, key: str, lang: str, source: str, _scenario: Scenario, _result: Result
-) -> dict[str, bytes]:
-    """The report and the chart images of one result, cached by scenario, settings, language;
-    drawn in the worker process (see :mod:`ui.rendering`: the server keeps answering)."""
+) -> tuple[dict[str, bytes], list[str]]:
+    """The report, the chart images of one result and what could not be drawn, cached by
+    scenario, settings, language; drawn in the worker process (see :mod:`ui.rendering`:
+    the server keeps answering)."""
     return rendering.files_in_worker(_scenario, key, lang, source, _result)
 
 
@@ -126,7 +123,9 @@ st.button(
 if st.session_state.get(ready_key):
     with st.spinner(t("io.exp.preparing", lang)):
         source = entry.path.name if entry.path is not None else str(entry.key)
-        files = _files(entry.fingerprint, settings.key(), lang, source, scenario, result)
+        files, chart_problems = _files(
+            entry.fingerprint, settings.key(), lang, source, scenario, result
+        )
     st.download_button(
         t("io.exp.report_html", lang),
         data=files["report.html"],
@@ -136,7 +135,9 @@ if st.session_state.get(ready_key):
         on_click="ignore",
         type="primary",
     )
-    charts = [k for k in CHART_WORDS if f"{k}.svg" in files]
+    for problem in chart_problems:
+        st.warning(problem)
+    charts = [k for k in CHART_TITLES if f"{k}.svg" in files]
     if charts:
         st.markdown(t("io.exp.charts", lang))
         images = [  # (file extension, button label, type, help)
@@ -145,7 +146,7 @@ if st.session_state.get(ready_key):
         ]
         for name in charts:
             a, b, c = st.columns([2, 1, 1])
-            a.markdown(t(CHART_WORDS[name], lang))
+            a.markdown(t(CHART_TITLES[name], lang))
             for column, (ext, button, mime, help_text) in zip((b, c), images):
                 column.download_button(
                     button,

@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import streamlit as st
 
-from govdecide.io.exports import chart_png, chart_svg, result_charts
+from govdecide.io.exports import chart_files
 from govdecide.io.report import build_report
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
@@ -34,15 +34,13 @@ HANG_GUARD_S = 900.0  # a report of the largest table takes well under a minute
 
 def report_files(
     scenario: Scenario, key: str, lang: str, source: str, result: Result
-) -> dict[str, bytes]:
-    """The report and the SVG and PNG images of a result's charts, by file name (run in
-    the worker: it draws with vl-convert)."""
+) -> tuple[dict[str, bytes], list[str]]:
+    """The report and the SVG and PNG images of a result's charts, by file name, and a
+    sentence for each chart that could not be drawn (run in the worker: it draws with
+    vl-convert). One chart that fails costs its own files, never the others'."""
     page, _ = build_report(scenario, Settings.from_key(key), lang, source=source, result=result)
-    files = {"report.html": page.encode("utf-8")}
-    for name, chart in result_charts(result, scenario, lang).items():
-        files[f"{name}.svg"] = chart_svg(chart).encode("utf-8")
-        files[f"{name}.png"] = chart_png(chart)
-    return files
+    files, problems = chart_files(result, scenario, lang)
+    return {"report.html": page.encode("utf-8"), **files}, problems
 
 
 def _leave_with(parent: int) -> None:
@@ -70,7 +68,7 @@ def _worker() -> ProcessPoolExecutor:
 
 def files_in_worker(
     scenario: Scenario, key: str, lang: str, source: str, result: Result
-) -> dict[str, bytes]:
+) -> tuple[dict[str, bytes], list[str]]:
     """:func:`report_files` in the worker process; a dead worker is replaced once."""
     for attempt in (1, 2):
         try:
