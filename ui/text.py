@@ -1,7 +1,9 @@
 """Showing scenario text safely in Streamlit's Markdown.
 
 Scenario names and sources are user text: a ``$`` pair turns into LaTeX ("R$ thousand"),
-``*`` or ``[`` into formatting or links. :func:`md_escape` makes them literal.
+``*`` or ``[`` into formatting or links, and GitHub-flavoured Markdown (which Streamlit
+renders) makes ``https://...``, ``www.x`` and ``a@b.org`` clickable by themselves.
+:func:`md_escape` makes them literal.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ from collections.abc import Iterable
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#|~$<>:])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+\.)", re.MULTILINE)
+# The starts of GFM's extended autolinks: a scheme before its colon, "www" before its dot,
+# an "@" between address characters. An invisible word joiner after each breaks the match
+# and shows nothing (a backslash would not: GFM finds autolinks in the escaped text too).
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|(www)(?=\.)|(?<=[-.\w+])(@)(?=[-\w])")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: str) -> str:
     """``text`` with Markdown, LaTeX (``$``), HTML and directive (``:``) syntax escaped."""
-    escaped = _SPECIAL.sub(r"\\\1", text)
+    unlinked = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
+    escaped = _SPECIAL.sub(r"\\\1", unlinked)
     # a list marker or heading underline at a line start would change the layout
     return _LINE_START.sub(_escape_marker, escaped)
 

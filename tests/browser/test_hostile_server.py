@@ -169,7 +169,8 @@ def test_a_hostile_import_and_report_do_not_freeze_the_server(own_server, browse
     url = own_server["url"]
     table = tmp_path / "hostile.csv"
     table.write_bytes(hostile_table())
-    name = "<b>=cmd|' /C calc'!A0</b> **x** $y$ {0}"
+    name = "<b>=cmd|' /C calc'!A0</b> **x** $y$ {0} "
+    name += "www.evil.example https://evil.example a@evil.example"  # not links when shown
     poller = HealthPoller(url)
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
                 for _ in range(2)]
@@ -192,6 +193,9 @@ def test_a_hostile_import_and_report_do_not_freeze_the_server(own_server, browse
         b.move_and_check()  # while the 5,000-district scenario is solved
         wait_for_app_run(hostile, timeout_ms=HANG_GUARD_MS)
         steps.done("downloads page")
+        # the name is in the title, and none of its addresses became a link
+        assert hostile.locator("h1").filter(has_text="evil.example").count() == 1
+        assert hostile.locator("a[href*='evil']").count() == 0
         hostile.get_by_role("button", name=t("io.exp.prepare", "en")).click()
         b.move_and_check()  # while the report with hostile names is prepared
         download = hostile.get_by_role("button", name=t("io.exp.report_html", "en"))
