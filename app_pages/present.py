@@ -14,7 +14,7 @@ from govdecide.io.scenario import display_names
 from govdecide.present import charts
 from govdecide.present.summary import summarize
 from ui import controls, solving
-from ui.allocate_view import people_and_shares
+from ui.allocate_view import NEXT_BUDGET_MAX_DISTRICTS, next_budget_result, people_and_shares
 from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
@@ -46,9 +46,12 @@ if not result.has_solution:
     st.stop()
 
 people_and_shares(result, lang)
+# what more money buys, from the same re-solve as on Allocate, so both pages say the same
+resolve = result.status == "optimal" and len(scenario.districts) <= NEXT_BUDGET_MAX_DISTRICTS
+next_result = next_budget_result(entry, scenario, settings, result) if resolve else None
 left, right = st.columns([2, 3], gap="large")
 with left:
-    sentences = summarize(scenario, result, lang, settings)
+    sentences = summarize(scenario, result, lang, settings, next_result)
     st.markdown(bullet_list(sentences))
 with right:
     st.altair_chart(
