@@ -285,12 +285,13 @@ def _allocation_problems(where: str, rows: Any) -> list[Problem]:
 
 
 def compare(a: Snapshot, b: Snapshot) -> pd.DataFrame:
-    """Side by side by district: units, spend and coverage in A and B, and B minus A.
+    """Side by side by district: spend and coverage in A and B, and B minus A.
 
-    Columns: district, units_a, units_b, units_diff, spend_a, spend_b, spend_diff,
-    coverage_a, coverage_b, coverage_diff (coverage = weighted coverage after).
+    Columns: district, spend_a, spend_b, spend_diff, coverage_a, coverage_b, coverage_diff
+    (coverage = weighted coverage after). No units: a district's units of different
+    programs do not add up (see ``present.analysis_tables.comparison_units_table``).
     """
-    cols = {"new_units": "units", "spend": "spend", "coverage_after": "coverage"}
+    cols = {"spend": "spend", "coverage_after": "coverage"}
     left, right = (
         s.districts.set_index("district")[list(cols)].rename(columns=cols) for s in (a, b)
     )

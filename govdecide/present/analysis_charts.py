@@ -230,7 +230,7 @@ def difference_chart(
     frame: pd.DataFrame, names: Mapping[str, str], name_a: str, name_b: str, lang: str
 ) -> alt.Chart:
     """Change in weighted coverage by district from A to B (points), gains green, losses red."""
-    data = check_rows(frame[["district", "coverage_diff", "units_diff", "spend_diff"]].copy())
+    data = check_rows(frame[["district", "coverage_diff", "spend_diff"]].copy())
     data["name"] = [names.get(d, d) for d in data["district"]]
     data["points"] = data["coverage_diff"] * 100
     gain, loss = t("an.chart.gain", lang), t("an.chart.loss", lang)
@@ -262,7 +262,6 @@ def difference_chart(
             tooltip=[
                 alt.Tooltip("name:N", title=t("an.chart.district", lang)),
                 alt.Tooltip("points:Q", title=t("an.chart.diff_axis", lang), format="+.1f"),
-                alt.Tooltip("units_diff:Q", title=t("an.chart.units_diff", lang), format="+,.2~f"),
                 alt.Tooltip("spend_diff:Q", title=t("an.chart.spend_diff", lang), format="+,.0f"),
             ],
         )

@@ -26,7 +26,8 @@ def test_snapshot_round_trip_and_compare():
     assert back[0].districts["population"].tolist() == [100, 100]  # for the indicators
     assert Settings.from_dict(back[1].settings) == sb
     frame = an.compare(a, b).set_index("district")
-    assert frame.at["b", "units_diff"] == 2
+    assert frame.at["b", "spend_diff"] == pytest.approx(2)  # two more units at 1 each
+    assert "units_diff" not in frame  # units of different programs do not add up
     assert frame.at["b", "coverage_diff"] == pytest.approx(0.10)
     assert frame.at["a", "coverage_diff"] == pytest.approx(0.0)
     text = an.compare_sentence(frame.reset_index(), "Plan A", "Plan B", {"b": "Bay"}, "en")
