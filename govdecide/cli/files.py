@@ -31,7 +31,7 @@ from govdecide.io.exports import result_workbook
 from govdecide.io.report import build_report
 from govdecide.io.scenario import load_scenario, scenario_to_yaml
 from govdecide.io.table_import import import_table
-from govdecide.io.table_mapping import field_label, parse_map_options
+from govdecide.io.table_mapping import field_label, parse_map_options, parse_unit_options
 from govdecide.io.table_read import MAX_TABLE_BYTES, too_large
 
 
@@ -73,6 +73,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="COLUMN=FIELD",
         help=t("io.cli.help_map", lang),
+    )
+    p_imp.add_argument(
+        "--unit",
+        dest="units",
+        action="append",
+        default=[],
+        metavar="COLUMN=UNIT",
+        help=t("io.cli.help_unit", lang),
     )
     p_imp.add_argument("--name", help=t("io.cli.help_name", lang))
     p_imp.add_argument("--sheet", help=t("io.cli.help_sheet", lang))
@@ -134,8 +142,9 @@ def cmd_import_table(args: argparse.Namespace) -> int:
             [Problem("", "cannot_read", {"detail": exc.strerror or str(exc)}, None, path.name)]
         ) from None
     mapping = parse_map_options(args.maps, path.name)
+    units = parse_unit_options(args.units, path.name)
     imported = import_table(
-        data, path.name, template, mapping=mapping, name=args.name, sheet=args.sheet
+        data, path.name, template, mapping=mapping, name=args.name, sheet=args.sheet, units=units
     )
     out = sys.stdout
     out.write(t("io.cli.mapping", lang) + "\n")

@@ -557,14 +557,26 @@ def _missing_fields(
 
 def parse_map_options(items: Sequence[str], file: str = "") -> dict[str, str]:
     """``["人口=population", "Elderly=indicator:elderly_share"]`` -> a mapping dict."""
+    return _pairs(items, file, "bad_map_option")
+
+
+def parse_unit_options(items: Sequence[str], file: str = "") -> dict[str, str]:
+    """``["65岁及以上人口占比(%)=percent"]`` -> the ``units`` of an import (column -> unit;
+    the units themselves are checked against the table, with its columns, on import)."""
+    return _pairs(items, file, "bad_unit_option")
+
+
+def _pairs(items: Sequence[str], file: str, code: str) -> dict[str, str]:
+    """``COLUMN=VALUE`` options as a dict (a column may itself hold '='); every malformed
+    item is reported at once under ``code``."""
     out: dict[str, str] = {}
     problems = []
     for item in items:
-        column, sep, fieldname = item.rpartition("=")
-        if not sep or not column.strip() or not fieldname.strip():
-            problems.append(_problem("bad_map_option", file or None, got=item))
+        column, sep, value = item.rpartition("=")
+        if not sep or not column.strip() or not value.strip():
+            problems.append(_problem(code, file or None, got=item))
             continue
-        out[column.strip()] = fieldname.strip()
+        out[column.strip()] = value.strip()
     if problems:
         raise ScenarioError(problems)
     return out

@@ -183,3 +183,47 @@ def test_import_table_refuses_an_output_that_is_not_yaml(tmp_path, capsys):
     yml = tmp_path / "x.yml"
     assert main(["import-table", table, "--programs-from", RIVERTON, "--out", str(yml)]) == 0
     assert load_scenario(yml).districts
+
+
+def _percent_table(tmp_path: Path) -> Path:
+    """Elderly shares written as percentages under a header that does not say so."""
+    table = tmp_path / "pct.csv"
+    table.write_text(
+        "Borough,Population,old,kids,calls\nNorth,1000,23.1,0.1,50\nSouth,2000,15.5,0.2,80\n",
+        encoding="utf-8",
+    )
+    return table
+
+
+def _import_args(table: Path, out: Path, *extra: str) -> list[str]:
+    maps = ["old=indicator:elderly_share", "kids=indicator:children_share"]
+    maps += ["calls=indicator:hotline_calls_per_10k"]
+    args = ["import-table", str(table), "--programs-from", RIVERTON, "--out", str(out)]
+    return args + [a for m in maps for a in ("--map", m)] + list(extra)
+
+
+def test_import_table_refuses_percentages_as_shares_and_says_how_to_fix(tmp_path, capsys):
+    """A share of 23.1 would be 23 times the population: refused, with the fix in words."""
+    out = tmp_path / "new.yaml"
+    assert main(_import_args(_percent_table(tmp_path), out)) == 1
+    said = capsys.readouterr()
+    assert "look like percentages" in said.err + said.out and not out.exists()
+
+
+def test_import_table_unit_percent_divides_by_100(tmp_path):
+    """``--unit old=percent`` reads 23.1 as 0.231 (issue 11: percent-as-share)."""
+    out = tmp_path / "new.yaml"
+    assert main(_import_args(_percent_table(tmp_path), out, "--unit", "old=percent")) == 0
+    shares = [d.indicators["elderly_share"] for d in load_scenario(out).districts]
+    assert shares == [0.231, 0.155]
+
+
+def test_import_table_bad_unit_options_are_said_at_once(tmp_path, capsys):
+    out = tmp_path / "new.yaml"
+    args = _import_args(_percent_table(tmp_path), out, "--unit", "old", "--unit", "kids=")
+    assert main(args) == 1
+    said = capsys.readouterr()
+    text = said.err + said.out
+    assert "--unit needs COLUMN=UNIT, got 'old'" in text and "got 'kids='" in text
+    assert main(_import_args(_percent_table(tmp_path), out, "--unit", "old=promille")) == 1
+    assert "'promille' is not a unit" in capsys.readouterr().err
