@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from govdecide.errors import ScenarioError
@@ -557,24 +557,24 @@ def _missing_fields(
 
 def parse_map_options(items: Sequence[str], file: str = "") -> dict[str, str]:
     """``["人口=population", "Elderly=indicator:elderly_share"]`` -> a mapping dict."""
-    return _pairs(items, file, "bad_map_option")
+    return _pairs(items, lambda got: _problem("bad_map_option", file or None, got=got))
 
 
 def parse_unit_options(items: Sequence[str], file: str = "") -> dict[str, str]:
     """``["65岁及以上人口占比(%)=percent"]`` -> the ``units`` of an import (column -> unit;
     the units themselves are checked against the table, with its columns, on import)."""
-    return _pairs(items, file, "bad_unit_option")
+    return _pairs(items, lambda got: _problem("bad_unit_option", file or None, got=got))
 
 
-def _pairs(items: Sequence[str], file: str, code: str) -> dict[str, str]:
+def _pairs(items: Sequence[str], problem: Callable[[str], TableProblem]) -> dict[str, str]:
     """``COLUMN=VALUE`` options as a dict (a column may itself hold '='); every malformed
-    item is reported at once under ``code``."""
+    item is reported at once, as ``problem(item)``."""
     out: dict[str, str] = {}
     problems = []
     for item in items:
         column, sep, value = item.rpartition("=")
         if not sep or not column.strip() or not value.strip():
-            problems.append(_problem(code, file or None, got=item))
+            problems.append(problem(item))
             continue
         out[column.strip()] = value.strip()
     if problems:

@@ -54,7 +54,7 @@ def changed(path: tuple, value: object) -> str:
 def test_the_good_file_reads_and_compares():
     back = an.snapshots_from_json(json.dumps(good_file()))
     assert [s.name for s in back] == ["Plan A", "Plan B"]
-    assert an.compare(back[0], back[1])["units_diff"].tolist() == [0, 2]
+    assert an.compare(back[0], back[1])["spend_diff"].tolist() == pytest.approx([0, 2])
 
 
 @pytest.mark.parametrize(
