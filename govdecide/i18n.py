@@ -159,7 +159,7 @@ def fmt_units(value: float | None, lang: str = DEFAULT_LANG) -> str:
     """A count of units: whole ones as such ('12'), else at most two decimals ('144.09')."""
     if value is None or not math.isfinite(value):
         return "—"
-    text = fmt_num(round(value, 2), lang, 2)
+    text = fmt_num(round(value, 2) + 0.0, lang, 2)  # + 0.0: no "-0" for solver noise
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -176,6 +176,39 @@ def fmt_gap(gap: float | None, lang: str = DEFAULT_LANG) -> str:
 def fmt_share(share: float | None, lang: str = DEFAULT_LANG) -> str:
     """A share (coverage, need served, a cost of fairness) as a percentage: fmt_pct."""
     return fmt_pct(share, lang)
+
+
+def fmt_quantity(value: float | None, kind: str, lang: str = DEFAULT_LANG) -> str:
+    """A number written by the rule of its kind (``—`` when unknown), the one rule the
+    pages, the report, the exports and the command line share:
+
+    * ``people``, ``count``: whole, grouped (127,589) (:func:`fmt_people`);
+    * ``money``: cents only when there are any (:func:`fmt_money`);
+    * ``units`` (new units, staff, seconds): at most two decimals (:func:`fmt_units`);
+    * ``share`` (coverage, E, z): :func:`fmt_share`; ``gap``: :func:`fmt_gap`;
+    * ``score`` (the objective): 4 decimals; ``weight``: 2; ``index`` (Gini...): 3;
+    * ``rate`` (a marginal value, people per budget unit): 3 significant figures without
+      trailing zeros, never an exponent (0.0238, 2.5, 127,589).
+    """
+    if value is None or not math.isfinite(float(value)):
+        return fmt_num(None, lang)
+    value = float(value)
+    by_rule = {
+        "people": fmt_people,
+        "count": fmt_people,
+        "money": fmt_money,
+        "units": fmt_units,
+        "share": fmt_share,
+        "gap": fmt_gap,
+    }
+    if kind in by_rule:
+        return by_rule[kind](value, lang)
+    if kind == "rate":
+        digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
+        text = fmt_num(value, lang, digits)
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    digits = {"score": 4, "weight": 2, "index": 3}[kind]
+    return fmt_num(round(value, digits) + 0.0, lang, digits)
 
 
 def round_for_table(value: float, kind: str) -> float:

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from govdecide.i18n import catalogue, fmt_num, fmt_pct, localize, t
+from govdecide.i18n import catalogue, localize, t
+from govdecide.i18n import fmt_quantity as fmt_quantity  # the report and CLI take it here
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 
@@ -76,43 +77,8 @@ def neutralise(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------
-# Numbers and words: one rule per kind of quantity, the same in every file and on the
-# command line, so that people are never "127,589.22" in one place and whole in another.
-
-
-def _whole_or(value: float, digits: int, tolerance: float) -> int:
-    """0 decimals when ``value`` is within ``tolerance`` of a whole number, else ``digits``."""
-    return 0 if abs(value - round(value)) < tolerance else digits
-
-
-def fmt_quantity(value: float | None, kind: str, lang: str = "en") -> str:
-    """A number written by the rule of its kind (``—`` when unknown):
-
-    * ``people``, ``count``: whole, grouped (127,589);
-    * ``money``: grouped, with cents only when there are any (1,200,000 and 41.30);
-    * ``units`` (new units, staff, seconds): whole when whole, else 2 decimals (34.20);
-    * ``share`` (coverage, E, z): a percentage with 1 decimal; ``gap``: with 2;
-    * ``score`` (the objective): 4 decimals; ``weight``: 2; ``index`` (Gini...): 3;
-    * ``rate`` (a marginal value, people per budget unit): 3 significant figures without
-      trailing zeros, never an exponent (0.0238, 2.5, 127,589).
-    """
-    if value is None or not math.isfinite(float(value)):
-        return fmt_num(None, lang)
-    value = float(value)
-    if kind in ("people", "count"):
-        return fmt_num(value, lang, 0)
-    if kind == "money":
-        return fmt_num(value, lang, _whole_or(value, 2, 0.005))
-    if kind == "units":
-        return fmt_num(value, lang, _whole_or(value, 2, 1e-6))
-    if kind in ("share", "gap"):
-        return fmt_pct(value, lang, 1 if kind == "share" else 2)
-    if kind == "rate":
-        digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
-        text = fmt_num(value, lang, digits)
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    digits = {"score": 4, "weight": 2, "index": 3}[kind]
-    return fmt_num(round(value, digits) + 0.0, lang, digits)
+# Numbers and words: one rule per kind of quantity (i18n.fmt_quantity, kept importable
+# from here), the same in every file and on the command line.
 
 
 def display_word(group: str, code: str, lang: str = "en") -> str:

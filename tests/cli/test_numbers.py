@@ -48,7 +48,7 @@ def test_solve_table_numbers_by_kind(capsys):
     assert need and all(re.fullmatch(r"[\d,]+", c) for c in need)
     assert spend and all(re.fullmatch(r"[\d,]+(\.\d\d)?", c) for c in spend)
     assert any("." in c for c in spend)  # Riverton's school places cost a fraction
-    assert units and all(re.fullmatch(r"[\d,]+(\.\d\d)?", c) for c in units)
+    assert units and all(re.fullmatch(r"[\d,]+(\.\d\d?)?", c) for c in units)  # fmt_units
     assert not re.search(r"\de[-+]\d", out)
 
 

@@ -342,7 +342,7 @@ def test_chart_files_keep_the_good_charts_and_say_which_failed(monkeypatch):
         (1200000.0000001, "money", "1,200,000"),  # solver noise is not cents
         (41.3, "money", "41.30"),
         (4103.7, "money", "4,103.70"),
-        (34.2, "units", "34.20"),
+        (34.2, "units", "34.2"),  # at most two decimals, as fmt_units (one rule)
         (2.9999999999, "units", "3"),
         (144.08881, "score", "144.0888"),
         (0.3, "weight", "0.30"),
