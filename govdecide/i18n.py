@@ -140,6 +140,7 @@ def fmt_pct(share: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> s
 # whole, money shows cents only when it has them, units show at most two decimals (whole
 # units none), shares are percentages with one decimal (fmt_pct's rule).
 PEOPLE, MONEY, UNITS, SHARE = "people", "money", "units", "share"
+INDEX = "index"  # an inequality index (Gini, Theil...): three decimals
 
 
 def fmt_people(value: float | None, lang: str = DEFAULT_LANG) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from govdecide import analyses as an
 from govdecide.analyses import equity_indices
-from govdecide.i18n import MONEY, PEOPLE, SHARE, UNITS, fmt_money, fmt_num, fmt_pct, t
+from govdecide.i18n import INDEX, MONEY, PEOPLE, SHARE, UNITS, fmt_money, fmt_num, fmt_pct, t
 from govdecide.model.result import Result
 from govdecide.present.analysis_charts import marginal_points
 from govdecide.present.result_tables import with_kinds
@@ -93,7 +93,8 @@ def equity_indicator_table(districts: Mapping[str, pd.DataFrame], lang: str) -> 
     for label, table in zip(districts, tables):
         out[label] = table["after"].reindex(first.index).to_numpy()
     out[t("an.trade.ind_meaning", lang)] = [equity_indices.explain(n, lang) for n in first.index]
-    return out
+    figures = [t("an.trade.ind_before", lang), *districts]
+    return with_kinds(out, dict.fromkeys(figures, INDEX))
 
 
 def budget_curve_table(curve: an.BudgetCurve, lang: str) -> pd.DataFrame:

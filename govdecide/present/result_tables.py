@@ -16,13 +16,20 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from govdecide.i18n import MONEY, PEOPLE, SHARE, UNITS, localize, round_for_table, t
+from govdecide.i18n import INDEX, MONEY, PEOPLE, SHARE, UNITS, localize, round_for_table, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 
 # A page's number format for each kind (Streamlit's "localized": grouped digits, as many
 # decimals as the rounded figure has, so 0.034% still reads 0.034)
-FORMATS = {PEOPLE: "localized", MONEY: "localized", UNITS: "localized", SHARE: "localized"}
+FORMATS = {
+    PEOPLE: "localized",
+    MONEY: "localized",
+    UNITS: "localized",
+    SHARE: "localized",
+    INDEX: "%.3f",
+}
+DECIMALS = {PEOPLE: 0, INDEX: 3}  # what a figure of a kind is rounded to (else 2)
 
 
 def with_kinds(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
@@ -36,7 +43,7 @@ def with_kinds(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
             rounded[tiny] = [round_for_table(v, SHARE) for v in values[tiny].tolist()]
             frame[column] = rounded
         else:
-            frame[column] = np.round(values, 0 if kind == PEOPLE else 2) + 0.0  # no -0.0
+            frame[column] = np.round(values, DECIMALS.get(kind, 2)) + 0.0  # no -0.0
     frame.attrs["kinds"] = dict(kinds)
     return frame
 

@@ -64,8 +64,11 @@ def test_equity_indicator_table_before_and_after_by_label():
     assert table["Indicator"].tolist() == INDICATORS
     before = table["Before (existing units)"].tolist()
     assert before[0] == pytest.approx(0.25)
-    assert before[2] == pytest.approx(1 / math.sqrt(3))
+    assert before[2] == 0.577  # 1 / sqrt(3), rounded as shown: three decimals
     assert math.isinf(before[3])
+    assert table_formats(table) == dict.fromkeys(
+        ["Before (existing units)", "Now", "Later"], "%.3f"
+    )
     assert table["Now"].tolist() == pytest.approx([0, 0, 0, 1])
     assert table["Later"].tolist() == pytest.approx([0, 0, 0, 1])
     assert all(table["What it means"])
@@ -218,8 +221,13 @@ def test_comparison_units_table_keeps_programs_apart(twoton, options):
     """Units of different programs are never added: one row per district and program."""
     full, lean = options
     table = comparison_units_table(full, lean, display_names(twoton, "en"), "en")
-    assert list(table.columns) == ["District", "Program", "New units A", "New units B",
-                                   "New units B − A"]
+    assert list(table.columns) == [
+        "District",
+        "Program",
+        "New units A",
+        "New units B",
+        "New units B − A",
+    ]
     assert table.values.tolist() == [["Avon", "Clinic", 5, 4, -1], ["Brook", "Clinic", 5, 2, -3]]
     empty = an.Snapshot.from_dict(full.to_dict() | {"allocation": []})
     assert comparison_units_table(empty, lean, {}, "en") is None
