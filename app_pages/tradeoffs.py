@@ -15,10 +15,10 @@ from govdecide.present.analysis_tables import (
     rule_result_line,
     settings_line,
 )
-from govdecide.present.result_tables import table_formats, units_and_coverage_table
+from govdecide.present.result_tables import units_and_coverage_table
 from ui import analysis_cache, analysis_page
 from ui.messages import stop_on_problems
-from ui.tables import PERCENT, number_columns
+from ui.tables import PERCENT, number_columns, show_table
 
 _SEEN = "_an_pick_seen"
 
@@ -96,14 +96,7 @@ st.subheader(t("an.trade.indicators", lang))
 columns = {t("an.trade.ind_point", lang): point.result.districts}
 if cur.has_solution:
     columns = {t("an.trade.ind_current", lang): cur.districts} | columns
-indicators = equity_indicator_table(columns, lang)
-if indicators is not None:
-    st.dataframe(
-        indicators,
-        hide_index=True,
-        width="stretch",
-        column_config=number_columns(table_formats(indicators)),
-    )
+show_table(equity_indicator_table(columns, lang))
 
 with st.expander(t("an.rule.title", lang)):
     st.caption(t("an.rule.intro", lang))
@@ -128,11 +121,4 @@ with st.expander(t("an.rule.title", lang)):
                 st.success(t("an.rule.met", lang))
             else:
                 st.warning(t("an.rule.not_met", lang))
-            rule_table = equity_indicator_table({t(f"an.rule.{kind}", lang): res.districts}, lang)
-            if rule_table is not None:
-                st.dataframe(
-                    rule_table,
-                    hide_index=True,
-                    width="stretch",
-                    column_config=number_columns(table_formats(rule_table)),
-                )
+            show_table(equity_indicator_table({t(f"an.rule.{kind}", lang): res.districts}, lang))
