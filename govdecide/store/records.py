@@ -261,6 +261,35 @@ def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
         raise input_error("invalid", path=path, detail=str(settings)[:80]) from None
 
 
+def checked_settings(settings: Any, path: str = "settings") -> Settings:
+    """Settings as the store keeps them: checked (:func:`check_settings`) and read back
+    from their one plain-data form, so that what a save returns is what a read gives."""
+    return Settings.from_dict(check_settings(settings, path))
+
+
+def check_origin(value: Any, path: str) -> str:
+    """How a scenario came to the workspace: one of :data:`ORIGINS`."""
+    if value not in ORIGINS:
+        raise input_error("store_bad_choice", path=path, got=str(value)[:40],
+                          choices=", ".join(ORIGINS))  # fmt: skip
+    return value
+
+
+def check_yaml_text(value: Any, path: str, limit_bytes: int) -> int:
+    """A scenario's text as the store may keep it: text, encodable as UTF-8 and at most
+    ``limit_bytes`` long in it; returns that size. (Whether it is a valid scenario is for
+    the scenario validation to judge.)"""
+    if not isinstance(value, str):
+        raise input_error("not_string", path=path, got=type(value).__name__)
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise input_error("not_utf8", path=path) from None
+    if size > limit_bytes:
+        raise input_error("file_too_large", path=path, limit_mb=as_mb(limit_bytes))
+    return size
+
+
 def under(prefix: str, problem: Problem) -> Problem:
     """A problem re-rooted under ``prefix`` (``budget`` -> ``settings.budget``)."""
     return replace(problem, path=f"{prefix}.{problem.path}" if problem.path else prefix)
