@@ -89,7 +89,8 @@ def opened_store(args: argparse.Namespace, create: bool = False) -> Iterator[Sto
     """
     url = database_url(args.db)
     if not create and url.get_backend_name() == "sqlite":
-        if url.database and not Path(url.database).is_file():
+        file = url.database or ""
+        if not file.startswith("file:") and not Path(file).is_file():  # file: a SQLite URI
             raise ScenarioError([Problem("--db", "ws_no_database", {"url": show_url(url)})])
     with Store.open(url) as store:
         yield store

@@ -337,6 +337,14 @@ def test_an_unusable_database_is_a_message_and_exit_1(url, words):
     assert "secret" not in done.stderr
 
 
+@pytest.mark.parametrize("url", ["postgresql://u@h:port/db", "", "mysql://h/x", "sqlite://"])
+def test_a_url_that_cannot_be_used_is_said(capsys, url):
+    """A port that is no number made SQLAlchemy raise ValueError, not its ArgumentError:
+    a traceback here, and in the app for such a GOVDECIDE_DATABASE_URL."""
+    code, out, err = run(capsys, "workspace", "new", "--db", url)
+    assert code == 1 and out == "" and "The database address cannot be used" in err
+
+
 def test_in_chinese(capsys, db):
     code, out, err = run(capsys, "--lang", "zh", "workspace", "new", "--db", db)
     assert code == 0 and "密钥" in err
