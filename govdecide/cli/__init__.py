@@ -2,10 +2,12 @@
 
 One module per group of commands registers its subcommands (``register(subparsers)``,
 setting ``handler=fn`` where ``fn(args) -> int`` returns the exit code): ``solving``
-(validate, solve), ``analyses`` (frontier, budget-curve, min-budget, robustness) and
-``files`` (report, import-table). This module only builds the parser, runs the handler and
-turns bad input (:class:`ScenarioError`, a bad option) into plain messages on stderr with
-exit code 1, never a traceback: the people who run it are policymakers and trainers.
+(validate, solve), ``analyses`` (frontier, budget-curve, min-budget, robustness),
+``files`` (report, import-table), ``store`` (db upgrade, workspace new|export|import)
+and ``workspace`` (scenarios, options, decisions, record). This module only builds the
+parser, runs the handler and turns bad input (:class:`ScenarioError`, a bad option) into
+plain messages on stderr with exit code 1, never a traceback: the people who run it are
+policymakers and trainers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from govdecide.cli import analyses, files, solving
+from govdecide.cli import analyses, files, solving, store, workspace
 from govdecide.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -27,7 +29,7 @@ from govdecide.cli.common import (
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, normalize_lang, t
 
-COMMAND_GROUPS = (solving, analyses, files)
+COMMAND_GROUPS = (solving, analyses, files, store, workspace)
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:

@@ -27,7 +27,6 @@ from govdecide.io.scenario import parse_scenario
 from govdecide.model.settings import Settings
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
-    ORIGINS,
     SHORT_ID_CHARS,
     Decision,
     Limits,
@@ -37,8 +36,10 @@ from govdecide.store.records import (
     check_figures,
     check_hash,
     check_name,
-    check_settings,
+    check_origin,
     check_text,
+    check_yaml_text,
+    checked_settings,
     content_hash,
 )
 from govdecide.store.schema import SHORT_CHARS
@@ -65,6 +66,28 @@ class Backup:
     decisions: tuple[Decision, ...]
 
 
+def scenario_data(s: StoredScenario) -> dict[str, Any]:
+    """One stored scenario as a backup holds it (its text and hash, times in ISO 8601)."""
+    return {"id": s.id, "sha256": s.sha256, "name": s.name, "label": s.label,
+            "origin": s.origin, "created_at": s.created_at.isoformat(), "yaml": s.yaml}  # fmt: skip
+
+
+def option_data(o: SavedOption) -> dict[str, Any]:
+    """One saved option as a backup holds it (without the database's own id)."""
+    return {"name": o.name, "scenario_id": o.scenario_id, "scenario_hash": o.scenario_hash,
+            "settings": o.settings.to_dict(), "figures": o.figures,
+            "saved_at": o.saved_at.isoformat()}  # fmt: skip
+
+
+def decision_data(d: Decision) -> dict[str, Any]:
+    """One entry of the decision log as a backup holds it, with its number."""
+    return {"seq": d.seq, "recorded_at": d.recorded_at.isoformat(),
+            "scenario_id": d.scenario_id, "scenario_hash": d.scenario_hash,
+            "settings": d.settings.to_dict(), "status": d.status, "figures": d.figures,
+            "solver": d.solver, "method": d.method, "versions": d.versions,
+            "note": d.note}  # fmt: skip
+
+
 def backup_data(
     key_hash: str,
     scenarios: list[StoredScenario],
@@ -76,25 +99,15 @@ def backup_data(
         "format": FORMAT,
         "exported_at": datetime.now(UTC).isoformat(),
         "key_sha256": key_hash,
-        "scenarios": [
-            {"id": s.id, "sha256": s.sha256, "name": s.name, "label": s.label,
-             "origin": s.origin, "created_at": s.created_at.isoformat(), "yaml": s.yaml}
-            for s in scenarios
-        ],  # fmt: skip
-        "options": [
-            {"name": o.name, "scenario_id": o.scenario_id, "scenario_hash": o.scenario_hash,
-             "settings": o.settings.to_dict(), "figures": o.figures,
-             "saved_at": o.saved_at.isoformat()}
-            for o in options
-        ],  # fmt: skip
-        "decisions": [
-            {"seq": d.seq, "recorded_at": d.recorded_at.isoformat(),
-             "scenario_id": d.scenario_id, "scenario_hash": d.scenario_hash,
-             "settings": d.settings.to_dict(), "status": d.status, "figures": d.figures,
-             "solver": d.solver, "method": d.method, "versions": d.versions, "note": d.note}
-            for d in decisions
-        ],  # fmt: skip
+        "scenarios": [scenario_data(s) for s in scenarios],
+        "options": [option_data(o) for o in options],
+        "decisions": [decision_data(d) for d in decisions],
     }
+
+
+def backup_text(data: Mapping[str, Any]) -> str:
+    """A backup's data as the JSON text of the file (UTF-8 kept readable, no NaN)."""
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
 
 
 # -- reading a backup ----------------------------------------------------------------
@@ -142,16 +155,15 @@ def parse_backup(data: str | bytes | Mapping[str, Any], limits: Limits | None = 
 
 def _load(data: Any, limits: Limits) -> Any:
     """The parsed JSON of a backup, not too large and not too deep."""
+    largest = max_backup_bytes(limits)
+    if isinstance(data, bytes | bytearray | str) and len(data) > largest:
+        raise input_error("file_too_large", limit_mb=as_mb(largest))
     if isinstance(data, bytes | bytearray):
-        if len(data) > max_backup_bytes(limits):
-            raise input_error("file_too_large", limit_mb=as_mb(max_backup_bytes(limits)))
         try:
             data = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise input_error("not_utf8") from None
     if isinstance(data, str):
-        if len(data) > max_backup_bytes(limits):
-            raise input_error("file_too_large", limit_mb=as_mb(max_backup_bytes(limits)))
         try:
             data = json.loads(data, parse_constant=_no_constant)
         except (ValueError, RecursionError) as exc:
@@ -278,7 +290,7 @@ def _settings(value: Any, path: str) -> Settings:
         settings = Settings.from_dict(value)
     except (TypeError, ValueError):
         raise input_error("invalid", path=path, detail=_got(value)) from None
-    return Settings.from_dict(check_settings(settings, path))
+    return checked_settings(settings, path)
 
 
 def _versions(value: Any, path: str) -> dict[str, str]:
@@ -294,38 +306,22 @@ def _versions(value: Any, path: str) -> dict[str, str]:
 def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
     """One stored scenario: its text validated as a scenario and matching its hash."""
     item = _mapping(value, path, _SCENARIO_KEYS, ("id", "sha256", "yaml", "created_at"))
-    text = _yaml_text(item["yaml"], f"{path}.yaml", limits)
+    text = item["yaml"]
+    size = check_yaml_text(text, f"{path}.yaml", limits.scenario_bytes)
     sha = check_hash(item["sha256"], f"{path}.sha256")
     if content_hash(text) != sha:
         raise input_error("store_backup_hash", path=f"{path}.sha256")
     short = item["id"]
     if not (isinstance(short, str) and len(short) >= SHORT_ID_CHARS and sha.startswith(short)):
         raise input_error("store_backup_id", path=f"{path}.id", got=_got(short))
-    origin = item.get("origin", "upload")
-    if origin not in ORIGINS:
-        raise input_error("store_bad_choice", path=f"{path}.origin", got=_got(origin),
-                          choices=", ".join(ORIGINS))  # fmt: skip
+    origin = check_origin(item.get("origin", "upload"), f"{path}.origin")
     label = check_text(item.get("label", ""), f"{path}.label")
     created = _time(item["created_at"], f"{path}.created_at")
     scenario = parse_scenario(text, file=path)
     return StoredScenario(
         id=short, sha256=sha, name=scenario.name, label=label, origin=origin,
-        size_bytes=len(text.encode("utf-8")), created_at=created, yaml=text,
+        size_bytes=size, created_at=created, yaml=text,
     )  # fmt: skip
-
-
-def _yaml_text(value: Any, path: str, limits: Limits) -> str:
-    """A scenario's text: UTF-8-encodable and within the size limit (its content is for
-    the scenario validation to judge; a Windows file's line ends are kept as they are)."""
-    if not isinstance(value, str):
-        raise input_error("not_string", path=path, got=_got(value))
-    try:
-        size = len(value.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise input_error("not_utf8", path=path) from None
-    if size > limits.scenario_bytes:
-        raise input_error("file_too_large", path=path, limit_mb=as_mb(limits.scenario_bytes))
-    return value
 
 
 def _option(value: Any, path: str, _limits: Limits) -> SavedOption:

@@ -106,7 +106,7 @@ def database_url(url: str | URL | None = None) -> URL:
         return make_url(f"sqlite:///{default_data_dir() / SQLITE_FILE}")
     try:
         parsed = make_url(chosen)
-    except sa_exc.ArgumentError as exc:
+    except (sa_exc.ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
         raise StoreUnavailable("bad_url", str(exc).splitlines()[0]) from exc
     if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+psycopg")

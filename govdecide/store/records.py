@@ -11,6 +11,7 @@ the job of whoever shows it.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import govdecide
 from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.io.scenario import MAX_FILE_BYTES
+from govdecide.io.scenario_schema import ID_PATTERN
 from govdecide.model.settings import Settings
 from govdecide.store.schema import ID_CHARS
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from govdecide.model.result import Result
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+PROGRAM_ID_RE = re.compile(ID_PATTERN)  # what a weight's key must be: a program's id
 FIGURE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ORIGINS = ("upload", "table", "edit")  # how a scenario came to the workspace
 MAX_NAME_CHARS = ID_CHARS
@@ -234,13 +237,21 @@ def check_figures(figures: Any, path: str = "figures") -> dict[str, float | None
 def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
     """The plain-data form of settings that can be used, or a ScenarioError saying why.
 
-    Only what settings say on their own is checked (ranges, solver, method); whether a
-    weight names a program of the scenario is for the solve to say.
+    Only what settings say on their own is checked (ranges, solver, method, that each
+    weight is keyed by something that can be a program id); whether a weight names a
+    program of the scenario is for the solve to say. A key that can be no program's id
+    (a lone surrogate, a control character) would be kept for no use, and the first
+    cannot even be written to the database.
     """
     if not isinstance(settings, Settings):
         raise input_error("not_mapping", path=path, got=type(settings).__name__)
     if not isinstance(settings.integer, bool):
         raise input_error("not_bool", path=f"{path}.integer", got=str(settings.integer)[:40])
+    for key in settings.weights:
+        if not (isinstance(key, str) and PROGRAM_ID_RE.match(key)):
+            # json.dumps quotes the key in ASCII, so the message can show any key
+            got = json.dumps(key) if isinstance(key, str) else type(key).__name__
+            raise input_error("bad_id", path=f"{path}.weights", got=got[:40])
     try:
         settings.check(list(settings.weights))
         return settings.to_dict()
@@ -248,6 +259,35 @@ def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
         raise ScenarioError([under(path, p) for p in exc.problems]) from None
     except (TypeError, ValueError, OverflowError):
         raise input_error("invalid", path=path, detail=str(settings)[:80]) from None
+
+
+def checked_settings(settings: Any, path: str = "settings") -> Settings:
+    """Settings as the store keeps them: checked (:func:`check_settings`) and read back
+    from their one plain-data form, so that what a save returns is what a read gives."""
+    return Settings.from_dict(check_settings(settings, path))
+
+
+def check_origin(value: Any, path: str) -> str:
+    """How a scenario came to the workspace: one of :data:`ORIGINS`."""
+    if value not in ORIGINS:
+        raise input_error("store_bad_choice", path=path, got=str(value)[:40],
+                          choices=", ".join(ORIGINS))  # fmt: skip
+    return value
+
+
+def check_yaml_text(value: Any, path: str, limit_bytes: int) -> int:
+    """A scenario's text as the store may keep it: text, encodable as UTF-8 and at most
+    ``limit_bytes`` long in it; returns that size. (Whether it is a valid scenario is for
+    the scenario validation to judge.)"""
+    if not isinstance(value, str):
+        raise input_error("not_string", path=path, got=type(value).__name__)
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise input_error("not_utf8", path=path) from None
+    if size > limit_bytes:
+        raise input_error("file_too_large", path=path, limit_mb=as_mb(limit_bytes))
+    return size
 
 
 def under(prefix: str, problem: Problem) -> Problem:

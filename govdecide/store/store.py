@@ -7,7 +7,8 @@ or restored from a backup; there is deliberately no way to list workspaces: know
 key is the only way in.
 
 A key is 32 characters of ``secrets.token_urlsafe`` (192 random bits), made to live in a
-link. The database keeps only its sha256, so a copy of the database opens nothing.
+link and typed on a command line (so never starting with ``-``). The database keeps only
+its sha256, so a copy of the database opens nothing.
 """
 
 from __future__ import annotations
@@ -37,8 +38,13 @@ KEY_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")  # the shape of a key, checked b
 
 
 def new_key() -> str:
-    """A fresh, unguessable workspace key (URL-safe text)."""
-    return secrets.token_urlsafe(KEY_BYTES)
+    """A fresh, unguessable workspace key (URL-safe text) that does not start with ``-``:
+    such a key (1 draw in 64) reads as an option on every command line, so it is drawn
+    again (the keys left are as random: 192 bits less a fraction of one)."""
+    while True:
+        key = secrets.token_urlsafe(KEY_BYTES)
+        if not key.startswith("-"):
+            return key
 
 
 class Store:

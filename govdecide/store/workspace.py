@@ -16,7 +16,6 @@ other's saves at once. Each method is one transaction (see :mod:`.transactions`)
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,18 +30,18 @@ from govdecide.model.settings import Settings
 from govdecide.store import backup, frames, rows
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
-    ORIGINS,
     SHORT_ID_CHARS,
     Decision,
     SavedOption,
     ScenarioInfo,
     StoredScenario,
-    as_mb,
     check_figures,
     check_hash,
     check_name,
-    check_settings,
+    check_origin,
     check_text,
+    check_yaml_text,
+    checked_settings,
     content_hash,
     headline_figures,
     software_versions,
@@ -88,18 +87,8 @@ class Workspace:
         workspace raises :class:`~govdecide.errors.ScenarioError`.
         """
         label = check_text(label, "label")
-        if origin not in ORIGINS:
-            raise input_error("store_bad_choice", path="origin", got=str(origin)[:40],
-                              choices=", ".join(ORIGINS))  # fmt: skip
-        if not isinstance(text, str):
-            raise input_error("not_string", path="yaml", got=type(text).__name__)
-        try:
-            size = len(text.encode("utf-8"))
-        except UnicodeEncodeError:
-            raise input_error("not_utf8", path="yaml") from None
-        limit = self._db.limits.scenario_bytes
-        if size > limit:
-            raise input_error("file_too_large", path="yaml", limit_mb=as_mb(limit))
+        origin = check_origin(origin, "origin")
+        size = check_yaml_text(text, "yaml", self._db.limits.scenario_bytes)
         sha = content_hash(text)
         found = self.scenario_by_hash(sha)
         if found is not None:
@@ -183,7 +172,7 @@ class Workspace:
             name=check_name(name, "name"),
             scenario_id=check_name(scenario_id, "scenario_id"),
             scenario_hash=check_hash(scenario_hash, "scenario_hash"),
-            settings=Settings.from_dict(check_settings(settings)),
+            settings=checked_settings(settings),
             figures=check_figures(figures),
             saved_at=datetime.now(UTC),
         )
@@ -261,7 +250,7 @@ class Workspace:
             recorded_at=datetime.now(UTC),
             scenario_id=check_name(scenario_id, "scenario_id"),
             scenario_hash=check_hash(scenario_hash, "scenario_hash"),
-            settings=Settings.from_dict(check_settings(settings)),
+            settings=checked_settings(settings),
             status=str(result.status),
             figures=headline_figures(result),
             solver=str(result.solver),
@@ -313,7 +302,7 @@ class Workspace:
 
     def export_json(self) -> str:
         """:meth:`export` as JSON text (UTF-8, readable), what ``workspace export`` writes."""
-        return json.dumps(self.export(), ensure_ascii=False, indent=1, allow_nan=False)
+        return backup.backup_text(self.export())
 
     def _key_hash(self, session: Session) -> str:
         """The stored hash of this workspace's key."""
