@@ -146,6 +146,7 @@ def presentation_record(
         step_id=None if position is None else ids[position],
         revision=row.revision,
         updated_at=shown.updated_at,
+        shared=shown.viewer_hash is not None,
     )
 
 
@@ -175,6 +176,7 @@ class Stories:
 
     def __init__(self, workspace: Workspace, limits: StoryLimits | None = None) -> None:
         self._db, self._id, self._key = workspace_handle(workspace)
+        self.workspace = workspace
         self.limits = limits or StoryLimits()
 
     def __repr__(self) -> str:

@@ -129,13 +129,16 @@ class Story:
 @dataclass(frozen=True)
 class Presentation:
     """The step a story is showing: ``position`` (from 0) among its steps, None when the
-    story has no step; ``revision`` is the story's (see the module docstring)."""
+    story has no step; ``revision`` is the story's (see the module docstring);
+    ``shared`` says whether its viewer link works (it does once the trainer presents
+    it: a story restored from a backup is not shared until then)."""
 
     story_id: str
     position: int | None
     step_id: int | None
     revision: int
     updated_at: datetime
+    shared: bool = False
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ class BundledStory:
     draft: StoryDraft
 
 
-def bundled_stories(folder: Path, scenario_dir: Path) -> dict[str, Path]:
+def bundled_stories(folder: Path) -> dict[str, Path]:
     """The story files of ``folder`` by stem (``riverton_story``), in name order."""
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
 

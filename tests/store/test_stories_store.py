@@ -125,7 +125,8 @@ def test_presenting_moves_step_by_step_within_the_story_and_survives_a_restart(d
         stories = Stories(ws)
         story = _three(stories)
         assert stories.presentation(story.id) is None
-        assert stories.present(story.id).position == 0
+        shown = stories.present(story.id)
+        assert (shown.position, shown.shared) == (0, True)
         assert stories.move_by(story.id, 1).position == 1
         assert stories.move_by(story.id, 1).position == 2
         assert stories.move_by(story.id, 1).position == 2  # no step after the last
@@ -312,6 +313,7 @@ def test_stories_round_trip_through_a_backup_into_another_database(store: Store,
         ]
         assert first.id == story.id and empty.steps == ()
         assert copies.presentation(first.id).position == 2
+        assert not copies.presentation(first.id).shared  # until it is presented again
         assert copies.presentation(empty.id) is None
         # the copy has its own key, so its own viewer link once presented again
         assert copies.viewer_token(first.id) != stories.viewer_token(story.id)

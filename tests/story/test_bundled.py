@@ -32,7 +32,7 @@ def told(riverton_story):
 
 
 def test_the_riverton_story_is_bundled_with_five_to_seven_steps(riverton_story):
-    assert "riverton_story" in bundled_stories(SCENARIOS / "stories", SCENARIOS)
+    assert "riverton_story" in bundled_stories(SCENARIOS / "stories")
     steps = riverton_story.draft.steps
     assert 5 <= len(steps) <= 7
     sha = content_hash((SCENARIOS / "riverton.yaml").read_text(encoding="utf-8"))
