@@ -30,6 +30,6 @@ entry, scenario = require_scenario(lang)
 st.page_link(
     "app_pages/present.py", label=t("story.build.present", lang), icon=":material/slideshow:"
 )
-add_step_form(stories, story, entry, scenario, lang)
 steps_list(stories, story, lang)
+add_step_form(stories, story, entry, scenario, lang)
 story_settings(stories, story, lang)

@@ -39,6 +39,7 @@ from govdecide.store.stories import (
     workspace_handle,
 )
 from govdecide.store.story_records import (
+    STEP_FIELDS,
     StepDraft,
     Story,
     StoryDraft,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from govdecide.store.workspace import Workspace
 
 STORY_KEYS = ("id", "title", "created_at", "presenting", "steps")
-STEP_KEYS = ("title", "caption", "scenario_id", "scenario_hash", "settings", "figures", "focus")
+STEP_KEYS = STEP_FIELDS
 _STEP_REQUIRED = ("title", "scenario_id", "scenario_hash", "settings")
 
 

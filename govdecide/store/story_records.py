@@ -41,6 +41,9 @@ Text = str | dict[str, str]  # a title or caption: one text, or {en: ..., zh: ..
 FOCUS_KINDS = ("district", "chart")
 FOCUS_CHARTS = ("coverage", "spend", "units", "map")  # the charts a step may show
 DEFAULT_CHART = "coverage"
+# what a step is made of (a stored step adds its id and position): one list for the
+# copies, the backup's keys and the checks
+STEP_FIELDS = ("title", "caption", "scenario_id", "scenario_hash", "settings", "figures", "focus")
 MAX_TITLE_CHARS = 200
 MAX_CAPTION_CHARS = 1000
 
@@ -237,16 +240,5 @@ def check_step(draft: StepDraft, path: str = "step") -> StepDraft:
 
 def step_with(step: StepDraft, **changes: Any) -> StepDraft:
     """A draft of ``step`` (a stored one too) with some fields changed, checked again."""
-    fields = {
-        name: getattr(step, name)
-        for name in (
-            "title",
-            "caption",
-            "scenario_id",
-            "scenario_hash",
-            "settings",
-            "figures",
-            "focus",
-        )
-    }
+    fields = {name: getattr(step, name) for name in STEP_FIELDS}
     return check_step(StepDraft(**(fields | changes)))

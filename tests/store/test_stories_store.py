@@ -24,6 +24,7 @@ from govdecide.store import (
     parse_stories,
 )
 from govdecide.store.stories import viewer_token
+from govdecide.store.story_records import STEP_FIELDS
 
 from .conftest import RIVERTON, small_scenario
 
@@ -299,17 +300,8 @@ def test_stories_round_trip_through_a_backup_into_another_database(store: Store,
         ]
         [first, empty] = restored
         original = stories.get(story.id)
-        fields = (
-            "title",
-            "caption",
-            "scenario_id",
-            "scenario_hash",
-            "settings",
-            "figures",
-            "focus",
-        )
-        assert [[getattr(s, f) for f in fields] for s in first.steps] == [
-            [getattr(s, f) for f in fields] for s in original.steps
+        assert [[getattr(s, f) for f in STEP_FIELDS] for s in first.steps] == [
+            [getattr(s, f) for f in STEP_FIELDS] for s in original.steps
         ]
         assert first.id == story.id and empty.steps == ()
         assert copies.presentation(first.id).position == 2
