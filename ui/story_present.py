@@ -77,6 +77,8 @@ def story_picker(stories: Stories, lang: str) -> str | None:
     if not infos:
         return None
     chosen = link_value(STORY_PARAM)
+    if chosen is not None and chosen not in infos:  # deleted meanwhile: the link forgets it
+        set_link_value(STORY_PARAM, None)
     options = ["", *infos]
     widget = f"present_story:{lang}"
     st.selectbox(

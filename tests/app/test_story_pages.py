@@ -253,3 +253,27 @@ def test_a_broken_database_is_said_and_present_still_works(monkeypatch, tmp_path
     assert at.error and "database" in at.error[0].value.lower()
     present = _app("app_pages/present.py", lang="en", ws="x" * 32)
     assert present.title[0].value == "Riverton"
+
+
+def test_stop_presenting_turns_the_viewer_link_off_and_shows_the_current_setting(data_dir):
+    key, story_id = _prepared(data_dir)
+    at = _app("app_pages/present.py", lang="en", ws=key, story=story_id)
+    at.button(key="story_stop").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Riverton" and "story" not in at.query_params
+    with _store(data_dir) as store:
+        assert Stories(store.open_workspace(key)).presentation(story_id) is None
+
+
+def test_a_story_is_deleted_only_when_the_trainer_says_so(data_dir):
+    key, story_id = _prepared(data_dir)
+    at = _app("app_pages/story.py", lang="en", ws=key, story=story_id)
+    delete = at.button(key=f"story_delete:{story_id}")
+    assert delete.disabled
+    at.checkbox(key=f"story_sure:{story_id}").check().run()
+    at.button(key=f"story_delete:{story_id}").click().run()
+    assert not at.exception and "story" not in at.query_params
+    with _store(data_dir) as store:
+        assert Stories(store.open_workspace(key)).list() == []
+    stale = _app("app_pages/present.py", lang="en", ws=key, story=story_id)
+    assert stale.title[0].value == "Riverton"
