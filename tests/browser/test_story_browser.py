@@ -68,8 +68,10 @@ def _press_slider(page: object, index: int, times: int) -> None:
 def _add_step(page: object, title: str) -> None:
     """On the Story page: add the current setting as a step called ``title``."""
     _nav(page, t("story.page.build", "en"))
-    page.get_by_label("Title of the step (English)").first.fill(title)  # type: ignore[attr-defined]
-    page.get_by_role("button", name=t("story.build.add_button", "en")).click()  # type: ignore[attr-defined]
+    add = page.get_by_role("button", name=t("story.build.add_button", "en"))  # type: ignore[attr-defined]
+    form = page.locator("[data-testid='stForm']", has=add)  # type: ignore[attr-defined]
+    form.get_by_label("Title of the step (English)").fill(title)
+    add.click()
     _settle(page)
     page.get_by_text(re.compile(rf"^\d\. {title}$")).wait_for()  # type: ignore[attr-defined]
 
