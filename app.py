@@ -21,12 +21,16 @@ from ui.history import keep_history_by_page
 from ui.links import show_link_notes
 from ui.sidebar import render_sidebar, sync_url
 from ui.state import current_entry, current_lang, init_session, label_of
+from ui.story_workspace import keep_link_params
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.decide", "app_pages/allocate.py", "app.page.allocate", ":material/tune:"),
     ("app.section.decide", "app_pages/explore.py", "app.page.explore", ":material/map:"),
     ("app.section.decide", "app_pages/present.py", "app.page.present", ":material/slideshow:"),
+    # issue 17 (guided stories): build one, and the participants' viewer of one presented
+    ("app.section.decide", "app_pages/story.py", "story.page.build", ":material/auto_stories:"),
+    ("app.section.decide", "app_pages/story_viewer.py", "story.page.follow", ":material/cast:"),
     # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
     ("app.section.analyse", "app_pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
     ("app.section.analyse", "app_pages/budget.py", "an.page.budget", ":material/savings:"),
@@ -71,6 +75,7 @@ def main() -> None:
     with st.sidebar:
         keep_history_by_page()  # before the address is written: Back steps between pages
     sync_url(lang)
+    keep_link_params()  # the workspace, story and viewer token of the link (issue 17)
     show_link_notes(lang, page.url_path, label_of(current_entry(), lang))
     page.run()
 

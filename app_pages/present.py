@@ -1,7 +1,9 @@
 """Present: the current allocation for a projector — big figures, the summary, one chart.
 
 No sliders: it shows the settings chosen on the Allocate page (or in the link it was
-opened with), so a trainer can set up on one screen and project this one.
+opened with), so a trainer can set up on one screen and project this one. When the
+workspace holds stories, it can show one instead, step by step (story mode, see
+:mod:`ui.story_present`): Previous and Next, or the arrow keys, and a viewer link.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from ui.allocate_view import NEXT_BUDGET_MAX_DISTRICTS, next_budget_result, peop
 from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
+from ui.story_present import story_mode
 from ui.text import bullet_list, md_escape
 
 lang = current_lang()
+if story_mode(lang):
+    st.stop()
 entry, scenario = require_scenario(lang)
 specs = controls.control_specs(scenario, lang)
 values = controls.current_values(entry.key, specs)

@@ -22,6 +22,7 @@ from govdecide.model.settings import Settings
 from govdecide.present.summary import budget_units
 from ui.links import Note, add_link_notes
 from ui.state import DEFAULT_SCENARIO, LANG_KEY, SCENARIO_KEY
+from ui.story_workspace import LINK_PARAMS
 
 _STORE = "_govdecide_controls"
 
@@ -172,7 +173,7 @@ def read_query(
     notes: list[Note] = []
     by_name = {spec.query: spec for spec in specs}
     for name, raw in query.items():
-        if name in (SCENARIO_KEY, LANG_KEY):
+        if name in (SCENARIO_KEY, LANG_KEY, *LINK_PARAMS):  # a link's, not a slider's
             continue
         spec = by_name.get(name)
         if spec is None:

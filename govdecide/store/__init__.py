@@ -42,6 +42,17 @@ from govdecide.store.records import (
     software_versions,
 )
 from govdecide.store.store import Store
+from govdecide.store.stories import Stories, StoryViewer, ViewerState, open_viewer
+from govdecide.store.story_backup import export_stories, import_stories, parse_stories
+from govdecide.store.story_records import (
+    Focus,
+    Presentation,
+    StepDraft,
+    Story,
+    StoryInfo,
+    StoryLimits,
+    StoryStep,
+)
 from govdecide.store.workspace import Workspace
 
 __all__ = [
@@ -52,21 +63,35 @@ __all__ = [
     "OPTION_COLUMNS",
     "Backup",
     "Decision",
+    "Focus",
     "Limits",
+    "Presentation",
     "SavedOption",
     "ScenarioInfo",
+    "StepDraft",
+    "Stories",
+    "Story",
+    "StoryInfo",
+    "StoryLimits",
+    "StoryStep",
+    "StoryViewer",
     "Store",
     "StoreUnavailable",
     "StoredScenario",
+    "ViewerState",
     "Workspace",
     "content_hash",
     "database_url",
     "decisions_frame",
     "default_data_dir",
+    "export_stories",
     "head_revision",
     "headline_figures",
+    "import_stories",
+    "open_viewer",
     "options_frame",
     "parse_backup",
+    "parse_stories",
     "software_versions",
     "upgrade",
 ]
