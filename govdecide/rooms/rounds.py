@@ -25,6 +25,7 @@ SPREAD_COLUMNS = ("participant", "parameter", "value")
 EQUITY = "equity_weight"
 FLOOR = "floor"
 WEIGHT_PREFIX = "w."
+SUMMARY_COLUMNS = ("count", "min", "q1", "median", "q3", "max", "iqr")
 
 
 def parameter_ids(config: RoomConfig) -> list[str]:
