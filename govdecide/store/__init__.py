@@ -41,6 +41,7 @@ from govdecide.store.records import (
     headline_figures,
     software_versions,
 )
+from govdecide.store.rooms import HostRoom, RoomInfo, RoomStore, RoundInfo, Seat, SubmissionRecord
 from govdecide.store.store import Store
 from govdecide.store.workspace import Workspace
 
@@ -52,12 +53,18 @@ __all__ = [
     "OPTION_COLUMNS",
     "Backup",
     "Decision",
+    "HostRoom",
     "Limits",
+    "RoomInfo",
+    "RoomStore",
+    "RoundInfo",
     "SavedOption",
     "ScenarioInfo",
+    "Seat",
     "Store",
     "StoreUnavailable",
     "StoredScenario",
+    "SubmissionRecord",
     "Workspace",
     "content_hash",
     "database_url",
