@@ -37,6 +37,7 @@ from govdecide.rooms.codes import (
     secret_hash,
     secret_matches,
 )
+from govdecide.rooms.combine import PlanParams
 from govdecide.rooms.params import RULES, RoomConfig, RoomLimits, Submission, check_submission
 from govdecide.store.records import StoredScenario, check_text
 from govdecide.store.schema import HASH_CHARS, ID_CHARS, SHORT_CHARS, Base, UTCDateTime
@@ -93,6 +94,9 @@ class RoundRow(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # what the facilitator revealed: the room's parameters and how many submissions made
+    # them (participants read these, never the submissions themselves)
+    revealed: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SeatRow(Base):
@@ -131,13 +135,19 @@ class SubmissionRow(Base):
 
 @dataclass(frozen=True)
 class RoundInfo:
-    """A round's number and state: open (taking submissions), closed, revealed."""
+    """A round's number and state: open (taking submissions), closed, revealed.
+
+    ``shown`` is what the facilitator revealed: ``{"params": ..., "count": n}`` (the
+    room's parameters as :meth:`govdecide.rooms.PlanParams.to_dict` and the number of
+    submissions they combine), None before the reveal.
+    """
 
     number: int
     rule: str
     opened_at: datetime
     closed_at: datetime | None
     revealed_at: datetime | None
+    shown: dict[str, Any] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -192,7 +202,8 @@ def _now() -> datetime:
 
 def _round_info(row: RoundRow) -> RoundInfo:
     """A round row as a record."""
-    return RoundInfo(row.number, row.rule, row.opened_at, row.closed_at, row.revealed_at)
+    shown = None if row.revealed is None else dict(row.revealed)
+    return RoundInfo(row.number, row.rule, row.opened_at, row.closed_at, row.revealed_at, shown)
 
 
 def _current_round(session: Session, room_id: int) -> RoundRow:
@@ -490,8 +501,11 @@ class HostRoom:
 
         return self._change(change)
 
-    def reveal(self) -> RoomInfo:
-        """Show participants the room's plan of the current round (closing it first)."""
+    def reveal(self, params: PlanParams | None, count: int) -> RoomInfo:
+        """Show participants the room's plan of the current round (closing it first):
+        ``params`` are the room's parameters (None: the rule gave none), ``count`` the
+        submissions they combine. Revealing again replaces what was shown."""
+        shown = {"params": None if params is None else params.to_dict(), "count": int(count)}
 
         def change(session: Session, room: RoomRow, current: RoundRow) -> None:
             now = _now()
@@ -499,6 +513,7 @@ class HostRoom:
                 current.closed_at = now
             current.rule = room.rule
             current.revealed_at = current.revealed_at or now
+            current.revealed = shown
 
         return self._change(change)
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import URL
 
 from govdecide.errors import ScenarioError
-from govdecide.rooms import RoomConfig, RoomLimits, Submission
+from govdecide.rooms import PlanParams, RoomConfig, RoomLimits, Submission
 from govdecide.store import Store
 from govdecide.store.rooms import RoomStore
 
@@ -114,8 +114,10 @@ def test_a_closed_round_takes_no_submission_and_the_next_one_does(store: Store):
     with pytest.raises(ScenarioError) as exc:
         seat.submit(_answer(4))
     assert exc.value.problems[0].code == "room_round_closed"
-    info = host.reveal()
+    params = PlanParams({"health_station": 0.5, "school_places": 0.5}, 0.3)
+    info = host.reveal(params, 1)
     assert info.round.revealed and not info.round.is_open
+    assert seat.info().round.shown == {"params": params.to_dict(), "count": 1}
     info = host.open_round()
     assert info.round.number == 2 and info.round.is_open and not info.round.revealed
     seat.submit(_answer(8))

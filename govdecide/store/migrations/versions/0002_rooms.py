@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revealed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revealed", sa.JSON(), nullable=True),
         sa.UniqueConstraint("room_id", "number", name=op.f("uq_room_rounds_room_id_number")),
     )
     op.create_table(
