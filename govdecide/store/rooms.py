@@ -40,7 +40,14 @@ from govdecide.rooms.codes import (
 from govdecide.rooms.combine import PlanParams
 from govdecide.rooms.params import RULES, RoomConfig, RoomLimits, Submission, check_submission
 from govdecide.store.records import StoredScenario, check_text
-from govdecide.store.schema import HASH_CHARS, ID_CHARS, SHORT_CHARS, Base, UTCDateTime
+from govdecide.store.schema import (
+    HASH_CHARS,
+    ID_CHARS,
+    SHORT_CHARS,
+    Base,
+    ScenarioRow,
+    UTCDateTime,
+)
 from govdecide.store.transactions import Database
 from govdecide.store.workspace import Workspace
 
@@ -304,6 +311,23 @@ class RoomStore:
         """The public state of a room by id."""
         return self._db.read(lambda session: _info(session, session.get_one(RoomRow, room_id)))
 
+    def scenario_text(self, code: object) -> str:
+        """The YAML text of the room's scenario, as stored in its workspace (public: every
+        participant's own plan is solved on it)."""
+        room_id = self._room_id(code)
+        if room_id is None:
+            raise input_error("room_not_found", path="room")
+
+        def work(session: Session) -> str:
+            room = session.get_one(RoomRow, room_id)
+            query = select(ScenarioRow.yaml).where(
+                ScenarioRow.workspace_id == room.workspace_id,
+                ScenarioRow.sha256 == room.scenario_hash,
+            )
+            return session.scalars(query).one()
+
+        return self._db.read(work)
+
     def host(self, code: object, secret: object) -> HostRoom | None:
         """The facilitator's handle, for the right code and secret only (else None)."""
         room_id = self._room_id(code)
@@ -470,13 +494,9 @@ class HostRoom:
         row = self._db.read(lambda session: session.get_one(RoomRow, self._room_id))
         return Workspace(self._db, row.workspace_id, None)
 
-    def scenario(self) -> StoredScenario:
-        """The room's scenario, as stored in its workspace."""
-        info = self.info()
-        found = self.workspace().scenario_by_hash(info.scenario_hash)
-        if found is None:  # the workspace keeps what it saved; never deleted
-            raise input_error("room_not_found", path="scenario")
-        return found
+    def scenario_text(self) -> str:
+        """The room's scenario text, as stored in its workspace."""
+        return self._rooms.scenario_text(self.info().code)
 
     def _change(self, change: Any) -> RoomInfo:
         """Run ``change(session, room, current_round)`` under the room's lock."""

@@ -183,8 +183,8 @@ def test_closing_with_deletion_removes_names_and_submissions_but_not_the_log(sto
 
 
 def test_the_room_scenario_is_the_stored_text(store: Store):
-    _, host, _, _ = _room(store)
-    assert host.scenario().yaml == RIVERTON
+    rooms, host, _, code = _room(store)
+    assert host.scenario_text() == RIVERTON == rooms.scenario_text(code)
 
 
 PARTICIPANTS = 30
