@@ -25,6 +25,7 @@ from govdecide.present.charts import (
     chart_title,
     check_rows,
     row_axis,
+    short_labels,
 )
 from govdecide.present.room_tables import parameter_label
 
@@ -153,7 +154,7 @@ def rounds_chart(
                 "label:N",
                 scale=colours,
                 title=t("room.chart.parameter", lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+                legend=alt.Legend(orient="right", labelLimit=260, labelExpr=short_labels(260)),
             ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("round:O", title=t("room.chart.round", lang)),
