@@ -10,10 +10,13 @@ charts (tests/browser/chart_checks.py) and kept in tests/browser/screenshots/.
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from govdecide.i18n import fmt_num, fmt_pct, t
 from govdecide.io.scenario import parse_scenario
@@ -21,7 +24,7 @@ from govdecide.rooms import RoomSolver, combine, participant_params, satisfactio
 from govdecide.store import Store
 
 from .chart_checks import chart_facts, chart_problems
-from .conftest import free_port, screenshot, start_app, stop_app, wait_for_app_run
+from .conftest import _in_ci, free_port, screenshot, start_app, stop_app, wait_for_app_run
 
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1400, "height": 1000}
@@ -207,3 +210,73 @@ def _sorted_by_seat(records, people):
     """The stored records in the order the people joined (seat 1, 2, ...)."""
     by_seat = {r.seat: r for r in records}
     return [by_seat[i + 1] for i in range(len(people))]
+
+
+DEFAULT_PG = "postgresql+psycopg://govdecide:govdecide@localhost/govdecide_test"
+
+
+@pytest.fixture()
+def two_servers(chromium_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two servers on one PostgreSQL (a schema of the test's own, dropped afterwards);
+    skipped without a server locally, failed without one in CI."""
+    server = make_url(os.environ.get("GOVDECIDE_TEST_POSTGRES_URL") or DEFAULT_PG)
+    admin = create_engine(server, connect_args={"connect_timeout": 3})
+    schema = f"rooms_{secrets.token_hex(4)}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect: no server here
+        admin.dispose()
+        if _in_ci():
+            pytest.fail(f"no PostgreSQL for the two-server test: {exc}")
+        pytest.skip(f"no PostgreSQL: {str(exc).splitlines()[0]}")
+    url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+    db = url.render_as_string(hide_password=False)
+    monkeypatch.setenv("GOVDECIDE_DATABASE_URL", db)
+    procs = []
+    try:
+        urls = []
+        for name in ("a", "b"):
+            port = free_port()
+            procs.append(start_app(port, tmp_path / f"server-{name}.log"))
+            urls.append(f"http://127.0.0.1:{port}")
+        yield {"urls": urls, "db": db}
+    finally:
+        for proc in procs:
+            stop_app(proc)
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_participants_on_one_server_and_the_facilitator_on_another(two_servers, browser):
+    """The facilitator on server A, three participants on server B, one PostgreSQL: A's
+    live view counts B's answers, A's reveal reaches B's phones."""
+    (a, b), db = two_servers["urls"], two_servers["db"]
+    host_ctx, host = _context(browser, DESK)
+    host.goto(f"{a}/workshop?lang=en")
+    wait_for_app_run(host)
+    host.get_by_role("button", name=t("room.open.button", "en")).click()
+    wait_for_app_run(host)
+    _wait_text(host, t("room.host.scan", "en"))
+    query = dict(re.findall(r"[?&](\w+)=([^&]+)", host.url))
+    code, secret = query["room"], query["host"]
+    contexts, pages = [], []
+    for name, viewport, presses in PEOPLE[:3]:
+        ctx, page = _context(browser, viewport)
+        contexts.append(ctx)
+        pages.append(page)
+        _join(page, b, code, name, presses)
+    records, chosen, plan, solver, scenario, info = _library(db, code, secret)
+    assert sorted(r.name for r in records) == ["Ana", "Bo", "Chen"]
+    _wait_metric(host, t("room.live.submitted", "en", round=1), "3")
+    _wait_metric(host, t("app.kpi.people", "en"), fmt_num(plan.people_newly_served, "en"))
+    host.get_by_role("button", name=t("room.host.reveal", "en")).click()
+    wait_for_app_run(host)
+    for page, record in zip(pages, _sorted_by_seat(records, PEOPLE[:3]), strict=True):
+        _wait_text(page, t("room.plan.title", "en", round=1), timeout=90_000)
+        mine = participant_params(scenario, info.config, record.submission)
+        expected = fmt_pct(satisfaction(solver, mine, plan).share, "en")
+        _wait_metric(page, t("room.plan.closeness", "en"), expected)
+    for ctx in [host_ctx, *contexts]:
+        ctx.close()
