@@ -13,10 +13,12 @@ import streamlit as st
 from govdecide.errors import ScenarioError
 from govdecide.i18n import localize, t
 from govdecide.io.exports import csv_bytes, excel_bytes
+from govdecide.io.room_report import room_report
 from govdecide.io.scenario import Scenario, display_names, scenario_to_yaml
 from govdecide.present.room_tables import decision_note, params_text, rule_label, submissions_export
 from govdecide.rooms import RULES, RoomConfig, check_config, combine
 from govdecide.store import HostRoom, RoomInfo, Store
+from ui import rendering, room_live
 from ui import room_common as rc
 from ui.state import current_scenario_key, entries, label_of, load_entry
 from ui.text import md_escape
@@ -201,6 +203,26 @@ def exports(host: HostRoom, info: RoomInfo, scenario: Scenario, lang: str) -> No
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         width="stretch",
     )  # fmt: skip
+
+
+def report(host: HostRoom, info: RoomInfo, scenario: Scenario, lang: str) -> None:
+    """The HTML report of the room's plan with the room's section, made on request in the
+    drawing worker (its charts hold the interpreter while they are drawn)."""
+    key = f"_govdecide_room_report:{info.code}:{lang}"
+    if st.button(t("room.host.report", lang), icon=":material/description:"):
+        made = room_live.report_section(host, scenario, info, lang)
+        if made is None:
+            st.warning(t("room.live.no_params", lang))
+        else:
+            plan, params, section = made
+            with st.spinner(t("room.host.report_making", lang)):
+                st.session_state[key] = rendering.in_worker(
+                    room_report, scenario, params.settings().key(), lang, plan, [section]
+                )
+    if key in st.session_state:
+        st.download_button(t("room.host.report", lang), st.session_state[key],
+                           f"room-{info.code}-report.html", mime="text/html",
+                           key=f"{key}:download")  # fmt: skip
 
 
 def close_form(host: HostRoom, info: RoomInfo, lang: str) -> None:

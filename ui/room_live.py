@@ -15,13 +15,22 @@ import streamlit as st
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, fmt_pct, t
+from govdecide.io.room_report import room_section
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 from govdecide.present import room_charts
-from govdecide.present.room_tables import combined_table, rounds_table, rule_label, spread_table
+from govdecide.present.room_tables import (
+    combined_table,
+    decision_note,
+    params_text,
+    rounds_table,
+    rule_label,
+    spread_table,
+)
 from govdecide.rooms import (
     RULES,
     Combined,
+    PlanParams,
     RoomConfig,
     RoundSummary,
     Submission,
@@ -169,3 +178,34 @@ def rounds_view(host: HostRoom, scenario: Scenario, info: RoomInfo, lang: str) -
     ids = parameter_ids(info.config)
     st.altair_chart(room_charts.rounds_chart(comparison, ids, names, lang), width="stretch")
     st.dataframe(rounds_table(comparison, info.config, names, lang), hide_index=True)
+
+
+def report_section(
+    host: HostRoom, scenario: Scenario, info: RoomInfo, lang: str
+) -> tuple[Result, PlanParams, tuple[str, str]] | None:
+    """The room's plan, its parameters and the report's room section (None: no plan)."""
+    subs = [r.submission for r in host.submissions()]
+    combined = combine_all(scenario, info.config, subs)
+    chosen = combined[info.rule]
+    if chosen.params is None:
+        return None
+    solver = rc.room_solver(info.scenario_hash, scenario)
+    plan = solver.solve(chosen.params)
+    names = display_names(scenario, lang)
+    everyone = [participant_params(scenario, info.config, s) for s in subs]
+    shares = [satisfaction(solver, p, plan).share for p in everyone] if plan.has_solution else []
+    rounds = None
+    if info.round.number > 1:
+        comparison = round_comparison(info.config, round_summaries(host, scenario, info))
+        rounds = rounds_table(comparison, info.config, names, lang)
+    summary_line = decision_note(
+        code=info.code, round_number=info.round.number, rule=info.rule, count=chosen.count,
+        params_line=params_text(info.config, chosen.params, names, lang), note="", lang=lang,
+    )  # fmt: skip
+    section = room_section(
+        code=info.code, round_number=info.round.number, summary_line=summary_line,
+        rules=combined_table(combined_frame(info.config, combined), names, lang, RULES),
+        spread=spread_table(spread_summary(spread_frame(scenario, info.config, subs)), names, lang),
+        satisfaction=shares, rounds=rounds, lang=lang,
+    )  # fmt: skip
+    return plan, chosen.params, section

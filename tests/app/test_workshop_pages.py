@@ -153,3 +153,26 @@ def test_a_name_with_markdown_is_shown_as_text(db: str):
     at = _join(code, "*Ana* [x](http://e.com)")
     text = _texts(at)
     assert "\\*Ana\\* \\[x\\]" in text
+
+
+def test_the_decision_is_recorded_and_the_report_has_the_room(db: str):
+    """Record the room's decision: the workspace's log gets one entry whose note names the
+    room, the rule and the count; the report (made in the drawing worker) has the room's
+    section and no participant's name."""
+    host, code, secret = _open_room(db)
+    ana = _join(code, "Ana Secretname")
+    _button(ana, t("room.answer.submit", "en")).click().run()
+    host.run()
+    host.text_area[0].input("Adopted after two rounds")
+    _button(host, t("room.host.record", "en")).click().run()
+    assert not host.exception
+    assert t("room.host.recorded", "en", seq=1) in _texts(host)
+    with Store.open(db) as store:
+        log = store.rooms.host(code, secret).workspace().decisions()
+    assert len(log) == 1
+    assert code in log[0].note and "Median of 1" in log[0].note
+    assert log[0].note.endswith("Adopted after two rounds")
+    _button(host, t("room.host.report", "en")).click().run()
+    assert not host.exception, [e.value for e in host.exception]
+    report = [b for b in host.get("download_button") if b.label == t("room.host.report", "en")]
+    assert report
