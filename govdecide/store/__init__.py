@@ -41,7 +41,8 @@ from govdecide.store.records import (
     headline_figures,
     software_versions,
 )
-from govdecide.store.rooms import HostRoom, RoomInfo, RoomStore, RoundInfo, Seat, SubmissionRecord
+from govdecide.store.room_records import RoomInfo, RoundInfo, SubmissionRecord
+from govdecide.store.rooms import HostRoom, RoomStore, Seat
 from govdecide.store.store import Store
 from govdecide.store.workspace import Workspace
 

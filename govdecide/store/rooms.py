@@ -21,7 +21,6 @@ bound parameters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,13 @@ from govdecide.rooms.codes import (
 from govdecide.rooms.combine import PlanParams
 from govdecide.rooms.params import RULES, RoomConfig, RoomLimits, Submission, check_submission
 from govdecide.store.records import StoredScenario, check_text
+from govdecide.store.room_records import (
+    CLOSED,
+    OPEN,
+    RoomInfo,
+    RoundInfo,
+    SubmissionRecord,
+)
 from govdecide.store.schema import (
     HASH_CHARS,
     ID_CHARS,
@@ -58,7 +64,6 @@ if TYPE_CHECKING:
 
 CODE_CHARS = 8
 CODE_ATTEMPTS = 8  # a new code that is taken is drawn again (2.4e8 codes: almost never)
-OPEN, CLOSED = "open", "closed"
 
 
 class RoomRow(Base):
@@ -135,71 +140,6 @@ class SubmissionRow(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     changes: Mapped[int] = mapped_column(Integer, nullable=False)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-
-
-# -- what the store hands back --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RoundInfo:
-    """A round's number and state: open (taking submissions), closed, revealed.
-
-    ``shown`` is what the facilitator revealed: ``{"params": ..., "count": n}`` (the
-    room's parameters as :meth:`govdecide.rooms.PlanParams.to_dict` and the number of
-    submissions they combine), None before the reveal.
-    """
-
-    number: int
-    rule: str
-    opened_at: datetime
-    closed_at: datetime | None
-    revealed_at: datetime | None
-    shown: dict[str, Any] | None = None
-
-    @property
-    def is_open(self) -> bool:
-        """Whether participants may submit or change their submission."""
-        return self.closed_at is None
-
-    @property
-    def revealed(self) -> bool:
-        """Whether participants see the room's plan of this round."""
-        return self.revealed_at is not None
-
-
-@dataclass(frozen=True)
-class RoomInfo:
-    """What anyone holding the room's code may know about it (no submission, no name)."""
-
-    code: str
-    state: str
-    rule: str
-    config: RoomConfig
-    scenario_id: str
-    scenario_hash: str
-    source: str
-    max_seats: int
-    created_at: datetime
-    round: RoundInfo
-    seats: int
-    submitted: int  # submissions in the current round
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the room still takes participants (it may be between rounds)."""
-        return self.state == OPEN
-
-
-@dataclass(frozen=True)
-class SubmissionRecord:
-    """A submission as the facilitator sees it: seat number, name (None: anonymous)."""
-
-    seat: int
-    name: str | None
-    round: int
-    submission: Submission
-    changes: int
-    submitted_at: datetime
 
 
 def _now() -> datetime:

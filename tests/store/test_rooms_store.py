@@ -69,6 +69,13 @@ def test_a_participant_submits_and_changes_only_their_own(store: Store):
     assert rooms.seat(code, "x" * 32) is None
 
 
+def test_there_is_no_way_to_list_rooms(store: Store):
+    """A code opens a room's public state, a token a seat, a secret the room; nothing lists
+    rooms, seats or secrets."""
+    public = {name for name in dir(store.rooms) if not name.startswith("_")}
+    assert public == {"create_room", "info", "scenario_text", "host", "seat", "join", "limits"}
+
+
 def test_a_participant_token_is_not_the_facilitator_secret(store: Store):
     rooms, host, secret, code = _room(store)
     seat, token = rooms.join(code, "Ana")
