@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,7 @@ import numpy as np
 from govdecide.io.scenario import Scenario
 from govdecide.model.built import Built
 from govdecide.model.coverage import plan_figures
-from govdecide.model.engine import ModelCache, solve_data
+from govdecide.model.engine import ModelCache, fresh_model, solve_data
 from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result, as_matrix
 from govdecide.model.settings import Settings
@@ -46,8 +46,9 @@ class RoomSolver:
     """Solves one scenario under many :class:`PlanParams`, each distinct set once.
 
     ``base`` holds what the room does not vary (budget, staff, solver, time limit). Safe
-    to share between the threads of a server: one lock around each solve, as the app's
-    allocator has. ``solves`` counts solves run (not answered from the kept results).
+    to share between the threads of a server: the kept models take one solve at a time,
+    and a solve that finds them busy builds a model of its own rather than wait.
+    ``solves`` counts solves run (not answered from the kept results).
     """
 
     def __init__(self, scenario: Scenario, base: Settings | None = None) -> None:
@@ -57,7 +58,8 @@ class RoomSolver:
         self._cache = ModelCache()
         self._results: OrderedDict[str, Result] = OrderedDict()
         self._data: OrderedDict[str, ProblemData] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the kept results and data
+        self._models = threading.Lock()  # the kept models: one solve at a time on them
 
     @property
     def builds(self) -> int:
@@ -88,28 +90,42 @@ class RoomSolver:
 
         Bad parameters raise :class:`~govdecide.errors.ScenarioError`; an unreachable
         lowest coverage is the status ``infeasible`` with its diagnosis, not an error.
+        Nobody waits for another's solve: while the kept models are busy, a solve runs on
+        a model of its own (built for it and dropped after).
         """
         key = params.key()
         found = self.kept(params)
         if found is not None:
             return found
         data = self.data(params)
-
-        def model_for(d: ProblemData) -> tuple[Built, float]:
-            """The kept model for these weights, with this plan's lowest coverage set."""
-            built, seconds = self._cache.built_for(d)
-            built.model.set_equity_floor(params.floor or None)
-            return built, seconds
-
+        if self._models.acquire(blocking=False):
+            try:
+                if self._cache.builds >= MAX_MODELS:
+                    self._cache = ModelCache()  # drop the kept models, keep the results
+                result = solve_data(data, self._model_for(params, self._cache.built_for))
+            finally:
+                self._models.release()
+        else:
+            result = solve_data(data, self._model_for(params, fresh_model))
         with self._lock:
-            if self._cache.builds >= MAX_MODELS:
-                self._cache = ModelCache()  # drop the kept models, keep the results
-            result = solve_data(data, model_for)
             self.solves += 1
             self._results[key] = result
             while len(self._results) > MAX_RESULTS:
                 self._results.popitem(last=False)
         return result
+
+    @staticmethod
+    def _model_for(
+        params: PlanParams, built_for: Callable[[ProblemData], tuple[Built, float]]
+    ) -> Callable[[ProblemData], tuple[Built, float]]:
+        """A model for the engine, with this plan's lowest coverage set (z's lower bound)."""
+
+        def model_for(d: ProblemData) -> tuple[Built, float]:
+            built, seconds = built_for(d)
+            built.model.set_equity_floor(params.floor or None)
+            return built, seconds
+
+        return model_for
 
     def value(self, params: PlanParams, plan: Result) -> float:
         """What ``plan``'s allocation is worth under ``params``' priorities (MODEL.md's

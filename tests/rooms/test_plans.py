@@ -91,3 +91,20 @@ def test_an_unreachable_lowest_coverage_is_a_status_and_no_satisfaction():
     assert satisfaction(solver, high, plan).share is None
     low = PlanParams({"clinic": 0.0, "school": 1.0}, 0.0, 0.4)
     assert solver.solve(low).objective == pytest.approx(0.5)
+
+
+def test_a_solve_does_not_wait_for_another():
+    """While one thread holds the kept models (a long solve), another solves on a model of
+    its own and returns: the answer is the same as on the kept models."""
+    import threading
+
+    s = one_district()
+    solver = RoomSolver(s)
+    params = PlanParams({"clinic": 0.2, "school": 0.8}, 0.0)
+    got: list = []
+    with solver._models:  # a solve in progress elsewhere
+        thread = threading.Thread(target=lambda: got.append(solver.solve(params)))
+        thread.start()
+        thread.join(30)
+    assert got and _units(got[0]) == pytest.approx({"clinic": 0, "school": 10})
+    assert solver.builds == 0  # it did not touch the kept models
