@@ -190,7 +190,14 @@ def test_a_workshop_round_trip(server, browser):
         mine = participant_params(scenario, info.config, record.submission)
         expected = fmt_pct(satisfaction(solver, mine, plan).share, "en")
         _wait_metric(page, t("room.plan.closeness", "en"), expected)
-    screenshot(pages[0], "workshop_phone.png", full_page=True)
+    screenshot(pages[0], "workshop_phone.png")
+    closeness = pages[0].locator(
+        "[data-testid='stMetric']", has_text=t("room.plan.closeness", "en")
+    )
+    closeness.first.scroll_into_view_if_needed()
+    screenshot(pages[0], "workshop_phone_plan.png")
+    width = pages[0].evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]  # nothing wider than the phone: no sideways scrolling
     # the facilitator reloads: the room, its round and its answers are all there
     host.reload()
     wait_for_app_run(host)
