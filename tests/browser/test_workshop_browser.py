@@ -140,16 +140,21 @@ def _check_charts(page, name: str) -> None:
     assert problems == []
 
 
-def test_a_workshop_round_trip(server, browser):
-    base, db = server["url"], server["db"]
-    host_ctx, host = _context(browser, DESK)
+def _open_room(browser, base: str):
+    """The facilitator opens a room on the Workshop page: (context, page, code, secret)."""
+    context, host = _context(browser, DESK)
     host.goto(f"{base}/workshop?lang=en")
     wait_for_app_run(host)
     host.get_by_role("button", name=t("room.open.button", "en")).click()
     wait_for_app_run(host)
     _wait_text(host, t("room.host.scan", "en"))
     query = dict(re.findall(r"[?&](\w+)=([^&]+)", host.url))
-    code, secret = query["room"], query["host"]
+    return context, host, query["room"], query["host"]
+
+
+def test_a_workshop_round_trip(server, browser):
+    base, db = server["url"], server["db"]
+    host_ctx, host, code, secret = _open_room(browser, base)
     contexts = []
     pages = []
     for name, viewport, presses in PEOPLE:
@@ -268,14 +273,7 @@ def test_participants_on_one_server_and_the_facilitator_on_another(two_servers, 
     """The facilitator on server A, three participants on server B, one PostgreSQL: A's
     live view counts B's answers, A's reveal reaches B's phones."""
     (a, b), db = two_servers["urls"], two_servers["db"]
-    host_ctx, host = _context(browser, DESK)
-    host.goto(f"{a}/workshop?lang=en")
-    wait_for_app_run(host)
-    host.get_by_role("button", name=t("room.open.button", "en")).click()
-    wait_for_app_run(host)
-    _wait_text(host, t("room.host.scan", "en"))
-    query = dict(re.findall(r"[?&](\w+)=([^&]+)", host.url))
-    code, secret = query["room"], query["host"]
+    host_ctx, host, code, secret = _open_room(browser, a)
     contexts, pages = [], []
     for name, viewport, presses in PEOPLE[:3]:
         ctx, page = _context(browser, viewport)
