@@ -43,8 +43,9 @@ def test_the_export_is_anonymous_unless_a_name_was_given():
             self.seat, self.name, self.submission = seat, name, sub
             self.round, self.changes, self.submitted_at = 1, 1, datetime(2025, 1, 1, tzinfo=UTC)
 
-    out = submissions_export(one_district(), CONFIG, [Rec(1, None, SUBS[0]),
-                                                      Rec(2, "=Ana", SUBS[1])], "en")
+    out = submissions_export(
+        one_district(), CONFIG, [Rec(1, None, SUBS[0]), Rec(2, "=Ana", SUBS[1])], "en"
+    )
     assert list(out["name"]) == ["anonymous", "=Ana"]  # the CSV writer neutralises "="
     assert list(out["share.clinic"]) == [1.0, 0.2]
     assert isinstance(out, pd.DataFrame) and "equity_weight" in out.columns

@@ -30,10 +30,9 @@ P3 = Submission({"clinic": 2, "school": 8}, 0.7)
 def test_shares_ignore_the_scale_of_priorities():
     """(10, 10) and (1, 1) both say "equal": shares (0.5, 0.5); (2, 8) is (0.2, 0.8)."""
     s = one_district()
-    assert participant_weights(s, BOTH, {"clinic": 10, "school": 10}) == {"clinic": 0.5,
-                                                                          "school": 0.5}
-    assert participant_weights(s, BOTH, {"clinic": 1, "school": 1}) == {"clinic": 0.5,
-                                                                        "school": 0.5}
+    half = {"clinic": 0.5, "school": 0.5}
+    assert participant_weights(s, BOTH, {"clinic": 10, "school": 10}) == half
+    assert participant_weights(s, BOTH, {"clinic": 1, "school": 1}) == half
     w = participant_weights(s, BOTH, {"clinic": 2, "school": 8})
     assert w["clinic"] == pytest.approx(0.2) and w["school"] == pytest.approx(0.8)
 
