@@ -39,8 +39,14 @@ PAGES: list[tuple[str, str, str, str]] = [
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
     ("app.section.data", "app_pages/data.py", "io.page.data", ":material/upload_file:"),
     ("app.section.data", "app_pages/export.py", "io.page.export", ":material/download:"),
+    # issue 13 (workshop rooms): the facilitator's page and the participants' (by link)
+    ("room.section", "app_pages/workshop.py", "room.page.workshop", ":material/groups:"),
+    ("room.section", "app_pages/room.py", "room.page.room", ":material/how_to_vote:"),
     ("app.section.help", "app_pages/about.py", "app.page.about", ":material/info:"),
 ]
+# Pages with their own address (a room's code and secrets) and their own language switch:
+# the shared sidebar and its address sync would replace that address.
+OWN_ADDRESS_PAGES = {"workshop", "room"}
 
 HERE = Path(__file__).parent
 # The tab's icon is an emoji, drawn by the browser itself: a ":material/...:" page icon
@@ -71,6 +77,9 @@ def main() -> None:
     init_session()
     lang = current_lang()
     page = st.navigation(navigation(lang))
+    if page.url_path in OWN_ADDRESS_PAGES:
+        page.run()
+        return
     render_sidebar(lang)
     with st.sidebar:
         keep_history_by_page()  # before the address is written: Back steps between pages

@@ -22,7 +22,13 @@ MAX_MODULE_LINES = 600
 # exports and the report (in io/ beside the inputs, as the files they are) and the CLI.
 INPUT_MODULES = ("govdecide.io.scenario", "govdecide.io.table")
 LOWER_THAN = {
-    "govdecide.model": ("govdecide.analyses", "govdecide.present", "govdecide.cli"),
+    "govdecide.model": (
+        "govdecide.analyses", "govdecide.present", "govdecide.cli", "govdecide.rooms",
+    ),  # fmt: skip
+    # workshop rooms: on the model, below the store (which keeps them) and the presentation
+    "govdecide.rooms": (
+        "govdecide.analyses", "govdecide.present", "govdecide.cli", "govdecide.store",
+    ),  # fmt: skip
     "govdecide.analyses": ("govdecide.present", "govdecide.cli"),
     "govdecide.present": ("govdecide.cli",),
 }

@@ -18,8 +18,10 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 import streamlit as st
 
@@ -29,6 +31,7 @@ from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 
+T = TypeVar("T")
 HANG_GUARD_S = 900.0  # a report of the largest table takes well under a minute
 
 
@@ -70,9 +73,15 @@ def files_in_worker(
     scenario: Scenario, key: str, lang: str, source: str, result: Result
 ) -> tuple[dict[str, bytes], list[str]]:
     """:func:`report_files` in the worker process; a dead worker is replaced once."""
+    return in_worker(report_files, scenario, key, lang, source, result)
+
+
+def in_worker(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in the worker process (a top-level function of the library or
+    of this app, and picklable arguments); a dead worker is replaced once."""
     for attempt in (1, 2):
         try:
-            job = _worker().submit(report_files, scenario, key, lang, source, result)
+            job = _worker().submit(function, *args)
             return job.result(timeout=HANG_GUARD_S)
         except BrokenProcessPool:
             _worker.clear()

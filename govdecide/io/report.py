@@ -25,7 +25,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -123,6 +123,8 @@ class ReportParts:
     equity: pd.DataFrame | None = None  # govdecide.analyses.equity_indices.indicators_table
     source: str | None = None  # where the scenario came from (file name)
     generated_at: datetime | None = None
+    # more sections from their owners (a workshop room's): (heading, escaped HTML body)
+    sections: Sequence[tuple[str, str]] = ()
 
 
 _CSS = """
@@ -424,6 +426,7 @@ def render_report(
     ]
     if result.has_solution:
         body += _result_sections(scenario, result, lang, parts)
+    body += [f"<h2>{esc(heading)}</h2>{html_body}" for heading, html_body in parts.sections]
     body.append(_section("io.rep.h_sources", lang, _sources(scenario, parts.source, lang)))
     footer = t(
         "io.rep.footer",
@@ -557,11 +560,14 @@ def build_report(
     source: str | None = None,
     result: Result | None = None,
     generated_at: datetime | None = None,
+    sections: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, Result]:
-    """Solve (unless ``result`` is given), gather the pieces, and render the report."""
+    """Solve (unless ``result`` is given), gather the pieces, and render the report;
+    ``sections`` are more sections, (heading, escaped HTML), after the result's."""
     settings = settings or Settings()
     allocator = Allocator(scenario)
     if result is None:
         result = allocator.solve(settings)
     parts = gather_parts(scenario, result, settings, lang, source, allocator, generated_at)
+    parts = replace(parts, sections=tuple(sections))
     return render_report(scenario, result, settings, lang, parts), result

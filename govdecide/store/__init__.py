@@ -41,6 +41,8 @@ from govdecide.store.records import (
     headline_figures,
     software_versions,
 )
+from govdecide.store.room_records import RoomInfo, RoundInfo, SubmissionRecord
+from govdecide.store.rooms import HostRoom, RoomStore, Seat
 from govdecide.store.store import Store
 from govdecide.store.stories import Stories, StoryViewer, ViewerState, open_viewer
 from govdecide.store.story_backup import export_stories, import_stories, parse_stories
@@ -64,20 +66,26 @@ __all__ = [
     "Backup",
     "Decision",
     "Focus",
+    "HostRoom",
     "Limits",
     "Presentation",
+    "RoomInfo",
+    "RoomStore",
+    "RoundInfo",
     "SavedOption",
     "ScenarioInfo",
+    "Seat",
     "StepDraft",
+    "Store",
+    "StoreUnavailable",
+    "StoredScenario",
     "Stories",
     "Story",
     "StoryInfo",
     "StoryLimits",
     "StoryStep",
     "StoryViewer",
-    "Store",
-    "StoreUnavailable",
-    "StoredScenario",
+    "SubmissionRecord",
     "ViewerState",
     "Workspace",
     "content_hash",

@@ -29,6 +29,7 @@ from govdecide.store.backup import parse_backup
 from govdecide.store.database import database_url, make_engine, show_url
 from govdecide.store.migrate import migrate
 from govdecide.store.records import Limits, key_hash
+from govdecide.store.rooms import RoomStore
 from govdecide.store.schema import WorkspaceRow
 from govdecide.store.transactions import Database
 from govdecide.store.workspace import Workspace
@@ -86,6 +87,11 @@ class Store:
     def limits(self) -> Limits:
         """What each workspace may hold."""
         return self._db.limits
+
+    @property
+    def rooms(self) -> RoomStore:
+        """The workshop rooms kept in this database (see :mod:`govdecide.store.rooms`)."""
+        return RoomStore(self._db)
 
     def create_workspace(self) -> Workspace:
         """A new, empty workspace; its :attr:`~Workspace.key` is the only way back to it."""

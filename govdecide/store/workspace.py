@@ -70,6 +70,11 @@ class Workspace:
         (the database never holds a key, only its hash)."""
         return self._key
 
+    @property
+    def row_id(self) -> int:
+        """The workspace's row in the database (what a room that writes to its log keeps)."""
+        return self._id
+
     def __repr__(self) -> str:
         """No key in logs and tracebacks."""
         return f"<Workspace #{self._id}>"

@@ -43,11 +43,13 @@ def test_the_database_keeps_only_the_hash_of_a_key(store: Store, db_url: URL):
 
 
 def test_there_is_no_way_to_list_workspaces():
-    """The store's public methods: create, open by key, import, close; nothing lists."""
+    """The store's public methods: create, open by key, import, close; nothing lists.
+    (``rooms`` are the workshop rooms, which cannot be listed either: tests/store/
+    test_rooms_store.py.)"""
     public = {name for name in dir(Store) if not name.startswith("_")}
     assert public == {
         "open", "url", "backend", "limits", "create_workspace", "open_workspace",
-        "import_workspace", "close",
+        "import_workspace", "close", "rooms",
     }  # fmt: skip
 
 

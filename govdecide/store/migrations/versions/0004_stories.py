@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"  # re-chained after 0002 and 0003 when they are merged
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
