@@ -1,7 +1,7 @@
 """Stories: a trainer's prepared steps, and the step a story is showing (issue 17).
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 Create Date: 2025-01-01
 """
 
