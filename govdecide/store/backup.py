@@ -24,7 +24,7 @@ from typing import Any
 
 from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.io.scenario import parse_scenario
-from govdecide.model.settings import Settings
+from govdecide.store.backup_checks import keep, mapping, quote, settings_of, time_of
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
     SHORT_ID_CHARS,
@@ -39,10 +39,10 @@ from govdecide.store.records import (
     check_origin,
     check_text,
     check_yaml_text,
-    checked_settings,
     content_hash,
 )
 from govdecide.store.schema import SHORT_CHARS
+from govdecide.store.story_backup import ImportedStory, parse_stories
 
 FORMAT = "govdecide-workspace/v1"
 MAX_DEPTH = 12  # a backup's JSON nests 4 levels; deeper is not a backup (and not safe)
@@ -53,7 +53,9 @@ _DECISION_KEYS = (
     "seq", "recorded_at", "scenario_id", "scenario_hash", "settings", "status",
     "figures", "solver", "method", "versions", "note",
 )  # fmt: skip
-_TOP_KEYS = ("format", "exported_at", "key_sha256", "scenarios", "options", "decisions")
+_TOP_KEYS = (
+    "format", "exported_at", "key_sha256", "scenarios", "options", "decisions", "stories",
+)  # fmt: skip  (stories came with issue 17; a file without them has none)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Backup:
     scenarios: tuple[StoredScenario, ...]
     options: tuple[SavedOption, ...]
     decisions: tuple[Decision, ...]
+    stories: tuple[ImportedStory, ...] = ()
 
 
 def scenario_data(s: StoredScenario) -> dict[str, Any]:
@@ -93,8 +96,10 @@ def backup_data(
     scenarios: list[StoredScenario],
     options: list[SavedOption],
     decisions: list[Decision],
+    stories: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON-safe data of a workspace's backup (times in ISO 8601 UTC)."""
+    """The JSON-safe data of a workspace's backup (times in ISO 8601 UTC); ``stories``
+    as :func:`~govdecide.store.story_backup.stories_data` gives them."""
     return {
         "format": FORMAT,
         "exported_at": datetime.now(UTC).isoformat(),
@@ -102,6 +107,7 @@ def backup_data(
         "scenarios": [scenario_data(s) for s in scenarios],
         "options": [option_data(o) for o in options],
         "decisions": [decision_data(d) for d in decisions],
+        "stories": list(stories or []),
     }
 
 
@@ -128,18 +134,18 @@ def parse_backup(data: str | bytes | Mapping[str, Any], limits: Limits | None = 
     limits = limits or Limits()
     doc = _load(data, limits)
     problems: list[Problem] = []
-    top = _keep(problems, _mapping, doc, "", _TOP_KEYS, ("format",))
+    top = keep(problems, mapping, doc, "", _TOP_KEYS, ("format",))
     if top is None:
         raise ScenarioError(problems)
     if top.get("format") != FORMAT:
-        raise input_error("bad_format", path="format", got=_got(top.get("format")),
+        raise input_error("bad_format", path="format", got=quote(top.get("format")),
                           expected=FORMAT)  # fmt: skip
     for name in ("key_sha256", "scenarios", "options", "decisions"):
         if name not in top:
             problems.append(Problem(name, "missing", {}))
     key = None
     if "key_sha256" in top:
-        key = _keep(problems, check_hash, top["key_sha256"], "key_sha256")
+        key = keep(problems, check_hash, top["key_sha256"], "key_sha256")
     scenarios = _entries(problems, top, "scenarios", limits.scenarios, _scenario, limits)
     options = _entries(problems, top, "options", limits.options, _option, limits)
     decisions = _entries(problems, top, "decisions", limits.decisions, _decision, limits)
@@ -147,10 +153,11 @@ def parse_backup(data: str | bytes | Mapping[str, Any], limits: Limits | None = 
     problems += _duplicates("scenarios", [(s.id,) for s in scenarios], "id")
     problems += _duplicates("options", [(o.scenario_hash, o.name) for o in options], "name")
     problems += _duplicates("decisions", [(d.seq,) for d in decisions], "seq")
+    stories = keep(problems, parse_stories, top.get("stories", []))
     if problems:
         raise ScenarioError(problems[:MAX_PROBLEMS])
     assert key is not None
-    return Backup(key, tuple(scenarios), tuple(options), tuple(decisions))
+    return Backup(key, tuple(scenarios), tuple(options), tuple(decisions), tuple(stories))
 
 
 def _load(data: Any, limits: Limits) -> Any:
@@ -191,39 +198,10 @@ def _depth_over(value: Any, limit: int) -> bool:
     return False
 
 
-def _got(value: Any) -> str:
-    """A short quote of a value for a message (containers are not written out)."""
-    if isinstance(value, Mapping):
-        return "{...}"
-    if isinstance(value, list | tuple):
-        return "[...]"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _keep(problems: list[Problem], check: Callable[..., Any], *args: Any) -> Any:
-    """``check(*args)``, or None with its problems added to ``problems``."""
-    try:
-        return check(*args)
-    except ScenarioError as exc:
-        problems.extend(exc.problems)
-        return None
 
 
-def _mapping(
-    value: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...]
-) -> dict[str, Any]:
-    """A JSON object with only the ``allowed`` keys and every ``required`` one."""
-    if not isinstance(value, Mapping):
-        raise input_error("not_mapping", path=path, got=_got(value))
-    where = f"{path}." if path else ""
-    problems = [
-        Problem(f"{where}{str(k)[:40]}", "unknown_key", {}) for k in value if k not in allowed
-    ]
-    problems += [Problem(f"{where}{k}", "missing", {}) for k in required if k not in value]
-    if problems:
-        raise ScenarioError(problems)
-    return dict(value)
 
 
 def _entries(
@@ -237,12 +215,12 @@ def _entries(
     """The checked entries of one list of the backup (scenarios, options or decisions)."""
     items = top.get(key, [])
     if not isinstance(items, list):
-        problems.append(Problem(key, "not_list", {"got": _got(items)}))
+        problems.append(Problem(key, "not_list", {"got": quote(items)}))
         return []
     if len(items) > limit:
         problems.append(Problem(key, "store_backup_limit", {"limit": limit}))
         return []
-    out = [_keep(problems, read, item, f"{key}[{i}]", limits) for i, item in enumerate(items)]
+    out = [keep(problems, read, item, f"{key}[{i}]", limits) for i, item in enumerate(items)]
     return [entry for entry in out if entry is not None]
 
 
@@ -259,19 +237,6 @@ def _duplicates(key: str, values: list[tuple[Any, ...]], field: str) -> list[Pro
     return problems
 
 
-def _time(value: Any, path: str) -> datetime:
-    """An ISO 8601 time with its zone (what an export writes)."""
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    try:
-        utc = parsed.astimezone(UTC) if parsed is not None and parsed.tzinfo else None
-    except OverflowError:  # year 1 or 9999 moved into UTC
-        utc = None
-    if utc is None:
-        raise input_error("store_bad_time", path=path, got=_got(value))
-    return utc
 
 
 def _word(value: Any, path: str) -> str:
@@ -282,21 +247,12 @@ def _word(value: Any, path: str) -> str:
     return text
 
 
-def _settings(value: Any, path: str) -> Settings:
-    """Settings from their plain-data form, checked as a save checks them."""
-    if not isinstance(value, Mapping):
-        raise input_error("not_mapping", path=path, got=_got(value))
-    try:
-        settings = Settings.from_dict(value)
-    except (TypeError, ValueError):
-        raise input_error("invalid", path=path, detail=_got(value)) from None
-    return checked_settings(settings, path)
 
 
 def _versions(value: Any, path: str) -> dict[str, str]:
     """Software versions: a few names, each with a short text."""
     if not isinstance(value, Mapping) or len(value) > 20:
-        raise input_error("not_mapping", path=path, got=_got(value))
+        raise input_error("not_mapping", path=path, got=quote(value))
     return {
         check_text(k, f"{path}", SHORT_CHARS): check_text(v, f"{path}.{k}", SHORT_CHARS)
         for k, v in value.items()
@@ -305,7 +261,7 @@ def _versions(value: Any, path: str) -> dict[str, str]:
 
 def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
     """One stored scenario: its text validated as a scenario and matching its hash."""
-    item = _mapping(value, path, _SCENARIO_KEYS, ("id", "sha256", "yaml", "created_at"))
+    item = mapping(value, path, _SCENARIO_KEYS, ("id", "sha256", "yaml", "created_at"))
     text = item["yaml"]
     size = check_yaml_text(text, f"{path}.yaml", limits.scenario_bytes)
     sha = check_hash(item["sha256"], f"{path}.sha256")
@@ -313,10 +269,10 @@ def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
         raise input_error("store_backup_hash", path=f"{path}.sha256")
     short = item["id"]
     if not (isinstance(short, str) and len(short) >= SHORT_ID_CHARS and sha.startswith(short)):
-        raise input_error("store_backup_id", path=f"{path}.id", got=_got(short))
+        raise input_error("store_backup_id", path=f"{path}.id", got=quote(short))
     origin = check_origin(item.get("origin", "upload"), f"{path}.origin")
     label = check_text(item.get("label", ""), f"{path}.label")
-    created = _time(item["created_at"], f"{path}.created_at")
+    created = time_of(item["created_at"], f"{path}.created_at")
     scenario = parse_scenario(text, file=path)
     return StoredScenario(
         id=short, sha256=sha, name=scenario.name, label=label, origin=origin,
@@ -326,30 +282,30 @@ def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
 
 def _option(value: Any, path: str, _limits: Limits) -> SavedOption:
     """One saved option."""
-    item = _mapping(value, path, _OPTION_KEYS, _OPTION_KEYS)
+    item = mapping(value, path, _OPTION_KEYS, _OPTION_KEYS)
     return SavedOption(
         id=0,
         name=check_name(item["name"], f"{path}.name"),
         scenario_id=check_name(item["scenario_id"], f"{path}.scenario_id"),
         scenario_hash=check_hash(item["scenario_hash"], f"{path}.scenario_hash"),
-        settings=_settings(item["settings"], f"{path}.settings"),
+        settings=settings_of(item["settings"], f"{path}.settings"),
         figures=check_figures(item["figures"], f"{path}.figures"),
-        saved_at=_time(item["saved_at"], f"{path}.saved_at"),
+        saved_at=time_of(item["saved_at"], f"{path}.saved_at"),
     )
 
 
 def _decision(value: Any, path: str, _limits: Limits) -> Decision:
     """One entry of the decision log, with its number."""
-    item = _mapping(value, path, _DECISION_KEYS, _DECISION_KEYS)
+    item = mapping(value, path, _DECISION_KEYS, _DECISION_KEYS)
     seq = item["seq"]
     if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= 2**31 - 1:
-        raise input_error("store_bad_seq", path=f"{path}.seq", got=_got(seq))
+        raise input_error("store_bad_seq", path=f"{path}.seq", got=quote(seq))
     return Decision(
         seq=seq,
-        recorded_at=_time(item["recorded_at"], f"{path}.recorded_at"),
+        recorded_at=time_of(item["recorded_at"], f"{path}.recorded_at"),
         scenario_id=check_name(item["scenario_id"], f"{path}.scenario_id"),
         scenario_hash=check_hash(item["scenario_hash"], f"{path}.scenario_hash"),
-        settings=_settings(item["settings"], f"{path}.settings"),
+        settings=settings_of(item["settings"], f"{path}.settings"),
         status=_word(item["status"], f"{path}.status"),
         figures=check_figures(item["figures"], f"{path}.figures"),
         solver=_word(item["solver"], f"{path}.solver"),

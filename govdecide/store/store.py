@@ -31,6 +31,7 @@ from govdecide.store.migrate import migrate
 from govdecide.store.records import Limits, key_hash
 from govdecide.store.rooms import RoomStore
 from govdecide.store.schema import WorkspaceRow
+from govdecide.store.story_backup import insert_stories
 from govdecide.store.transactions import Database
 from govdecide.store.workspace import Workspace
 
@@ -137,6 +138,7 @@ class Store:
             session.add_all(rows.option_row(row.id, o) for o in backup.options)
             session.add_all(rows.decision_row(row.id, d) for d in backup.decisions)
             session.flush()
+            insert_stories(session, row.id, backup.stories)
             return row.id
 
         return Workspace(self._db, self._db.write(work), key)

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govdecide.errors import Problem, ScenarioError, input_error
-from govdecide.store.backup import _got, _keep, _mapping, _settings, _time
+from govdecide.store.backup_checks import keep, mapping, quote, settings_of, time_of
 from govdecide.store.records import check_figures, check_hash, check_name
 from govdecide.store.stories import (
     PUBLIC_ID_RE,
@@ -124,11 +124,11 @@ def parse_stories(
     :class:`~govdecide.errors.ScenarioError`, and nothing else, whatever ``items`` is."""
     limits = limits or StoryLimits()
     if not isinstance(items, list):
-        raise input_error("not_list", path=path, got=_got(items))
+        raise input_error("not_list", path=path, got=quote(items))
     if len(items) > limits.stories:
         raise input_error("story_limit_stories", path=path, limit=limits.stories)
     problems: list[Problem] = []
-    out = [_keep(problems, _story, item, f"{path}[{i}]", limits) for i, item in enumerate(items)]
+    out = [keep(problems, _story, item, f"{path}[{i}]", limits) for i, item in enumerate(items)]
     seen: dict[str, int] = {}
     for i, story in enumerate(out):
         if story is not None and story.public_id in seen:
@@ -143,21 +143,21 @@ def parse_stories(
 
 def _story(value: Any, path: str, limits: StoryLimits) -> ImportedStory:
     """One story of the file."""
-    item = _mapping(value, path, STORY_KEYS, ("id", "title", "steps"))
+    item = mapping(value, path, STORY_KEYS, ("id", "title", "steps"))
     public_id = item["id"]
     if not (isinstance(public_id, str) and PUBLIC_ID_RE.match(public_id)):
-        raise input_error("story_bad_id", path=f"{path}.id", got=_got(public_id))
+        raise input_error("story_bad_id", path=f"{path}.id", got=quote(public_id))
     steps = item["steps"]
     if not isinstance(steps, list):
-        raise input_error("not_list", path=f"{path}.steps", got=_got(steps))
+        raise input_error("not_list", path=f"{path}.steps", got=quote(steps))
     if len(steps) > limits.steps:
         raise input_error("story_limit_steps", path=f"{path}.steps", limit=limits.steps)
     problems: list[Problem] = []
-    title = _keep(problems, check_title, item["title"], f"{path}.title")
+    title = keep(problems, check_title, item["title"], f"{path}.title")
     created = datetime.now(UTC)
     if "created_at" in item:
-        created = _keep(problems, _time, item["created_at"], f"{path}.created_at") or created
-    drafts = [_keep(problems, _step, s, f"{path}.steps[{i}]") for i, s in enumerate(steps)]
+        created = keep(problems, time_of, item["created_at"], f"{path}.created_at") or created
+    drafts = [keep(problems, _step, s, f"{path}.steps[{i}]") for i, s in enumerate(steps)]
     presenting = item.get("presenting")
     if presenting is not None and (
         isinstance(presenting, bool)
@@ -168,7 +168,7 @@ def _story(value: Any, path: str, limits: StoryLimits) -> ImportedStory:
             Problem(
                 f"{path}.presenting",
                 "story_bad_position",
-                {"got": _got(presenting), "steps": len(steps)},
+                {"got": quote(presenting), "steps": len(steps)},
             )
         )
     if problems:
@@ -178,18 +178,18 @@ def _story(value: Any, path: str, limits: StoryLimits) -> ImportedStory:
 
 def _step(value: Any, path: str) -> StepDraft:
     """One step of a story of the file, checked as a step added by hand is."""
-    item = _mapping(value, path, STEP_KEYS, _STEP_REQUIRED)
+    item = mapping(value, path, STEP_KEYS, _STEP_REQUIRED)
     problems: list[Problem] = []
     parts = {
-        "title": _keep(problems, check_title, item["title"], f"{path}.title"),
-        "caption": _keep(problems, check_caption, item.get("caption", ""), f"{path}.caption"),
-        "scenario_id": _keep(problems, check_name, item["scenario_id"], f"{path}.scenario_id"),
-        "scenario_hash": _keep(
+        "title": keep(problems, check_title, item["title"], f"{path}.title"),
+        "caption": keep(problems, check_caption, item.get("caption", ""), f"{path}.caption"),
+        "scenario_id": keep(problems, check_name, item["scenario_id"], f"{path}.scenario_id"),
+        "scenario_hash": keep(
             problems, check_hash, item["scenario_hash"], f"{path}.scenario_hash"
         ),
-        "settings": _keep(problems, _settings, item["settings"], f"{path}.settings"),
-        "figures": _keep(problems, check_figures, item.get("figures", {}), f"{path}.figures"),
-        "focus": _keep(problems, check_focus, item.get("focus"), f"{path}.focus"),
+        "settings": keep(problems, settings_of, item["settings"], f"{path}.settings"),
+        "figures": keep(problems, check_figures, item.get("figures", {}), f"{path}.figures"),
+        "focus": keep(problems, check_focus, item.get("focus"), f"{path}.focus"),
     }
     if problems:
         raise ScenarioError(problems)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, defer
 from govdecide.errors import input_error
 from govdecide.io.scenario import parse_scenario
 from govdecide.model.settings import Settings
-from govdecide.store import backup, frames, rows
+from govdecide.store import backup, frames, rows, story_backup
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
     SHORT_ID_CHARS,
@@ -301,7 +301,9 @@ class Workspace:
                 self._scenarios().order_by(ScenarioRow.id))]  # fmt: skip
             options = [rows.option_record(r) for r in session.execute(self._option_rows())]
             decisions = [rows.decision_record(r) for r in session.execute(self._decision_rows())]
-            return backup.backup_data(self._key_hash(session), scenarios, options, decisions)
+            stories = story_backup.stories_data(session, self._id)
+            key = self._key_hash(session)
+            return backup.backup_data(key, scenarios, options, decisions, stories)
 
         return self._db.read(work)
 

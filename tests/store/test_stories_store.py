@@ -341,3 +341,34 @@ def test_a_bad_stories_list_is_refused_whole_with_every_place_named():
         parse_stories({"not": "a list"})
     with pytest.raises(ScenarioError):
         parse_stories([data[0]] * 3, StoryLimits(stories=2))
+
+
+def test_a_workspace_backup_carries_its_stories_into_an_empty_database(store: Store, tmp_path):
+    """``workspace export`` then ``import`` into a new database restores the stories with
+    their steps in order and the step being presented (the backup of issue 12 holds them)."""
+    ws = store.create_workspace()
+    stories = Stories(ws)
+    story = _three(stories)
+    stories.present(story.id, 1)
+    text = ws.export_json()
+    assert json.loads(text)["stories"][0]["presenting"] == 1
+    with Store.open(f"sqlite:///{tmp_path / 'empty.db'}") as fresh:
+        restored = Stories(fresh.import_workspace(text))
+        (info,) = restored.list()
+        back = restored.get(info.id)
+        assert _titles(back) == ["A", "B", "C"]
+        assert back.title == {"en": "Workshop", "zh": "研讨会"}
+        assert restored.presentation(info.id).position == 1
+
+
+def test_a_backup_without_stories_and_one_with_a_bad_story_are_read_as_they_should(
+    store: Store,
+):
+    ws = store.create_workspace()
+    data = json.loads(ws.export_json())
+    del data["stories"]  # a file written before stories existed
+    assert Stories(store.import_workspace(json.dumps(data))).list() == []
+    data["stories"] = [{"id": "x"}]
+    with pytest.raises(ScenarioError) as err:
+        store.import_workspace(json.dumps(data))
+    assert any(p.path.startswith("stories[0]") for p in err.value.problems)
