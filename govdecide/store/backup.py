@@ -87,14 +87,19 @@ def backup_data(
              "saved_at": o.saved_at.isoformat()}
             for o in options
         ],  # fmt: skip
-        "decisions": [
-            {"seq": d.seq, "recorded_at": d.recorded_at.isoformat(),
-             "scenario_id": d.scenario_id, "scenario_hash": d.scenario_hash,
-             "settings": d.settings.to_dict(), "status": d.status, "figures": d.figures,
-             "solver": d.solver, "method": d.method, "versions": d.versions, "note": d.note}
-            for d in decisions
-        ],  # fmt: skip
-    }
+        "decisions": [decision_data(d) for d in decisions],
+    }  # fmt: skip
+
+
+def decision_data(d: Decision) -> dict[str, Any]:
+    """One decision-log entry as JSON-safe data: what a backup holds and what the app's
+    JSON download of the log lists."""
+    return {
+        "seq": d.seq, "recorded_at": d.recorded_at.isoformat(),
+        "scenario_id": d.scenario_id, "scenario_hash": d.scenario_hash,
+        "settings": d.settings.to_dict(), "status": d.status, "figures": d.figures,
+        "solver": d.solver, "method": d.method, "versions": d.versions, "note": d.note,
+    }  # fmt: skip
 
 
 # -- reading a backup ----------------------------------------------------------------
