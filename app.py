@@ -17,10 +17,12 @@ from pathlib import Path
 import streamlit as st
 
 from govdecide.i18n import t
+from ui import workspace
 from ui.history import keep_history_by_page
 from ui.links import show_link_notes
 from ui.sidebar import render_sidebar, sync_url
 from ui.state import current_entry, current_lang, init_session, label_of
+from ui.workspace_view import show_flash, workspace_panel
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
@@ -35,6 +37,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
     ("app.section.data", "app_pages/data.py", "io.page.data", ":material/upload_file:"),
     ("app.section.data", "app_pages/export.py", "io.page.export", ":material/download:"),
+    ("app.section.data", "app_pages/decisions.py", "ws.page.decisions", ":material/gavel:"),
     ("app.section.help", "app_pages/about.py", "app.page.about", ":material/info:"),
 ]
 
@@ -64,14 +67,17 @@ def main() -> None:
     st.set_page_config(
         page_title="govdecide", page_icon=PAGE_ICON, layout="wide"
     )
+    workspace.start()  # the store (migrated once per server), the link's workspace
     init_session()
     lang = current_lang()
     page = st.navigation(navigation(lang))
     render_sidebar(lang)
     with st.sidebar:
+        workspace_panel(lang)
         keep_history_by_page()  # before the address is written: Back steps between pages
     sync_url(lang)
     show_link_notes(lang, page.url_path, label_of(current_entry(), lang))
+    show_flash()
     page.run()
 
 
