@@ -1,7 +1,8 @@
 """govdecide, the app: ``streamlit run app.py`` opens on the teaching city.
 
-This file only sets up navigation (``st.Page``/``st.navigation``) and the sidebar every
-page shares (scenario picker, language switch, about this scenario); each page lives in
+This file only sets up navigation (``st.Page``/``st.navigation``), the store (opened and
+migrated once per server, see ``ui.workspace``) and the sidebar every page shares
+(scenario picker, language switch, about this scenario, saved work); each page lives in
 ``app_pages/`` and stays thin. The folder is not called ``pages/``: that name switches on
 Streamlit's old pages-directory mode, which only private API could switch off again.
 

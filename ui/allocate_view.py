@@ -384,6 +384,7 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
     st.markdown(bullet_list(sentences))
     marginal_slot_text = st.empty()
     marginal_slot_text.caption("…")
+    decision_form(entry, solved_with, result, lang, "alloc")
     charts_tabs(scenario, entry, result, lang)
     st.subheader(t("app.alloc.table", lang))
     allocation_table(scenario, result, lang)
@@ -392,7 +393,6 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
         marginal_tile(marginal_slot, scenario, result, lang, settings, next_result)
     more = marginal_sentences(scenario, result, lang, settings, next_result)
     marginal_slot_text.markdown(bullet_list(more) or " ")
-    decision_form(entry, solved_with, result, lang, "alloc")
 
 
 def next_budget_result(

@@ -9,10 +9,11 @@ options in the session meanwhile. A failed open is tried again after :data:`RETR
 
 A session's workspace is named by the key in its link (``?ws=KEY``, kept by
 :mod:`ui.state`). It is made by the first save only: a person who saves nothing leaves
-nothing in the database. Each run the workspace's scenarios join the picker under their
-stored id, so a link to one of them opens it in any browser and after a restart, with
-the link's slider values. Options and decisions cite a scenario by its content hash:
-a stored scenario's, or a bundled file's.
+nothing in the database. Each run the workspace's scenarios join the picker under a key
+made of their file name and their id in the workspace (:func:`picker_key`), so a link to
+one of them opens it in any browser and after a restart, with the link's slider values.
+Options and decisions cite a scenario by its content hash: a stored scenario's, or a
+bundled file's.
 
 What a save has to say is kept with :func:`flash` and said after the rerun that follows
 every save (the sidebar must show the new workspace's link at once).
@@ -133,14 +134,20 @@ def store_problem() -> StoreUnavailable | None:
 
 
 def _guarded(work: Callable[[], T], default: T) -> T:
-    """``work()``, or ``default`` after remembering a database failure."""
+    """``work()``, or ``default`` after remembering a database failure; a read that works
+    again after the database could not be reached clears that failure (one that could
+    not be written is cleared only by a write)."""
+    held = holder()
     try:
-        return work()
+        out = work()
     except StoreUnavailable as exc:
-        held = holder()
         if isinstance(held, StoreHolder):
             held.failed(exc)
         return default
+    if isinstance(held, StoreHolder) and held.failure is not None:
+        if held.failure.reason == "unreachable":
+            held.worked()
+    return out
 
 
 # -- the session's workspace -----------------------------------------------------------
