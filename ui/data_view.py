@@ -3,8 +3,9 @@
 Each valid upload or build is kept in the session's workspace (:mod:`ui.workspace`: a link
 opens it anywhere), joins the sidebar's scenario picker (``register_scenario``) and becomes
 the current scenario, so every other page works on it at once. A share column holding
-percentages is refused with the fix offered: divide it by 100, once the user confirms. Bad input never
-shows a trace: the list of problems, each with its line or row, is what the user sees.
+percentages is refused with the fix offered: divide it by 100, once the user confirms.
+Bad input never shows a trace: the list of problems, each with its line or row, is what
+the user sees.
 The work itself is in ``govdecide.io.table_read``, ``table_mapping``, ``table_import``,
 ``table_edit`` and :mod:`govdecide.io.scenario`, the previews and headings in
 :mod:`govdecide.present.data_tables`; this module reads widgets and shows what they return.

@@ -190,8 +190,10 @@ def test_a_read_only_database_shows_what_was_saved_and_says_new_work_is_not(tmp_
     with Store.open(f"sqlite:///{path}") as store:
         ws = store.create_workspace()
         sha = content_hash(RIVERTON.read_text(encoding="utf-8"))
-        ws.save_option("Kept", scenario_id="riverton", scenario_hash=sha,
-                       settings=Settings(time_limit_s=2.0), figures={"budget": 40000.0})  # fmt: skip
+        ws.save_option(
+            "Kept", scenario_id="riverton", scenario_hash=sha,
+            settings=Settings(time_limit_s=2.0), figures={"budget": 40000.0},
+        )  # fmt: skip
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GOVDECIDE_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
         at = _open("app_pages/compare.py", ws=ws.key, scenario="riverton")
