@@ -27,7 +27,8 @@ log = workspace.decisions()
 if not log:
     st.info(t("ws.log.none", lang))
     st.stop()
-labels = {key: label_of(entry, lang) for key, entry in entries().items()}
+# a decision names a bundled scenario by its key, a stored one by its id in the workspace
+labels = {entry.store_id or key: label_of(entry, lang) for key, entry in entries().items()}
 table = decision_log_table(log, lang, labels)
 st.dataframe(
     table, hide_index=True, width="stretch", column_config=number_columns(table_formats(table))

@@ -138,15 +138,19 @@ def guarded(draw: Callable[[], None], lang: str) -> None:
         st.warning(t("app.cmp.cannot_show", lang))
 
 
+def _solvable(settings: Settings) -> Settings:
+    """An option's settings as solved here: a file's option may have no time limit, and
+    is then solved as the sliders are."""
+    return settings if settings.time_limit_s is not None else solving.interactive(settings)
+
+
 def solved(
     entry: Entry, scenario: Scenario, option: SavedOption, lang: str
 ) -> tuple[an.Snapshot, Result, Settings] | None:
     """An option solved again from its settings: its snapshot, result and the settings
     solved; None after listing every reason its settings cannot be solved (a weight for a
     program this scenario lacks)."""
-    settings = option.settings
-    if settings.time_limit_s is None:  # a file's option may have none: solve as the sliders
-        settings = solving.interactive(settings)
+    settings = _solvable(option.settings)
     try:
         result = solving.solve(entry.fingerprint, scenario, settings)
     except ScenarioError as exc:
@@ -191,25 +195,23 @@ def show_comparison(a: an.Snapshot, b: an.Snapshot, names: dict[str, str], lang:
 def options_file(
     entry: Entry, scenario: Scenario, options: Sequence[SavedOption], lang: str
 ) -> None:
-    """The options as a file (solved again first, so it is made on request)."""
-    ready = f"an_cmp_file:{entry.fingerprint}:{len(options)}"
-    if not st.session_state.get(ready):
-        st.button(
-            t("ws.cmp.prepare_file", lang),
-            key="an_cmp_prepare",
-            on_click=st.session_state.__setitem__,
-            args=(ready, True),
-        )
-        return
-    snaps = []
-    with st.spinner(t("an.page.computing", lang), show_time=True):
+    """The saved options as a file, made when the button is pressed (every option is
+    solved again for its districts, from the cache when seen before)."""
+
+    def build() -> str:
+        snaps = []
         for option in options:
-            done = solved(entry, scenario, option, lang)
-            if done is not None:
-                snaps.append(done[0])
+            settings = _solvable(option.settings)
+            try:
+                result = solving.solve(entry.fingerprint, scenario, settings)
+            except ScenarioError:  # left out; the page lists why when it is compared
+                continue
+            snaps.append(an.snapshot(option.name, settings, result))
+        return an.snapshots_to_json(snaps)
+
     st.download_button(
         t("an.cmp.download", lang),
-        data=an.snapshots_to_json(snaps),
+        data=build,
         file_name="govdecide-options.json",
         mime="application/json",
         key="an_cmp_download",

@@ -10,8 +10,9 @@ options in the session meanwhile. A failed open is tried again after :data:`RETR
 A session's workspace is named by the key in its link (``?ws=KEY``, kept by
 :mod:`ui.state`). It is made by the first save only: a person who saves nothing leaves
 nothing in the database. Each run the workspace's scenarios join the picker under a key
-made of their file name and their id in the workspace (:func:`picker_key`), so a link to
-one of them opens it in any browser and after a restart, with the link's slider values.
+made of their file name (and their id in the workspace when an older one has that name,
+:func:`picker_keys`), so a link to one of them opens it in any browser and after a
+restart, with the link's slider values.
 Options and decisions cite a scenario by its content hash: a stored scenario's, or a
 bundled file's.
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import astuple
 from datetime import UTC, datetime
 from pathlib import Path
@@ -195,19 +196,36 @@ def _parsed(sha256: str, label: str, _text: str) -> Scenario:
     return parse_scenario(_text, file=label or sha256[:12])
 
 
-def picker_key(info: ScenarioInfo) -> str:
-    """A stored scenario's picker key, the same in every browser: the name it was given
-    (a file name without its ending) and its id in the workspace (``my_town-3fa2b9c01d2e``)."""
-    stem = Path(info.label).stem if info.label else ""
-    return clean_key(f"{stem}-{info.id}" if stem else info.id)
+def picker_keys(infos: Sequence[ScenarioInfo]) -> dict[str, str]:
+    """The picker key of each stored scenario (by id), the same in every browser: the name
+    it was given (its file name without the ending), or, when an older scenario of the
+    workspace already has that name, the name and its id (``my_town-3fa2b9c01d2e``).
+    ``infos`` oldest first, as the workspace lists them (scenarios are never removed, so a
+    key once given stays)."""
+    keys: dict[str, str] = {}
+    for info in infos:
+        stem = Path(info.label).stem if info.label else ""
+        key = clean_key(stem) if stem else ""
+        if not key or key in keys.values():
+            key = clean_key(f"{stem}-{info.id}" if stem else info.id)
+        keys[info.id] = key
+    return keys
+
+
+def picker_key(stored: ScenarioInfo) -> str:
+    """The picker key of a scenario just saved in the session's workspace."""
+    workspace = current_workspace()
+    infos = _guarded(workspace.scenarios, []) if workspace is not None else []
+    return picker_keys(infos).get(stored.id) or picker_keys([stored])[stored.id]
 
 
 def register_stored(workspace: Workspace) -> None:
     """Every scenario of the workspace in the picker (not selected): a link's
     ``scenario=`` then finds it in a fresh browser or after a restart."""
     infos: list[ScenarioInfo] = _guarded(workspace.scenarios, [])
+    keys = picker_keys(infos)
     for info in infos:
-        if is_registered(picker_key(info)):
+        if is_registered(keys[info.id]):
             continue
         stored = _guarded(lambda i=info: workspace.scenario(i.id), None)
         if stored is None:
@@ -217,7 +235,7 @@ def register_stored(workspace: Workspace) -> None:
         except ScenarioError:  # valid when saved; this version refuses it: not offered
             continue
         register_scenario(
-            picker_key(info), scenario, label=info.name, select=False, sha256=info.sha256,
+            keys[info.id], scenario, label=info.name, select=False, sha256=info.sha256,
             store_id=info.id,
         )  # fmt: skip
 
