@@ -403,7 +403,8 @@ def flash(kind: str, messages: list[str]) -> None:
     """Keep messages (``success``, ``warning``) to say after the rerun that follows a save
     (plain text: escaped where shown)."""
     kept = st.session_state.setdefault(_FLASH, [])
-    kept.append((kind, list(messages)))
+    if (kind, list(messages)) not in kept:  # e.g. a file of ten options, none kept: once
+        kept.append((kind, list(messages)))
 
 
 def take_flash() -> list[tuple[str, list[str]]]:

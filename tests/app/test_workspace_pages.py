@@ -272,3 +272,10 @@ def test_the_extra_budget_tile_is_the_summarys_figure():
     )
     tile = at.metric[5]
     assert (tile.label, tile.value) == (label, value)
+
+
+def test_the_decision_log_page_in_chinese_before_any_decision():
+    at = _open("app_pages/decisions.py", lang="zh")
+    assert at.title[0].value == "决策记录"
+    assert t("ws.log.none", "zh") in _texts(at, "info")
+    assert t("ws.side.nothing_yet", "zh") in _texts(at.sidebar, "caption")
