@@ -1,7 +1,8 @@
 """govdecide, the app: ``streamlit run app.py`` opens on the teaching city.
 
-This file only sets up navigation (``st.Page``/``st.navigation``) and the sidebar every
-page shares (scenario picker, language switch, about this scenario); each page lives in
+This file only sets up navigation (``st.Page``/``st.navigation``), the store (opened and
+migrated once per server, see ``ui.workspace``) and the sidebar every page shares
+(scenario picker, language switch, about this scenario, saved work); each page lives in
 ``app_pages/`` and stays thin. The folder is not called ``pages/``: that name switches on
 Streamlit's old pages-directory mode, which only private API could switch off again.
 
@@ -17,11 +18,13 @@ from pathlib import Path
 import streamlit as st
 
 from govdecide.i18n import t
+from ui import workspace
 from ui.history import keep_history_by_page
 from ui.links import show_link_notes
 from ui.sidebar import render_sidebar, sync_url
 from ui.state import current_entry, current_lang, init_session, label_of
 from ui.story_workspace import keep_link_params
+from ui.workspace_view import show_flash, workspace_panel
 
 # (section title key, page file, page title key, Material icon)
 PAGES: list[tuple[str, str, str, str]] = [
@@ -39,6 +42,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
     ("app.section.data", "app_pages/data.py", "io.page.data", ":material/upload_file:"),
     ("app.section.data", "app_pages/export.py", "io.page.export", ":material/download:"),
+    ("app.section.data", "app_pages/decisions.py", "ws.page.decisions", ":material/gavel:"),
     # issue 13 (workshop rooms): the facilitator's page and the participants' (by link)
     ("room.section", "app_pages/workshop.py", "room.page.workshop", ":material/groups:"),
     ("room.section", "app_pages/room.py", "room.page.room", ":material/how_to_vote:"),
@@ -74,6 +78,7 @@ def main() -> None:
     st.set_page_config(
         page_title="govdecide", page_icon=PAGE_ICON, layout="wide"
     )
+    workspace.start()  # the store (migrated once per server), the link's workspace
     init_session()
     lang = current_lang()
     page = st.navigation(navigation(lang))
@@ -82,10 +87,12 @@ def main() -> None:
         return
     render_sidebar(lang)
     with st.sidebar:
+        workspace_panel(lang)
         keep_history_by_page()  # before the address is written: Back steps between pages
     sync_url(lang)
     keep_link_params()  # the workspace, story and viewer token of the link (issue 17)
     show_link_notes(lang, page.url_path, label_of(current_entry(), lang))
+    show_flash()
     page.run()
 
 

@@ -16,6 +16,9 @@ What a page uses (see ``app_pages/allocate.py`` for a complete one):
   does the same for the analyses, and ``ui.analysis_page.start`` begins an analysis page;
 * ``ui.state.register_scenario(key, scenario, label)``: add an uploaded scenario to the
   picker (and select it on the next run);
+* ``ui.workspace``: the store (once per server), the session's workspace and what pages
+  save in it (options, scenarios, decisions); ``ui.workspace_view`` its widgets (the
+  sidebar's saved-work panel, "record this decision", the log's downloads);
 * ``ui.messages`` to show a rejected scenario's problems, ``ui.tables.number_columns``
   for number formats in a table, ``ui.text.md_escape`` / ``label_escape`` /
   ``bullet_list`` for scenario text shown as Markdown or labels.

@@ -19,16 +19,12 @@ from govdecide.model.settings import Settings
 from govdecide.present import charts
 from govdecide.present.result_tables import district_outcome_table
 from govdecide.present.summary import (
-    basis_text,
     budget_step,
     budget_units,
-    effective_weights,
+    extra_budget,
+    extra_budget_tile,
     marginal_sentences,
-    marginal_text,
-    marginal_value,
     points_change,
-    resolved_gain,
-    signed,
     summarize,
 )
 from ui import controls, solving
@@ -37,6 +33,7 @@ from ui.messages import warn_problems
 from ui.state import Entry, set_page_query, sync_query_params
 from ui.tables import LOCALIZED, number_columns
 from ui.text import bullet_list, label_escape, md_escape
+from ui.workspace_view import decision_form
 
 NEXT_BUDGET_MAX_DISTRICTS = 200  # re-solve for "what more money buys" only when quick
 _OPEN_TAB = "_govdecide_open_chart_tab"
@@ -154,11 +151,8 @@ def headline(
     if next_result is not None or not wait_for_next:
         marginal_tile(slot, scenario, result, lang, settings, next_result)
     else:
-        slot.metric(
-            t("app.kpi.marginal", lang, step=fmt_num(budget_step(scenario, result.budget), lang)),
-            "…",
-            border=True,
-        )
+        label = extra_budget_tile(scenario, result, None, lang)[0]
+        slot.metric(label, "…", border=True)
     return slot
 
 
@@ -170,24 +164,11 @@ def marginal_tile(
     settings: Settings,
     next_result: Result | None,
 ) -> None:
-    """What more budget buys: re-solved people when available, else the shadow price."""
-    currency = budget_units(scenario, lang)
-    step = budget_step(scenario, result.budget)
-    gain = resolved_gain(result, next_result)
-    if gain is not None:
-        label = t("app.kpi.marginal_people", lang, step=fmt_num(step, lang))
-        value = signed(gain, lang)
-        basis = t("app.sum.basis_resolve", lang, step=fmt_num(step, lang))
-    else:
-        label = t("app.kpi.marginal", lang, step=fmt_num(step, lang))
-        mv = marginal_value(result, effective_weights(scenario, settings), step)
-        value, basis = marginal_text(mv, lang), basis_text(mv, lang)
-    slot.metric(
-        label,
-        value,
-        help=t("app.kpi.marginal_help", lang, basis=basis, currency=currency),
-        border=True,
-    )
+    """What more budget buys: the same figure as the summary's sentence (re-solved people
+    when available, else the marginal value), from ``summary.extra_budget_tile``."""
+    extra = extra_budget(scenario, result, settings, next_result)
+    label, value, help_text = extra_budget_tile(scenario, result, extra, lang)
+    slot.metric(label, value, help=help_text, border=True)
 
 
 def people_and_shares(result: Result, lang: str) -> None:
@@ -273,10 +254,12 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
         d = result.districts.set_index("district")
         gain = (d["coverage_after"] - d["coverage_before"]) * 100
         extra = {
-            t("app.chart.before", lang): {k: fmt_pct(v, lang) for k, v in
-                                          d["coverage_before"].items()},
-            t("app.chart.after", lang): {k: fmt_pct(v, lang) for k, v in
-                                         d["coverage_after"].items()},
+            t("app.chart.before", lang): {
+                k: fmt_pct(v, lang) for k, v in d["coverage_before"].items()
+            },
+            t("app.chart.after", lang): {
+                k: fmt_pct(v, lang) for k, v in d["coverage_after"].items()
+            },
         }
         chart = district_map(
             scenario,
@@ -383,10 +366,12 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
         warn_problems(exc, lang, icon=":material/warning:")
         return
     status_box(result, lang, exact)
+    solved_with = solving.exact_settings(settings) if exact else solving.interactive(settings)
     if not result.has_solution:
         diagnosis(result, scenario, lang)
         if result.status == "no_solution":
             exact_panel(entry, scenario, settings, lang)
+        decision_form(entry, solved_with, result, lang, "alloc")
         return
     resolve = result.status == "optimal" and len(scenario.districts) <= NEXT_BUDGET_MAX_DISTRICTS
     # Everything that depends on this solve is drawn first; the re-solve with more budget
@@ -399,6 +384,7 @@ def show_result(entry: Entry, scenario: Scenario, settings: Settings, lang: str)
     st.markdown(bullet_list(sentences))
     marginal_slot_text = st.empty()
     marginal_slot_text.caption("…")
+    decision_form(entry, solved_with, result, lang, "alloc")
     charts_tabs(scenario, entry, result, lang)
     st.subheader(t("app.alloc.table", lang))
     allocation_table(scenario, result, lang)

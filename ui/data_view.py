@@ -1,8 +1,11 @@
 """The data page's parts: upload a scenario file, build one from a table, edit one.
 
-Each valid upload or build joins the sidebar's scenario picker (``register_scenario``) and
-becomes the current scenario, so every other page works on it at once. Bad input never
-shows a trace: the list of problems, each with its line or row, is what the user sees.
+Each valid upload or build is kept in the session's workspace (:mod:`ui.workspace`: a link
+opens it anywhere), joins the sidebar's scenario picker (``register_scenario``) and becomes
+the current scenario, so every other page works on it at once. A share column holding
+percentages is refused with the fix offered: divide it by 100, once the user confirms.
+Bad input never shows a trace: the list of problems, each with its line or row, is what
+the user sees.
 The work itself is in ``govdecide.io.table_read``, ``table_mapping``, ``table_import``,
 ``table_edit`` and :mod:`govdecide.io.scenario`, the previews and headings in
 :mod:`govdecide.present.data_tables`; this module reads widgets and shows what they return.
@@ -24,15 +27,16 @@ from govdecide.io.scenario import (
     scenario_to_yaml,
 )
 from govdecide.io.table_edit import scenario_frames, scenario_from_frames
-from govdecide.io.table_import import build_scenario
-from govdecide.io.table_mapping import field_choices, field_label, guess_mapping
-from govdecide.io.table_read import MAX_TABLE_BYTES, read_table
+from govdecide.io.table_import import build_scenario, percent_fixes
+from govdecide.io.table_mapping import field_choices, field_label, guess_mapping, unit_label
+from govdecide.io.table_read import MAX_TABLE_BYTES, RawTable, read_table
 from govdecide.present.data_tables import (
     district_edit_headings,
     edit_headings,
     is_measure_column,
     table_preview,
 )
+from ui import workspace
 from ui.messages import list_problems
 from ui.sidebar import require_scenario
 from ui.state import (
@@ -49,6 +53,8 @@ LIMIT_MB = MAX_TABLE_BYTES // (1024 * 1024)
 YAML_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
 _DONE = "_io_registered"  # upload digest -> picker key, so a kept upload registers once
 _FLASH = "_io_flash"  # (kind, messages) to show after the rerun that follows a change
+_UNITS = "_io_units"  # table digest -> {column: unit} the user confirmed (a percent fix)
+Saved = tuple[str, str, str]  # what the workspace keeps: (YAML text, label, origin)
 
 
 def _request(flag: str) -> None:
@@ -106,9 +112,22 @@ def free_key(key: str, scenario: Scenario) -> str:
     return candidate
 
 
-def add_to_picker(digest: str, key: str, scenario: Scenario, lang: str, notes: list[str]) -> None:
-    """Register a scenario once per upload, say so after the rerun, and rerun."""
-    got = register_scenario(free_key(key, scenario), scenario)
+def add_to_picker(
+    digest: str, key: str, scenario: Scenario, lang: str, notes: list[str], saved: Saved
+) -> None:
+    """Keep a scenario in the workspace and register it once per upload, say so after
+    the rerun, and rerun. Kept, it joins the picker under its workspace id (a link to it
+    works anywhere); when the store cannot keep it, it stays in this session only."""
+    text, label, origin = saved
+    stored = workspace.save_scenario(text, label, origin, lang)
+    if stored is not None:
+        got = register_scenario(
+            workspace.picker_key(stored), scenario, sha256=stored.sha256, store_id=stored.id
+        )
+        notes = [*notes, t("ws.data.saved", lang)]
+    else:
+        got = register_scenario(free_key(key, scenario), scenario)
+        notes = [*notes, t("ws.data.session_only", lang)]
     st.session_state.setdefault(_DONE, {})[digest] = got
     flash(
         "success",
@@ -143,7 +162,8 @@ def upload_section(lang: str) -> None:
     except ScenarioError as exc:
         list_problems(exc, lang, "io.data.upload_bad")
         return
-    add_to_picker(digest, Path(upload.name).stem, scenario, lang, [])
+    saved = (data.decode("utf-8-sig"), upload.name, "upload")
+    add_to_picker(digest, Path(upload.name).stem, scenario, lang, [], saved)
 
 
 # -- 2. a table of districts --------------------------------------------------------------
@@ -212,19 +232,77 @@ def table_section(lang: str) -> None:
     name = st.text_input(
         t("io.data.name", lang), value=Path(upload.name).stem, key=f"io_name_{digest}"
     )
-    if not clicked(t("io.data.build", lang), f"io_build_{digest}", primary=True):
+    build_section(table, template, mapping, name, upload.name, digest, lang)
+
+
+def _confirm_units(digest: str, fixes: dict[str, str]) -> None:
+    """Button callback: the user confirmed a unit for these columns; build again."""
+    st.session_state.setdefault(_UNITS, {}).setdefault(digest, {}).update(fixes)
+    st.session_state[f"_rebuild:{digest}"] = True
+
+
+def _drop_units(digest: str) -> None:
+    """Button callback: read every column as it is again."""
+    st.session_state.setdefault(_UNITS, {}).pop(digest, None)
+
+
+def units_applied(digest: str, lang: str) -> dict[str, str]:
+    """The units the user confirmed for this table's columns, said, with a way back."""
+    units: dict[str, str] = st.session_state.get(_UNITS, {}).get(digest, {})
+    if units:
+        said = [t("ws.data.unit_of", lang, column=c, unit=unit_label(u, lang)) for c, u in
+                units.items()]  # fmt: skip
+        st.info(t("ws.data.units_title", lang) + "\n\n" + bullet_list(said))
+        st.button(
+            t("ws.data.units_undo", lang), key=f"io_units_undo_{digest}", on_click=_drop_units,
+            args=(digest,), type="tertiary",
+        )  # fmt: skip
+    return units
+
+
+def offer_percent_fix(exc: ScenarioError, digest: str, lang: str) -> None:
+    """A share column holding percentages: offer to divide it by 100 (the user confirms)."""
+    fixes = percent_fixes(exc)
+    if not fixes:
+        return
+    columns = ", ".join(f"“{c}”" for c in fixes)
+    st.info(md_escape(t("ws.data.percent_offer", lang, columns=columns)))
+    st.button(
+        t("ws.data.percent_fix", lang), key=f"io_percent_fix_{digest}", type="primary",
+        on_click=_confirm_units, args=(digest, fixes),
+    )  # fmt: skip
+
+
+def build_section(
+    table: RawTable,
+    template: Scenario,
+    mapping: dict[str, str],
+    name: str,
+    file_name: str,
+    digest: str,
+    lang: str,
+) -> None:
+    """The build button: a valid scenario joins the workspace and the picker; problems are
+    listed, with the fix for percentages in a share column offered."""
+    units = units_applied(digest, lang)
+    build = clicked(t("io.data.build", lang), f"io_build_{digest}", primary=True)
+    if not (st.session_state.pop(f"_rebuild:{digest}", False) or build):
         return
     try:
-        built = build_scenario(table, template, mapping=mapping, name=name.strip() or None)
+        built = build_scenario(
+            table, template, mapping=mapping, name=name.strip() or None, units=units
+        )
     except ScenarioError as exc:
         list_problems(exc, lang, "io.data.build_bad")
+        offer_percent_fix(exc, digest, lang)
         return
     add_to_picker(
-        digest + ":" + _digest(repr(sorted(mapping.items())).encode()),
-        Path(upload.name).stem,
+        digest + ":" + _digest(repr((sorted(mapping.items()), sorted(units.items()))).encode()),
+        Path(file_name).stem,
         built.scenario,
         lang,
         built.note_messages(lang),
+        (scenario_to_yaml(built.scenario), file_name, "table"),
     )
 
 
@@ -311,6 +389,8 @@ def edit_section(lang: str) -> None:
         if changed:
             st.caption(t("io.data.edit_valid", lang))
             if clicked(t("io.data.use_edited", lang), f"io_use_{key}", primary=True):
-                add_to_picker(_digest(scenario_to_yaml(edited).encode()), stem, edited, lang, [])
+                text = scenario_to_yaml(edited)
+                saved = (text, f"{stem}.yaml", "edit")
+                add_to_picker(_digest(text.encode()), stem, edited, lang, [], saved)
         else:
             st.caption(t("io.data.edit_unchanged", lang))

@@ -19,7 +19,9 @@ from ui.text import bullet_list
 _NOTES = "_govdecide_link_notes"
 MAX_SHOWN_CHARS = 60  # a link's value is quoted up to this length (links can be long)
 
-Note = tuple[str, dict[str, str]]  # (kind: scenario | lang | unknown | not_number | clamped)
+# (kind, values): kind is scenario | lang | unknown | not_number | clamped (said by
+# ``app.link.<kind>``), or a whole catalogue key of another area (``ws.link.unknown``)
+Note = tuple[str, dict[str, str]]
 
 
 def quoted(value: object) -> str:
@@ -38,6 +40,8 @@ def note_text(note: Note, lang: str, scenario_name: str) -> str:
     """One note in words (plain text; the caller escapes it for Markdown)."""
     kind, values = note
     words = {k: quoted(v) for k, v in values.items()}
+    if "." in kind:
+        return t(kind, lang, shown=scenario_name, **words)
     return t(f"app.link.{kind}", lang, shown=scenario_name, **words)
 
 

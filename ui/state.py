@@ -8,7 +8,9 @@ names from the file's header alone.
 
 The first run of a session reads the URL (``?scenario=...&lang=...``) so a shared link
 reopens the same view (what it names that the app does not know is noted for the user, see
-:mod:`ui.links`); :func:`sync_query_params` writes the current state back each run.
+:mod:`ui.links`); :func:`sync_query_params` writes the current state back each run. A
+link may also name a workspace (``ws=KEY``, see :mod:`ui.workspace`): its key is kept here
+and written back with the rest, so the address bar always leads back to the saved work.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ DEFAULT_SCENARIO = "riverton"
 # would drop its state, so the sidebar widgets copy their value here in a callback.
 SCENARIO_KEY = "scenario"
 LANG_KEY = "lang"
+WORKSPACE_KEY = "ws"  # in the URL only: the workspace's key (see ui.workspace)
+_WORKSPACE = "_govdecide_workspace_key"
 _UPLOADS = "_govdecide_uploaded"
 _PENDING = "_govdecide_pending_scenario"
 _INITIAL_QUERY = "_govdecide_initial_query"
@@ -44,7 +48,12 @@ _EXTRA_QUERY = "_govdecide_extra_query"
 
 @dataclass(frozen=True)
 class Entry:
-    """One scenario in the picker: bundled (a path) or uploaded this session (a model)."""
+    """One scenario in the picker: bundled (a path) or uploaded this session (a model).
+
+    ``sha256`` and ``store_id`` are the content hash and the workspace's id of a scenario
+    kept in the session's workspace; empty for a bundled file and for an upload the store
+    could not keep.
+    """
 
     key: str
     label: Any  # a text or {language: text}
@@ -52,6 +61,8 @@ class Entry:
     scenario: Scenario | None = None
     base_dir: Path | None = None
     fingerprint: str = ""
+    sha256: str = ""
+    store_id: str = ""
 
 
 # -- bundled scenarios --------------------------------------------------------------------
@@ -127,6 +138,8 @@ def register_scenario(
     label: Any = None,
     base_dir: Path | None = None,
     select: bool = True,
+    sha256: str = "",
+    store_id: str = "",
 ) -> str:
     """Add a scenario to this session's picker and return the key it got.
 
@@ -134,22 +147,35 @@ def register_scenario(
     ``base_dir`` is where a ``map.topojson`` path is resolved (none for an upload: the
     tile map is used). A key that a bundled file already uses gets an ``upload-`` prefix,
     so an upload never hides a bundled scenario. With ``select`` the picker switches to it
-    on the next run (call ``st.rerun()`` to show it at once).
+    on the next run (call ``st.rerun()`` to show it at once). ``sha256`` and ``store_id``
+    mark a scenario kept in the workspace (see :class:`Entry`).
     """
-    clean = "".join(c if c.isalnum() or c in "-_" else "-" for c in key.lower()) or "upload"
-    if clean in bundled_paths():
-        clean = f"upload-{clean}"
+    clean = clean_key(key)
     entry = Entry(
         key=clean,
         label=label if label is not None else scenario.name,
         scenario=scenario,
         base_dir=base_dir,
         fingerprint="upload:" + scenario_fingerprint(scenario),
+        sha256=sha256,
+        store_id=store_id,
     )
     _uploads()[clean] = entry
     if select:
         st.session_state[_PENDING] = clean
     return clean
+
+
+def clean_key(key: str) -> str:
+    """The picker key ``key`` gets: letters, digits, ``-`` and ``_`` only, never a bundled
+    file's (an upload never hides a bundled scenario)."""
+    clean = "".join(c if c.isalnum() or c in "-_" else "-" for c in key.lower()) or "upload"
+    return f"upload-{clean}" if clean in bundled_paths() else clean
+
+
+def is_registered(key: str) -> bool:
+    """True when this session's picker already has an upload under ``key``."""
+    return key in _uploads()
 
 
 def label_of(entry: Entry, lang: str) -> str:
@@ -177,7 +203,7 @@ def init_session() -> None:
         state[LANG_KEY] = lang if lang in LANGS else normalize_lang(_browser_locale())
         if wanted is not None and wanted not in known:
             add_link_notes([("scenario", {"value": wanted})])
-            settings = [k for k in query if k not in (SCENARIO_KEY, LANG_KEY)]
+            settings = [k for k in query if k not in (SCENARIO_KEY, LANG_KEY, WORKSPACE_KEY)]
             if settings:  # they were meant for that scenario: none is applied to another
                 add_link_notes([("not_applied", {"value": ", ".join(settings)})])
         if lang is not None and lang not in LANGS:
@@ -203,8 +229,27 @@ def _browser_locale() -> str | None:
 
 
 def initial_query() -> dict[str, str]:
-    """The URL parameters this session was opened with (for the pages' own settings)."""
-    return dict(st.session_state.get(_INITIAL_QUERY, {}))
+    """The URL parameters this session was opened with (for the pages' own settings; the
+    workspace key is no setting and is left out)."""
+    query = dict(st.session_state.get(_INITIAL_QUERY, {}))
+    query.pop(WORKSPACE_KEY, None)
+    return query
+
+
+def workspace_key() -> str | None:
+    """The key of this session's workspace, once it has one (opened by a link or made by
+    the first save)."""
+    key = st.session_state.get(_WORKSPACE)
+    return key if isinstance(key, str) else None
+
+
+def set_workspace_key(key: str | None) -> None:
+    """Make ``key`` this session's workspace (None: none); the URL carries it from the
+    next :func:`sync_query_params` on."""
+    if key is None:
+        st.session_state.pop(_WORKSPACE, None)
+    else:
+        st.session_state[_WORKSPACE] = key
 
 
 def set_page_query(params: Mapping[str, str]) -> None:
@@ -213,8 +258,12 @@ def set_page_query(params: Mapping[str, str]) -> None:
 
 
 def sync_query_params() -> None:
-    """Write scenario, language and the page's settings to the URL (a shareable link)."""
+    """Write the workspace, scenario, language and the page's settings to the URL (a
+    shareable link)."""
     wanted = {SCENARIO_KEY: current_scenario_key(), LANG_KEY: current_lang()}
+    key = workspace_key()
+    if key is not None:
+        wanted = {WORKSPACE_KEY: key, **wanted}
     wanted.update(st.session_state.get(_EXTRA_QUERY, {}))
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:

@@ -128,17 +128,19 @@ def choose_story(store: Store, lang: str) -> tuple[Stories | None, Story | None]
         with st.form(f"story_new:{lang}", clear_on_submit=True, border=False):
             title = text_inputs(t("story.build.title", lang), "", f"story_new_title:{lang}", lang)
             if st.form_submit_button(t("story.build.create", lang), type="primary"):
-                _start(store, title)
+                _start(store, title, lang)
         example_form(store, lang)
     if stories is None or chosen not in infos:
         return stories, None
     return stories, stories.get(chosen)
 
 
-def _start(store: Store, title: Text, steps: Sequence[StepDraft] = ()) -> None:
-    """Make a story (and the workspace, the first time), then show it."""
-    stories = current_stories(store, create=True)
-    assert stories is not None
+def _start(store: Store, title: Text, lang: str, steps: Sequence[StepDraft] = ()) -> None:
+    """Make a story (and the workspace, the first time), then show it; when the store
+    cannot make the workspace, the app's message says so (shown with the next run)."""
+    stories = current_stories(store, create=True, lang=lang)
+    if stories is None:
+        st.rerun()
     story = _change(stories.create, title, steps)
     if story is not None:
         set_link_value(STORY_PARAM, story.id)  # type: ignore[attr-defined]
@@ -161,7 +163,7 @@ def example_form(store: Store, lang: str) -> None:
     if found[key].description is not None:
         st.caption(md_escape(localize(found[key].description, lang)))
     if st.button(t("story.build.example_copy", lang), key=f"story_example_copy:{lang}"):
-        _start(store, found[key].draft.title, found[key].draft.steps)
+        _start(store, found[key].draft.title, lang, found[key].draft.steps)
 
 
 def _focus_options(scenario: Scenario | None, lang: str) -> dict[str, str]:

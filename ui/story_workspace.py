@@ -1,19 +1,15 @@
-"""The stories' side of the link and the store: ``?ws=KEY``, ``?story=ID``, ``?view=TOKEN``.
+"""The stories' side of the link: ``?story=ID`` and ``?view=TOKEN``, on the app's workspace.
 
-A trainer's stories live in a workspace (:mod:`govdecide.store`), named by the key in the
-link (``ws``); the story being built or presented is ``story``; a participant's viewer
-link carries only ``view``, the story's viewer token, which opens that story read-only
-and nothing else of the workspace. The values are taken from the link the session was
-opened with and kept in the session; :func:`keep_link_params` writes them back into the
-address each run (the shared URL sync rewrites the address from the scenario, language
-and sliders), so a reload keeps the workspace, the story and its step.
+A trainer's stories live in the session's workspace (:mod:`ui.workspace`, the ``ws`` key
+of the link, kept by :mod:`ui.state`); the story being built or presented is ``story``; a
+participant's viewer link carries only ``view``, the story's viewer token, which opens that
+story read-only and nothing else of the workspace. These two values are taken from the
+link the session was opened with and kept in the session; :func:`keep_link_params` writes
+them back into the address each run (the shared URL sync rewrites the address from the
+scenario, language, sliders and workspace), so a reload keeps the story and its step.
 
-The store is opened once per server process and database URL (``st.cache_resource``),
-which also migrates its schema. When it cannot be used, :func:`story_store` says so and
-the story pages stop: a story exists only in the store.
-
-(A small accessor of the workspace key of its own: the app's workspace module keeps the
-same ``ws`` key, and the two become one when merged.)
+The store is the server's one (:func:`ui.workspace.current_store`). When it cannot be used,
+:func:`story_store` says so and the story pages stop: a story exists only in the store.
 """
 
 from __future__ import annotations
@@ -21,13 +17,14 @@ from __future__ import annotations
 import streamlit as st
 
 from govdecide.i18n import t
-from govdecide.store import Store, StoreUnavailable, Stories, Workspace, database_url
-from ui.state import initial_query
+from govdecide.store import Store, Stories, Workspace
+from ui import workspace as app_workspace
+from ui.state import WORKSPACE_KEY, initial_query, workspace_key
 
-WS_PARAM = "ws"
+WS_PARAM = WORKSPACE_KEY
 STORY_PARAM = "story"
 VIEW_PARAM = "view"
-LINK_PARAMS = (WS_PARAM, STORY_PARAM, VIEW_PARAM)  # in the address, not slider settings
+LINK_PARAMS = (STORY_PARAM, VIEW_PARAM)  # in the address, not slider settings
 _LINKS = "_govdecide_story_links"
 
 
@@ -41,7 +38,10 @@ def _links() -> dict[str, str]:
 
 
 def link_value(name: str) -> str | None:
-    """The session's ``ws``, ``story`` or ``view`` (None when it has none)."""
+    """The session's ``story`` or ``view``, or its workspace key for ``ws`` (None when
+    it has none)."""
+    if name == WS_PARAM:
+        return workspace_key()
     return _links().get(name)
 
 
@@ -62,33 +62,28 @@ def keep_link_params() -> None:
             st.query_params[name] = value
 
 
-@st.cache_resource(show_spinner=False)
-def _open_store(url: str) -> Store:
-    """The server's store for a database URL, opened (and migrated) once."""
-    return Store.open(url)
-
-
 def story_store(lang: str) -> Store | None:
     """The server's store, or None after saying why stories cannot be kept now."""
-    try:
-        return _open_store(database_url().render_as_string(hide_password=False))
-    except StoreUnavailable as exc:
-        st.error(exc.message(lang), icon=":material/cloud_off:")
+    store = app_workspace.current_store()
+    if store is None:
+        problem = app_workspace.store_problem()
+        if problem is not None:
+            st.error(problem.message(lang), icon=":material/cloud_off:")
         st.caption(t("story.store_needed", lang))
-        return None
+    return store
 
 
-def current_workspace(store: Store, create: bool = False) -> Workspace | None:
-    """The workspace of the link; with ``create``, a new one when there is none (its
-    key joins the link at once)."""
-    workspace = store.open_workspace(link_value(WS_PARAM))
-    if workspace is None and create:
-        workspace = store.create_workspace()
-        set_link_value(WS_PARAM, workspace.key)
-    return workspace
+def current_workspace(store: Store, create: bool = False, lang: str = "en") -> Workspace | None:
+    """The session's workspace; with ``create``, a new one when there is none (its key
+    joins the link at once, as for any first save)."""
+    del store  # the server's one, as ui.workspace keeps it
+    found = app_workspace.current_workspace()
+    if found is None and create:
+        found = app_workspace.workspace_for_saving(lang)
+    return found
 
 
-def current_stories(store: Store, create: bool = False) -> Stories | None:
-    """The stories of the link's workspace (see :func:`current_workspace`)."""
-    workspace = current_workspace(store, create)
-    return None if workspace is None else Stories(workspace)
+def current_stories(store: Store, create: bool = False, lang: str = "en") -> Stories | None:
+    """The stories of the session's workspace (see :func:`current_workspace`)."""
+    found = current_workspace(store, create, lang)
+    return None if found is None else Stories(found)

@@ -3,7 +3,9 @@
 The report carries everything an auditor needs to see what was decided and why: the
 scenario's name and data sources, every setting in effect, the headline figures, the
 charts (inline SVG), the plain-language summary, the equity indicators, the allocation,
-the app and model version and the time it was made. Text is in the reader's language.
+the app and model version and the time it was made; made from a workspace, also its whole
+decision log (``ReportParts.decisions``, or :func:`with_decision_log` on a page drawn
+without it). Text is in the reader's language.
 
 Safety: every text goes through :func:`esc` (one plain line, then :func:`html.escape`), so
 a district named ``<script>alert(1)</script>`` is shown, never run. The charts' SVG is
@@ -39,8 +41,11 @@ from govdecide.model.engine import Allocator
 from govdecide.model.problem import ProblemData, problem_data
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.present.workspace_tables import decision_log_text
+from govdecide.store.records import Decision
 
 MAX_ALLOCATION_ROWS = 2000
+LOG_MARK = "<!--govdecide:decision-log-->"  # where a workspace's decision log goes
 
 
 def esc(value: object) -> str:
@@ -125,6 +130,8 @@ class ReportParts:
     generated_at: datetime | None = None
     # more sections from their owners (a workshop room's): (heading, escaped HTML body)
     sections: Sequence[tuple[str, str]] = ()
+    decisions: Sequence[Decision] | None = None  # the log, when made from a workspace
+    labels: Mapping[str, str] = field(default_factory=dict)  # scenario id -> name
 
 
 _CSS = """
@@ -427,6 +434,7 @@ def render_report(
     if result.has_solution:
         body += _result_sections(scenario, result, lang, parts)
     body += [f"<h2>{esc(heading)}</h2>{html_body}" for heading, html_body in parts.sections]
+    body.append(_decision_log(parts.decisions, parts.labels, lang))
     body.append(_section("io.rep.h_sources", lang, _sources(scenario, parts.source, lang)))
     footer = t(
         "io.rep.footer",
@@ -437,6 +445,30 @@ def render_report(
     )
     body.append(f'<p class="meta">{esc(footer)}</p>')
     return _page(title, lang, body)
+
+
+def _decision_log(
+    decisions: Sequence[Decision] | None, labels: Mapping[str, str], lang: str
+) -> str:
+    """A workspace's decision log, every entry (or the mark where it goes, when none)."""
+    if decisions is None:
+        return LOG_MARK
+    if not decisions:
+        return _section("ws.rep.h_log", lang, f"<p>{esc(t('ws.rep.no_log', lang))}</p>")
+    headings, rows = decision_log_text(decisions, lang, labels)
+    cells = [[(esc(text), number) for text, number in row] for row in rows]
+    return _section("ws.rep.h_log", lang, _table(headings, cells))
+
+
+def with_decision_log(
+    page: str, decisions: Sequence[Decision], lang: str, labels: Mapping[str, str] | None = None
+) -> str:
+    """A rendered report with a workspace's decision log in its place: the app's worker
+    draws the report, and the log is put in after, without drawing a chart again."""
+    section = _decision_log(decisions, labels or {}, lang)
+    if LOG_MARK in page:
+        return page.replace(LOG_MARK, section, 1)
+    return page.replace("\n</body>", f"\n{section}\n</body>", 1)
 
 
 def _section(heading_key: str, lang: str, html_body: str) -> str:

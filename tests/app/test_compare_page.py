@@ -113,17 +113,23 @@ def _formats(frame_element) -> dict[str, str]:
 
 
 def test_the_tables_carry_display_formats(good):
-    """Budget and spend grouped, shares as percent, units with two decimals: the page never
-    leaves a column to print a raw float (issue 11, item 11)."""
+    """Every figure column has the format of its kind (``table_formats``): budget and spend
+    grouped, shares and coverage in percent with one decimal, the change of coverage in
+    points; units only per program, never summed over programs (issue 11, item 11)."""
     at = _upload(_two(good))
     assert not at.exception
-    saved, side = at.dataframe[0], at.dataframe[1]
+    saved, side, units = at.dataframe[0], at.dataframe[1], at.dataframe[2]
     fmt = _formats(saved)
-    assert fmt[t("an.cmp.col_budget", "en")] == "localized"
-    assert fmt[t("an.col.spend", "en")] == "localized"
-    assert fmt[t("an.col.efficiency", "en")] == "percent"
+    for heading in ("Budget", "Spent", "Need served (E) (%)", "Worst-served district (z) (%)"):
+        assert fmt[heading] == "localized", heading
+    assert saved.value["Need served (E) (%)"].iloc[0] == round(good["efficiency"] * 100, 1)
     side_fmt = _formats(side)
     for x in ("A", "B", t("an.cmp.diff", "en")):
-        assert side_fmt[t("an.cmp.coverage", "en", x=x)] == "percent"
         assert side_fmt[t("an.cmp.spend", "en", x=x)] == "localized"
-        assert side_fmt[t("an.cmp.units", "en", x=x)] == "%.2f"
+    for x in ("A", "B"):
+        assert side_fmt[t("an.cmp.coverage_pct", "en", x=x)] == "localized"
+    assert side_fmt[t("an.cmp.coverage_change", "en")] == "localized"
+    assert "Coverage B − A (points)" in side.value.columns
+    assert not [c for c in side.value.columns if c.startswith("Units")]
+    assert list(units.value.columns[:2]) == ["District", "Program"]
+    assert set(_formats(units)) == {f"New units {x}" for x in ("A", "B", "B − A")}

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from govdecide import load_scenario
 from govdecide.io.scenario import scenario_to_yaml
+from govdecide.store import content_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -57,7 +58,8 @@ def bullet_text(at: AppTest) -> str:
 
 
 def test_upload_valid_yaml_joins_the_picker():
-    """A renamed copy of Riverton becomes the current scenario under its file name."""
+    """A renamed copy of Riverton becomes the current scenario under its file name (it is
+    kept in the workspace, so that name works in a link)."""
     scenario = load_scenario(RIVERTON)
     data = scenario_to_yaml(scenario.model_copy(update={"name": "My town"})).encode()
     at = open_page("app_pages/data.py")
@@ -210,7 +212,9 @@ def test_pages_in_chinese(page):
 
 
 def test_two_different_files_with_one_name_both_stay():
-    """Two different scenarios both uploaded as 'town.yaml' get the keys town and town-2."""
+    """Two different scenarios both uploaded as 'town.yaml' get keys of their own: the
+    first the file name, the second the file name and its id in the workspace (the first
+    12 hex digits of its text's sha256)."""
     scenario = load_scenario(RIVERTON)
     first = scenario_to_yaml(scenario.model_copy(update={"name": "Town A"})).encode()
     second = scenario_to_yaml(scenario.model_copy(update={"name": "Town B"})).encode()
@@ -219,4 +223,4 @@ def test_two_different_files_with_one_name_both_stay():
     uploader(at, "io_upload_yaml").upload("town.yaml", second, "text/yaml").run()
     assert not at.exception
     assert added(at) == ["Town A", "Town B"]
-    assert picker(at).value == "town-2"
+    assert picker(at).value == f"town-{content_hash(second.decode())[:12]}"
