@@ -12,10 +12,10 @@ from govdecide.i18n import t
 from govdecide.present.result_tables import table_formats
 from govdecide.present.workspace_tables import decision_log_table
 from ui import workspace
-from ui.state import current_lang, entries, label_of
+from ui.state import current_lang
 from ui.tables import number_columns
 from ui.text import md_escape
-from ui.workspace_view import log_downloads, report_with_log
+from ui.workspace_view import log_downloads, report_with_log, scenario_labels
 
 lang = current_lang()
 st.title(t("ws.log.title", lang))
@@ -27,8 +27,7 @@ log = workspace.decisions()
 if not log:
     st.info(t("ws.log.none", lang))
     st.stop()
-# a decision names a bundled scenario by its key, a stored one by its id in the workspace
-labels = {entry.store_id or key: label_of(entry, lang) for key, entry in entries().items()}
+labels = scenario_labels(lang)
 table = decision_log_table(log, lang, labels)
 st.dataframe(
     table, hide_index=True, width="stretch", column_config=number_columns(table_formats(table))

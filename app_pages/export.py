@@ -27,6 +27,7 @@ from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
 from ui.text import md_escape
+from ui.workspace_view import report_log_added
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -128,7 +129,7 @@ if st.session_state.get(ready_key):
         )
     st.download_button(
         t("io.exp.report_html", lang),
-        data=files["report.html"],
+        data=report_log_added(files["report.html"], lang),  # the workspace's log, if any
         file_name=f"{stem}-report.html",
         mime="text/html",
         key="io_dl_report",

@@ -23,7 +23,8 @@ from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, t
 from govdecide.io.scenario import Scenario, parse_scenario
 from govdecide.rooms import RoomSolver
-from govdecide.store import RoomInfo, Store, StoreUnavailable
+from govdecide.store import RoomInfo, Store
+from ui import workspace
 from ui.state import LANG_KEY, Entry, bundled_paths, entries
 from ui.text import md_escape
 
@@ -34,20 +35,17 @@ ROOM_PARAM, HOST_PARAM, SEAT_PARAM = "room", "host", "seat"
 LANG_NAMES = {"en": "English", "zh": "中文"}
 
 
-@st.cache_resource(show_spinner=False)
-def _store() -> Store:
-    """The server's one store (raises StoreUnavailable, which is not cached)."""
-    return Store.open()
-
-
 def store_or_stop(lang: str) -> Store:
-    """The store, or a message that rooms need a database and the end of this run."""
-    try:
-        return _store()
-    except StoreUnavailable as exc:
-        st.error(t("room.no_store", lang) + " " + md_escape(exc.message(lang)))
+    """The server's store (the app's one, :func:`ui.workspace.current_store`), or a
+    message that rooms need a database and the end of this run."""
+    store = workspace.current_store()
+    if store is None:
+        problem = workspace.store_problem()
+        detail = "" if problem is None else " " + md_escape(problem.message(lang))
+        st.error(t("room.no_store", lang) + detail)
         st.stop()
-        raise  # unreachable: st.stop() ends the run
+        raise AssertionError("unreachable")  # st.stop() ends the run
+    return store
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

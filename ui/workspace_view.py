@@ -33,6 +33,8 @@ from ui.state import (
     WORKSPACE_KEY,
     Entry,
     current_scenario_key,
+    entries,
+    label_of,
     workspace_key,
 )
 from ui.text import bullet_list, md_escape
@@ -132,8 +134,23 @@ def _report_page(
 ) -> str:
     """The report of one result without the log, drawn in the worker process (cached by
     scenario, settings and language: the log is put in afresh on every download)."""
-    files = rendering.files_in_worker(_scenario, key, lang, source, _result)
+    files, _problems = rendering.files_in_worker(_scenario, key, lang, source, _result)
     return files["report.html"].decode("utf-8")
+
+
+def scenario_labels(lang: str) -> dict[str, str]:
+    """The picker's names of the scenarios a decision may cite: a bundled one by its key,
+    a stored one by its id in the workspace."""
+    return {entry.store_id or key: label_of(entry, lang) for key, entry in entries().items()}
+
+
+def report_log_added(page: bytes, lang: str) -> bytes:
+    """A report (as the Downloads page makes it) with the workspace's decision log as its
+    last section, when the session has a workspace with a log; else as it is."""
+    log = workspace.decisions()
+    if not log:
+        return page
+    return with_decision_log(page.decode("utf-8"), log, lang, scenario_labels(lang)).encode()
 
 
 def report_with_log(log: list[Decision], labels: dict[str, str], lang: str) -> None:

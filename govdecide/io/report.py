@@ -23,9 +23,6 @@ inputs so the page and the tests can pass their own; :func:`build_report` gather
 
 from __future__ import annotations
 
-import html
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -34,8 +31,9 @@ import pandas as pd
 
 import govdecide
 from govdecide.i18n import localize, normalize_lang, t
-from govdecide.io.exports import CHART_TITLES, display_word, plain_text
+from govdecide.io.exports import CHART_TITLES, display_word
 from govdecide.io.exports import fmt_quantity as num
+from govdecide.io.html_safe import esc, html_table, inline_svg
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.engine import Allocator
 from govdecide.model.problem import ProblemData, problem_data
@@ -46,76 +44,6 @@ from govdecide.store.records import Decision
 
 MAX_ALLOCATION_ROWS = 2000
 LOG_MARK = "<!--govdecide:decision-log-->"  # where a workspace's decision log goes
-
-
-def esc(value: object) -> str:
-    """Any value as one plain line (:func:`plain_text`), HTML-escaped with quotes too, so
-    it is safe inside attributes and carries no control character."""
-    return html.escape(plain_text("" if value is None else str(value)), quote=True)
-
-
-# What a chart may contain: the shapes and text Vega draws, and nothing that runs, links
-# or embeds (no script, style, foreignObject, a, image, iframe...).
-SVG_ELEMENTS = frozenset(
-    "svg g path rect line circle ellipse polyline polygon text tspan title desc defs "
-    "clipPath linearGradient radialGradient stop pattern mask marker symbol use".split()
-)
-_LOCAL_URL = re.compile(r"url\(\s*['\"]?#", re.I)
-_XML_NAMESPACE = "{http://www.w3.org/XML/1998/namespace}"
-
-
-def _safe_attribute(name: str, value: str) -> str | None:
-    """The name an attribute keeps in the inlined SVG, or None when it must go: event
-    handlers, links other than to ``#id``, ``url(...)`` other than ``url(#id)``."""
-    local = name.rsplit("}", 1)[-1]
-    if local.lower().startswith("on"):
-        return None
-    if local == "href":
-        return "href" if value.startswith("#") else None
-    if "url(" in value.lower() and value.lower().count("url(") != len(_LOCAL_URL.findall(value)):
-        return None
-    if name.startswith("{"):
-        return name if name.startswith(_XML_NAMESPACE) else None
-    return local
-
-
-def _clean_tree(element: ET.Element) -> None:
-    """Strip namespaces and unsafe attributes from ``element`` and its children, and
-    remove the children that are not drawing elements (with all they contain)."""
-    element.tag = element.tag.rsplit("}", 1)[-1]
-    kept = {}
-    for name, value in element.attrib.items():
-        new = _safe_attribute(name, value)
-        if new is not None:
-            kept[new] = value
-    element.attrib.clear()
-    element.attrib.update(kept)
-    for child in list(element):
-        if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] not in SVG_ELEMENTS:
-            element.remove(child)
-        else:
-            _clean_tree(child)
-
-
-def inline_svg(svg: str) -> str:
-    """An SVG document rebuilt to sit inside the HTML, or '' when it is not readable SVG.
-
-    It is parsed and written again, keeping only drawing elements (:data:`SVG_ELEMENTS`)
-    and safe attributes: no XML prolog, no namespace URLs, no script, handler or link out.
-    Text stays text whatever it says (the writer escapes it). A document type or entity
-    declaration is refused, so nothing is expanded.
-    """
-    if re.search(r"<!(DOCTYPE|ENTITY)", svg, re.I):
-        return ""
-    try:
-        # no DTD (refused above), so no entity to expand or fetch: what defusedxml guards
-        root = ET.fromstring(svg)  # noqa: S314
-    except ET.ParseError:
-        return ""
-    if root.tag.rsplit("}", 1)[-1] != "svg":
-        return ""
-    _clean_tree(root)
-    return ET.tostring(root, encoding="unicode")
 
 
 @dataclass(frozen=True)
@@ -150,18 +78,6 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1rem 0}figure svg{width:100%;max-width:44rem;height:auto}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}figure{break-inside:avoid}}
 """
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
-    """An HTML table; each cell is (already escaped text, is_number)."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="n">{c}</td>' if n else f"<td>{c}</td>" for c, n in r)
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _settings_rows(
@@ -312,7 +228,7 @@ def _sources(scenario: Scenario, source: str | None, lang: str) -> str:
         )
     if rows:
         parts.append(
-            _table(
+            html_table(
                 [t("io.rep.indicator", lang), t("io.rep.unit", lang), t("io.rep.source", lang)],
                 rows,
             )
@@ -340,7 +256,7 @@ def _equity_html(equity: pd.DataFrame | None, lang: str) -> str:
                 (esc(eq.explain(name, lang)), False),
             ]
         )
-    return _table(
+    return html_table(
         [
             t("io.rep.indicator", lang),
             t("io.rep.before", lang),
@@ -371,7 +287,7 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
         "<h3>"
         + esc(t("io.rep.by_district", lang))
         + "</h3>"
-        + _table(
+        + html_table(
             [
                 t("io.col.district", lang),
                 t("io.col.population", lang),
@@ -398,7 +314,7 @@ def _allocation_html(result: Result, scenario: Scenario, lang: str) -> str:
     if not rows:
         out += f"<p>{esc(t('io.rep.nothing_new', lang))}</p>"
     else:
-        out += _table(
+        out += html_table(
             [
                 t("io.col.district", lang),
                 t("io.col.program", lang),
@@ -457,7 +373,7 @@ def _decision_log(
         return _section("ws.rep.h_log", lang, f"<p>{esc(t('ws.rep.no_log', lang))}</p>")
     headings, rows = decision_log_text(decisions, lang, labels)
     cells = [[(esc(text), number) for text, number in row] for row in rows]
-    return _section("ws.rep.h_log", lang, _table(headings, cells))
+    return _section("ws.rep.h_log", lang, html_table(headings, cells))
 
 
 def with_decision_log(
@@ -511,7 +427,7 @@ def _settings_table(scenario: Scenario, settings: Settings, lang: str) -> str:
     """Every setting in effect as a table, with where each came from."""
     rows = _settings_rows(scenario, problem_data(scenario, settings), settings, lang)
     headers = [t("io.rep.setting", lang), t("io.col.value", lang), t("io.rep.origin", lang)]
-    return _table(headers, rows)
+    return html_table(headers, rows)
 
 
 def _result_sections(

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from govdecide.i18n import fmt_num, fmt_pct, t
-from govdecide.io.report import _table, build_report, esc
+from govdecide.io.html_safe import esc, html_table
+from govdecide.io.report import build_report
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
@@ -35,7 +36,7 @@ def frame_html(frame: pd.DataFrame, lang: str) -> str:
                 text = str(value)
             cells.append((esc(text), number))  # the table takes escaped text
         rows.append(cells)
-    return _table([str(c) for c in frame.columns], rows)
+    return html_table([str(c) for c in frame.columns], rows)
 
 
 def room_section(

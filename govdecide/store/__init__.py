@@ -44,8 +44,15 @@ from govdecide.store.records import (
 from govdecide.store.room_records import RoomInfo, RoundInfo, SubmissionRecord
 from govdecide.store.rooms import HostRoom, RoomStore, Seat
 from govdecide.store.store import Store
-from govdecide.store.stories import Stories, StoryViewer, ViewerState, open_viewer
-from govdecide.store.story_backup import export_stories, import_stories, parse_stories
+from govdecide.store.stories import (
+    Stories,
+    StoryViewer,
+    ViewerState,
+    export_stories,
+    import_stories,
+    open_viewer,
+)
+from govdecide.store.story_backup import parse_stories
 from govdecide.store.story_records import (
     Focus,
     Presentation,

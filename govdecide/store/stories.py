@@ -23,7 +23,6 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,9 +32,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govdecide.errors import input_error
-from govdecide.model.settings import Settings
 from govdecide.store.records import key_hash
 from govdecide.store.schema import ScenarioRow
+from govdecide.store.story_backup import insert_stories, parse_stories, stories_data
 from govdecide.store.story_records import (
     Focus,
     Presentation,
@@ -43,12 +42,12 @@ from govdecide.store.story_records import (
     Story,
     StoryInfo,
     StoryLimits,
-    StoryStep,
     Text,
     check_step,
     check_title,
     step_with,
 )
+from govdecide.store.story_rows import PUBLIC_ID_RE, new_public_id, step_record, step_row, steps_of
 from govdecide.store.story_tables import PresentationRow, StepRow, StoryRow
 from govdecide.store.transactions import Database, lock_workspace
 
@@ -56,15 +55,9 @@ if TYPE_CHECKING:
     from govdecide.store.store import Store
     from govdecide.store.workspace import Workspace
 
-PUBLIC_ID_RE = re.compile(r"^[0-9a-f]{12}$")  # a story's id in links: 48 random bits
 VIEWER_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # base64url of a 256-bit HMAC
 _VIEWER_LABEL = b"govdecide-story-viewer/v1:"
 _UNCHANGED: Any = object()  # edit_step: a field not given is kept
-
-
-def new_public_id() -> str:
-    """A fresh story id (random, so ids say nothing of how many stories there are)."""
-    return secrets.token_hex(6)
 
 
 def viewer_token(key: str, public_id: str) -> str:
@@ -80,45 +73,6 @@ def workspace_handle(workspace: Workspace) -> tuple[Database, int, str | None]:
 
 
 # -- rows and records --------------------------------------------------------------------
-
-
-def step_record(row: StepRow) -> StoryStep:
-    """A stored step as a plain record."""
-    focus = None if row.focus_kind is None else Focus(row.focus_kind, row.focus_value or "")
-    return StoryStep(
-        title=row.title,
-        caption=row.caption,
-        scenario_id=row.scenario_id,
-        scenario_hash=row.scenario_hash,
-        settings=Settings.from_dict(row.settings),
-        figures=dict(row.figures),
-        focus=focus,
-        id=row.id,
-        position=row.position,
-    )
-
-
-def step_row(story_row_id: int, position: int, draft: StepDraft, now: datetime) -> StepRow:
-    """The row that keeps a (checked) step at ``position`` of a story."""
-    return StepRow(
-        story_id=story_row_id,
-        position=position,
-        title=draft.title,
-        caption=draft.caption,
-        scenario_id=draft.scenario_id,
-        scenario_hash=draft.scenario_hash,
-        settings=draft.settings.to_dict(),
-        figures=dict(draft.figures),
-        focus_kind=None if draft.focus is None else draft.focus.kind,
-        focus_value=None if draft.focus is None else draft.focus.value,
-        created_at=now,
-    )
-
-
-def steps_of(session: Session, story_row_id: int) -> list[StepRow]:
-    """A story's step rows in order."""
-    query = select(StepRow).where(StepRow.story_id == story_row_id).order_by(StepRow.position)
-    return list(session.scalars(query))
 
 
 def story_record(row: StoryRow, steps: Sequence[StepRow]) -> Story:
@@ -528,3 +482,32 @@ def open_viewer(store: Store, token: str | None) -> StoryViewer | None:
     query = select(PresentationRow.story_id).where(PresentationRow.viewer_hash == key_hash(token))
     found = database.read(lambda session: session.scalar(query))
     return None if found is None else StoryViewer(database, found)
+
+
+# -- a workspace's stories on their own in a backup's form (see :mod:`.story_backup`)
+
+
+def export_stories(workspace: Workspace) -> list[dict[str, Any]]:
+    """:func:`stories_data` of one workspace, in a read transaction of its own."""
+    database, workspace_id, _key = workspace_handle(workspace)
+    return database.read(lambda session: stories_data(session, workspace_id))
+
+
+def import_stories(
+    workspace: Workspace, data: Any, limits: StoryLimits | None = None
+) -> list[Story]:
+    """Check a backup's ``stories`` list and add it to a workspace in one transaction;
+    the stories as stored (the ids they got)."""
+    handle = Stories(workspace, limits)
+    checked = parse_stories(data, handle.limits)
+    database, workspace_id, _key = workspace_handle(workspace)
+    query = select(StoryRow.public_id).where(StoryRow.workspace_id == workspace_id)
+
+    def work(session: Session) -> list[str]:
+        lock_workspace(session, workspace_id)
+        before = set(session.scalars(query))
+        insert_stories(session, workspace_id, checked, handle.limits)
+        return [p for p in session.scalars(query.order_by(StoryRow.id)) if p not in before]
+
+    ids = database.write(work)
+    return [story for story in (handle.get(i) for i in ids) if story is not None]

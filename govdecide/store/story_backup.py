@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,30 +29,17 @@ from sqlalchemy.orm import Session
 from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.store.backup_checks import keep, mapping, quote, settings_of, time_of
 from govdecide.store.records import check_figures, check_hash, check_name
-from govdecide.store.stories import (
-    PUBLIC_ID_RE,
-    Stories,
-    new_public_id,
-    step_record,
-    step_row,
-    steps_of,
-    workspace_handle,
-)
 from govdecide.store.story_records import (
     STEP_FIELDS,
     StepDraft,
-    Story,
     StoryDraft,
     StoryLimits,
     check_caption,
     check_focus,
     check_title,
 )
+from govdecide.store.story_rows import PUBLIC_ID_RE, new_public_id, step_record, step_row, steps_of
 from govdecide.store.story_tables import PresentationRow, StoryRow
-from govdecide.store.transactions import lock_workspace
-
-if TYPE_CHECKING:
-    from govdecide.store.workspace import Workspace
 
 STORY_KEYS = ("id", "title", "created_at", "presenting", "steps")
 STEP_KEYS = STEP_FIELDS
@@ -106,12 +93,6 @@ def stories_data(session: Session, workspace_id: int) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def export_stories(workspace: Workspace) -> list[dict[str, Any]]:
-    """:func:`stories_data` of one workspace, in a read transaction of its own."""
-    database, workspace_id, _key = workspace_handle(workspace)
-    return database.read(lambda session: stories_data(session, workspace_id))
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -184,9 +165,7 @@ def _step(value: Any, path: str) -> StepDraft:
         "title": keep(problems, check_title, item["title"], f"{path}.title"),
         "caption": keep(problems, check_caption, item.get("caption", ""), f"{path}.caption"),
         "scenario_id": keep(problems, check_name, item["scenario_id"], f"{path}.scenario_id"),
-        "scenario_hash": keep(
-            problems, check_hash, item["scenario_hash"], f"{path}.scenario_hash"
-        ),
+        "scenario_hash": keep(problems, check_hash, item["scenario_hash"], f"{path}.scenario_hash"),
         "settings": keep(problems, settings_of, item["settings"], f"{path}.settings"),
         "figures": keep(problems, check_figures, item.get("figures", {}), f"{path}.figures"),
         "focus": keep(problems, check_focus, item.get("focus"), f"{path}.focus"),
@@ -239,23 +218,3 @@ def insert_stories(
             shown = steps[min(story.draft.presenting, len(steps) - 1)].id
             session.add(PresentationRow(story_id=row.id, step_id=shown, updated_at=now))
     session.flush()
-
-
-def import_stories(
-    workspace: Workspace, data: Any, limits: StoryLimits | None = None
-) -> list[Story]:
-    """Check a backup's ``stories`` list and add it to a workspace in one transaction;
-    the stories as stored (the ids they got)."""
-    handle = Stories(workspace, limits)
-    checked = parse_stories(data, handle.limits)
-    database, workspace_id, _key = workspace_handle(workspace)
-    query = select(StoryRow.public_id).where(StoryRow.workspace_id == workspace_id)
-
-    def work(session: Session) -> list[str]:
-        lock_workspace(session, workspace_id)
-        before = set(session.scalars(query))
-        insert_stories(session, workspace_id, checked, handle.limits)
-        return [p for p in session.scalars(query.order_by(StoryRow.id)) if p not in before]
-
-    ids = database.write(work)
-    return [story for story in (handle.get(i) for i in ids) if story is not None]

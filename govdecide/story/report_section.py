@@ -11,19 +11,13 @@ own rule, so a caption written as markup is shown as text.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from govdecide.i18n import fmt_money, fmt_num, fmt_pct, fmt_people, localize, t
-from govdecide.io.exports import plain_text
+from govdecide.io.html_safe import esc
 from govdecide.store.story_records import Text
 from govdecide.story.changes import focus_sentence, what_changed
 from govdecide.story.telling import SolvedStep
-
-
-def esc(value: object) -> str:
-    """Any text as one plain line, HTML-escaped with quotes (the report's ``esc``)."""
-    return html.escape(plain_text("" if value is None else str(value)), quote=True)
 
 
 def _cells(solved: SolvedStep, lang: str) -> list[str]:

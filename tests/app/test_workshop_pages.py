@@ -33,6 +33,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     patch.undo()
 
 
+@pytest.fixture(autouse=True)
+def own_database(db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The module's one database for every test (in place of tests/app/conftest's own
+    per test): a room opened in one test is read by the store the test opens."""
+    monkeypatch.setenv("GOVDECIDE_DATABASE_URL", db)
+    return db
+
+
 def _page(page: str, query: dict[str, str] | None = None) -> AppTest:
     """A new session on ``page`` with the address ``query``."""
     at = AppTest.from_file(APP, default_timeout=90)
