@@ -26,11 +26,11 @@ import yaml
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, localize, normalize_lang
-from govdecide.io.scenario import Scenario, load_scenario
+from govdecide.io.scenario import BUNDLED_DIR, Scenario, load_scenario
 from ui.links import add_link_notes
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = ROOT / "scenarios"
+SCENARIO_DIR = BUNDLED_DIR
+ROOT = SCENARIO_DIR.parent  # the repository (the scripts tests run inside the app use it)
 DEFAULT_SCENARIO = "riverton"
 
 # The session's choices, under these keys in st.session_state and in the URL. They are not

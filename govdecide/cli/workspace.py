@@ -58,7 +58,13 @@ from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import localize, t
 from govdecide.io.exports import display_word, neutralise_frame, plain_text
 from govdecide.io.exports import fmt_quantity as num
-from govdecide.io.scenario import MAX_FILE_BYTES, Scenario, parse_scenario, parse_scenario_bytes
+from govdecide.io.scenario import (
+    BUNDLED_DIR,
+    MAX_FILE_BYTES,
+    Scenario,
+    parse_scenario,
+    parse_scenario_bytes,
+)
 from govdecide.model.engine import solve
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
@@ -66,7 +72,6 @@ from govdecide.store import Workspace, content_hash, headline_figures
 from govdecide.store.backup import decision_data, option_data
 
 # The bundled scenarios: the same folder the app's picker lists (ui/state.py).
-BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 STORED_ID_RE = re.compile(r"^[0-9a-f]{12,64}$")  # a stored scenario's id, or its hash
 FORMATS = ("table", "json", "csv")
 NOTE_CHARS_SHOWN = 60  # of a note, in the table (json and csv keep it whole)

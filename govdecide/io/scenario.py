@@ -41,6 +41,9 @@ from govdecide.io.scenario_yaml import (
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# The bundled scenarios (and their example stories, in stories/): the repository's own
+# folder, which the app's picker, the command line and the store all name the same way.
+BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
