@@ -18,8 +18,10 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 import streamlit as st
 
@@ -33,13 +35,20 @@ HANG_GUARD_S = 900.0  # a report of the largest table takes well under a minute
 
 
 def report_files(
-    scenario: Scenario, key: str, lang: str, source: str, result: Result
+    scenario: Scenario,
+    key: str,
+    lang: str,
+    source: str,
+    result: Result,
+    topology: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """The report and the SVG and PNG images of a result's charts, by file name (run in
-    the worker: it draws with vl-convert)."""
-    page, _ = build_report(scenario, Settings.from_key(key), lang, source=source, result=result)
+    the worker: it draws with vl-convert); ``topology`` is the scenario's map, if any."""
+    page, _ = build_report(
+        scenario, Settings.from_key(key), lang, source=source, result=result, topology=topology
+    )
     files = {"report.html": page.encode("utf-8")}
-    for name, chart in result_charts(result, scenario, lang).items():
+    for name, chart in result_charts(result, scenario, lang, topology).items():
         files[f"{name}.svg"] = chart_svg(chart).encode("utf-8")
         files[f"{name}.png"] = chart_png(chart)
     return files
@@ -69,12 +78,17 @@ def _worker() -> ProcessPoolExecutor:
 
 
 def files_in_worker(
-    scenario: Scenario, key: str, lang: str, source: str, result: Result
+    scenario: Scenario,
+    key: str,
+    lang: str,
+    source: str,
+    result: Result,
+    topology: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """:func:`report_files` in the worker process; a dead worker is replaced once."""
     for attempt in (1, 2):
         try:
-            job = _worker().submit(report_files, scenario, key, lang, source, result)
+            job = _worker().submit(report_files, scenario, key, lang, source, result, topology)
             return job.result(timeout=HANG_GUARD_S)
         except BrokenProcessPool:
             _worker.clear()

@@ -213,20 +213,31 @@ def read_topology(data: bytes | str, file: str = "map.topojson") -> dict[str, An
     return parsed
 
 
-def read_map_file(scenario: Scenario, base_dir: Path | None) -> dict[str, Any] | None:
-    """The TopoJSON a scenario references, read from inside ``base_dir`` (never outside
-    it); None when there is no reference, no folder or no such file."""
-    if scenario.map is None or base_dir is None:
+def map_path(base_dir: Path | None, reference: str) -> Path | None:
+    """The file a map reference names inside ``base_dir``; None outside it (``../``, an
+    absolute path), when there is no folder, or when the file is missing or too large."""
+    if base_dir is None:
         return None
-    path = (base_dir / scenario.map.topojson).resolve()
+    path = (base_dir / reference).resolve()
     try:
         path.relative_to(base_dir.resolve())
-        if path.stat().st_size > MAX_MAP_BYTES:
-            return None
-        with path.open(encoding="utf-8") as fh:
-            return json.load(fh)
+        return path if path.stat().st_size <= MAX_MAP_BYTES else None
     except (OSError, ValueError):
         return None
+
+
+def read_map_file(scenario: Scenario, base_dir: Path | None) -> dict[str, Any] | None:
+    """The TopoJSON a scenario references, read from inside ``base_dir`` (never outside
+    it); None when there is no reference, no folder, or no readable file."""
+    path = None if scenario.map is None else map_path(base_dir, scenario.map.topojson)
+    if path is None:
+        return None
+    try:
+        with path.open(encoding="utf-8") as fh:
+            parsed = json.load(fh)
+    except (OSError, ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def map_attribution(topology: Mapping[str, Any] | None, lang: str = "en") -> str | None:
