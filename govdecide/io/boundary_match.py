@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.io.boundary_check import Boundaries, Feature
@@ -196,6 +196,31 @@ def find_feature(text: str, boundaries: Boundaries, by: str) -> Feature | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def parse_fixes(
+    texts: Iterable[str], boundaries: Boundaries, match: Match, scenario: Scenario
+) -> dict[int, str | None]:
+    """Fixes as typed on the command line, ``FEATURE=DISTRICT`` each (``#12=dongcheng``,
+    ``Camden=camden``; ``FEATURE=`` leaves the feature out); every bad one reported."""
+    fixes: dict[int, str | None] = {}
+    problems = []
+    for text in texts:
+        name, sep, district = text.partition("=")
+        if not sep or not name.strip():
+            problems.append(Problem("--fix", "map_fix_format", {"got": text[:80]}))
+            continue
+        feature = find_feature(name.strip(), boundaries, match.by)
+        target = find_district(district.strip(), scenario) if district.strip() else None
+        if feature is None:
+            problems.append(Problem("--fix", "map_fix_unknown_feature", {"got": name[:80]}))
+        elif district.strip() and target is None:
+            problems.append(Problem("--fix", "map_fix_unknown_district", {"got": district[:80]}))
+        else:
+            fixes[feature.index] = target
+    if problems:
+        raise ScenarioError(problems)
+    return fixes
+
+
 @dataclass(frozen=True)
 class MatchCounts:
     """The figures a person reads first: how much matched."""
@@ -205,7 +230,6 @@ class MatchCounts:
     features: int
     unmatched_features: int
     ambiguous: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def match_counts(match: Match, boundaries: Boundaries, scenario: Scenario) -> MatchCounts:

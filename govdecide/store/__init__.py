@@ -30,6 +30,7 @@ from govdecide.store.database import (
     default_data_dir,
 )
 from govdecide.store.frames import DECISION_COLUMNS, OPTION_COLUMNS, decisions_frame, options_frame
+from govdecide.store.maps import StoredMap, load_map, map_topology, save_map, save_scenario_with_map
 from govdecide.store.migrate import head_revision, upgrade
 from govdecide.store.records import (
     Decision,
@@ -57,6 +58,7 @@ __all__ = [
     "ScenarioInfo",
     "Store",
     "StoreUnavailable",
+    "StoredMap",
     "StoredScenario",
     "Workspace",
     "content_hash",
@@ -65,8 +67,12 @@ __all__ = [
     "default_data_dir",
     "head_revision",
     "headline_figures",
+    "load_map",
+    "map_topology",
     "options_frame",
     "parse_backup",
+    "save_map",
+    "save_scenario_with_map",
     "software_versions",
     "upgrade",
 ]
