@@ -120,7 +120,7 @@ def _repair(features: list[RawFeature], geometries: list[BaseGeometry]) -> list[
         return []
     reason = str(shapely.is_valid_reason(array[invalid[0]])).split("[")[0]
     for i in invalid:
-        geometries[i] = shapely.make_valid(geometries[i])
+        geometries[i] = shapely.make_valid(geometries[i], method="structure", keep_collapsed=False)
     named = _names([features[i] for i in invalid])
     return [MapNote("repaired", {"count": len(invalid), "features": named, "reason": reason})]
 

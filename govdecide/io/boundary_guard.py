@@ -45,8 +45,11 @@ def _child(conn: Connection, work: Callable[..., Any], args: tuple[Any, ...]) ->
     problems), ("memory", None) or ("failed", detail)."""
     used = _address_space()
     if used is not None:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = used + MEMORY_BYTES
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)  # a parent's own limit stays the ceiling
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
         message: tuple[str, Any] = ("ok", work(*args))
     except ScenarioError as exc:
