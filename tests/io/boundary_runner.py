@@ -82,17 +82,19 @@ def expected() -> dict[str, dict[str, Any]]:
 
 def _use(boundaries: Any) -> list[str]:
     """Match, prepare and draw an accepted map as the data page does; its notes."""
-    from govdecide.io.boundaries import prepare_map
-    from govdecide.io.boundary_match import match_features
+    from govdecide.io.boundaries import prepare_map, read_map
+    from govdecide.io.boundary_match import apply_fixes, match_features
     from govdecide.present import maps
     from tests.io.boundary_files import twin_town
 
     scenario = twin_town()
     match = match_features(boundaries, scenario)
-    if match.assigned:
-        prepared = prepare_map(boundaries, match, scenario, "Hostile test")
-        maps.match_frame(boundaries, match, scenario, "zh")
-        json.dumps(prepared.topology, allow_nan=False)
+    if not match.assigned:  # as a user would: assign the first feature by hand
+        match = apply_fixes(match, {boundaries.features[0].index: "north"}, boundaries, scenario)
+    prepared = prepare_map(boundaries, match, scenario, "Hostile test")
+    maps.match_frame(boundaries, match, scenario, "zh")
+    json.dumps(prepared.topology, allow_nan=False)
+    read_map(prepared.text.encode(), "prepared.topojson")  # what is written reads back
     return [n.code for n in boundaries.notes]
 
 
