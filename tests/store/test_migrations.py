@@ -13,11 +13,11 @@ from govdecide.store import Store, StoreUnavailable, head_revision, upgrade
 from govdecide.store.migrate import VERSION_TABLE
 from govdecide.store.schema import Base
 
-TABLES = {"workspaces", "scenarios", "saved_options", "decisions", VERSION_TABLE}
+TABLES = {"workspaces", "scenarios", "saved_options", "decisions", "maps", VERSION_TABLE}
 
 
 def test_upgrade_from_empty_creates_the_tables_at_the_head(db_url: URL):
-    assert upgrade(db_url) == head_revision() == "0001"
+    assert upgrade(db_url) == head_revision() == "0003"
     engine = create_engine(db_url)
     try:
         assert set(inspect(engine).get_table_names()) == TABLES
