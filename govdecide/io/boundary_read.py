@@ -46,14 +46,10 @@ GEOMETRY_TYPES = (
     "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
     "GeometryCollection",
 )  # fmt: skip
-# What other files start with: named, so the message can say how to get GeoJSON instead.
-_MAGIC = (
-    (b"PK\x03\x04", "map_zip"),
-    (b"PK\x05\x06", "map_zip"),
-    (b"\x1f\x8b", "map_gzip"),
-    (b"\x00\x00\x27\x0a", "map_shapefile"),
-    (b"SQLite format 3", "map_geopackage"),
-)
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+GZIP_MAGIC = b"\x1f\x8b"
+SHAPEFILE_MAGIC = b"\x00\x00\x27\x0a"  # a .shp file's code 9994, big-endian
+SQLITE_MAGIC = b"SQLite format 3"  # a GeoPackage is a SQLite database
 
 
 @dataclass(frozen=True)
@@ -109,9 +105,15 @@ def _text(data: bytes, file: str) -> str:
     """The file's text: refused when too large, another kind of file, or not UTF-8."""
     if len(data) > MAX_MAP_BYTES:
         raise map_error("map_too_large", file, mb=MAX_MAP_BYTES // (1024 * 1024))
-    for magic, code in _MAGIC:
-        if data.startswith(magic):
-            raise map_error(code, file)
+    # what other files start with: named, so the message can say how to get GeoJSON
+    if data.startswith(ZIP_MAGIC):
+        raise map_error("map_zip", file)
+    if data.startswith(GZIP_MAGIC):
+        raise map_error("map_gzip", file)
+    if data.startswith(SHAPEFILE_MAGIC):
+        raise map_error("map_shapefile", file)
+    if data.startswith(SQLITE_MAGIC):
+        raise map_error("map_geopackage", file)
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<?xml", b"<kml", b"<gml", b"<")):
         raise map_error("map_xml", file)
