@@ -115,7 +115,7 @@ def _text(data: bytes, file: str) -> str:
     if data.startswith(SQLITE_MAGIC):
         raise map_error("map_geopackage", file)
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<kml", b"<gml", b"<")):
+    if head.startswith(b"<"):  # XML: KML, GML, an SVG or an HTML page saved as .json
         raise map_error("map_xml", file)
     if b"\x00" in data[:4096]:
         raise map_error("map_binary", file)
