@@ -10,6 +10,7 @@ import streamlit as st
 
 from govdecide.i18n import t
 from ui.data_view import edit_section, show_flash, table_section, upload_section
+from ui.map_import import map_section
 from ui.state import current_lang
 
 lang = current_lang()
@@ -25,3 +26,4 @@ with tab_table:
     table_section(lang)
 with tab_edit:
     edit_section(lang)
+map_section(lang)  # your own map (issue 16), below the tabs

@@ -23,6 +23,7 @@ from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 from ui import controls, rendering, solving
+from ui.maps import topology_for
 from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
@@ -34,12 +35,18 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _files(
-    fingerprint: str, key: str, lang: str, source: str, _scenario: Scenario, _result: Result
+    fingerprint: str,
+    key: str,
+    lang: str,
+    source: str,
+    _scenario: Scenario,
+    _result: Result,
+    _topology: dict | None = None,  # the scenario's map (its reference is in the fingerprint)
 ) -> tuple[dict[str, bytes], list[str]]:
     """The report, the chart images of one result and what could not be drawn, cached by
     scenario, settings, language; drawn in the worker process (see :mod:`ui.rendering`:
     the server keeps answering)."""
-    return rendering.files_in_worker(_scenario, key, lang, source, _result)
+    return rendering.files_in_worker(_scenario, key, lang, source, _result, _topology)
 
 
 lang = current_lang()
@@ -124,8 +131,9 @@ st.button(
 if st.session_state.get(ready_key):
     with st.spinner(t("io.exp.preparing", lang)):
         source = entry.path.name if entry.path is not None else str(entry.key)
+        topology = topology_for(scenario, entry)
         files, chart_problems = _files(
-            entry.fingerprint, settings.key(), lang, source, scenario, result
+            entry.fingerprint, settings.key(), lang, source, scenario, result, topology
         )
     st.download_button(
         t("io.exp.report_html", lang),

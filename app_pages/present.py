@@ -17,6 +17,7 @@ from govdecide.present import charts
 from govdecide.present.summary import summarize
 from ui import controls, solving
 from ui.allocate_view import NEXT_BUDGET_MAX_DISTRICTS, next_budget_result, people_and_shares
+from ui.maps import gains_map
 from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
 from ui.state import current_lang
@@ -63,3 +64,6 @@ with right:
         charts.coverage_dumbbell(result.districts, display_names(scenario, lang), lang),
         width="stretch",
     )
+gains = gains_map(scenario, entry, result, lang)  # the user's map, else the tiles
+if gains is not None:
+    st.altair_chart(gains, width="content")

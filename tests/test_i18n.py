@@ -160,6 +160,9 @@ _BUILDERS: dict[str, tuple[str, int, int | None, frozenset[str]]] = {
     "Note": ("io.note.", 0, 1, frozenset()),
     "Problem": ("err.", 1, 2, frozenset()),
     "TableProblem": ("io.tbl.", 1, 2, frozenset()),
+    "map_error": ("err.", 0, None, frozenset({"file", "path"})),  # the map import (issue 16)
+    "BadMap": ("err.", 0, None, frozenset({"path"})),
+    "MapNote": ("maps.note.", 0, 1, frozenset()),
 }
 _SCANNED = [*SOURCES, *sorted((ROOT / "scripts").glob("*.py"))]
 

@@ -28,7 +28,7 @@ from govdecide.present.summary import (
     summarize,
 )
 from ui import controls, solving
-from ui.maps import district_map
+from ui.maps import gains_map
 from ui.messages import warn_problems
 from ui.state import Entry, set_page_query, sync_query_params
 from ui.tables import LOCALIZED, number_columns
@@ -251,26 +251,7 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
             charts.coverage_dumbbell(result.districts, names, lang), width="stretch"
         )
     if tabs[3].open:
-        d = result.districts.set_index("district")
-        gain = (d["coverage_after"] - d["coverage_before"]) * 100
-        extra = {
-            t("app.chart.before", lang): {
-                k: fmt_pct(v, lang) for k, v in d["coverage_before"].items()
-            },
-            t("app.chart.after", lang): {
-                k: fmt_pct(v, lang) for k, v in d["coverage_after"].items()
-            },
-        }
-        chart = district_map(
-            scenario,
-            entry,
-            gain,
-            lang,
-            title=t("app.chart.gain_title", lang),
-            value_title=t("app.chart.gain_axis", lang),
-            value_format=".1f",
-            extra=extra,
-        )
+        chart = gains_map(scenario, entry, result, lang)
         if chart is None:
             tabs[3].info(t("app.explore.no_map", lang))
         else:

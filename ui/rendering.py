@@ -18,10 +18,10 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -36,13 +36,21 @@ HANG_GUARD_S = 900.0  # a report of the largest table takes well under a minute
 
 
 def report_files(
-    scenario: Scenario, key: str, lang: str, source: str, result: Result
+    scenario: Scenario,
+    key: str,
+    lang: str,
+    source: str,
+    result: Result,
+    topology: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """The report and the SVG and PNG images of a result's charts, by file name, and a
     sentence for each chart that could not be drawn (run in the worker: it draws with
-    vl-convert). One chart that fails costs its own files, never the others'."""
-    page, _ = build_report(scenario, Settings.from_key(key), lang, source=source, result=result)
-    files, problems = chart_files(result, scenario, lang)
+    vl-convert). One chart that fails costs its own files, never the others';
+    ``topology`` is the scenario's map, if any."""
+    page, _ = build_report(
+        scenario, Settings.from_key(key), lang, source=source, result=result, topology=topology
+    )
+    files, problems = chart_files(result, scenario, lang, topology=topology)
     return {"report.html": page.encode("utf-8"), **files}, problems
 
 
@@ -70,10 +78,15 @@ def _worker() -> ProcessPoolExecutor:
 
 
 def files_in_worker(
-    scenario: Scenario, key: str, lang: str, source: str, result: Result
+    scenario: Scenario,
+    key: str,
+    lang: str,
+    source: str,
+    result: Result,
+    topology: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """:func:`report_files` in the worker process; a dead worker is replaced once."""
-    return in_worker(report_files, scenario, key, lang, source, result)
+    return in_worker(report_files, scenario, key, lang, source, result, topology)
 
 
 def in_worker(function: Callable[..., T], *args: object) -> T:

@@ -27,6 +27,7 @@ from govdecide.cli.common import (
 )
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, t
+from govdecide.io.boundaries import read_map_file
 from govdecide.io.exports import result_workbook
 from govdecide.io.report import build_report
 from govdecide.io.scenario import load_scenario, scenario_to_yaml
@@ -114,7 +115,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     lang = args.lang
     scenario = load_scenario(args.file)
     settings = settings_from_args(args)
-    page, result = build_report(scenario, settings, lang, source=Path(args.file).name)
+    topology = read_map_file(scenario, Path(args.file).parent)  # its own map, if it has one
+    page, result = build_report(
+        scenario, settings, lang, source=Path(args.file).name, topology=topology
+    )
     _write(args.out, page)
     sys.stdout.write(
         t("io.cli.report_written", lang, out=args.out, status=result.status_text(lang)) + "\n"

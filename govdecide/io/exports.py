@@ -247,10 +247,17 @@ def result_workbook(result: Result, scenario: Scenario, lang: str = "en") -> byt
 # Charts
 
 
-def result_charts(result: Result, scenario: Scenario, lang: str = "en") -> dict[str, alt.Chart]:
+def result_charts(
+    result: Result,
+    scenario: Scenario,
+    lang: str = "en",
+    topology: Mapping[str, Any] | None = None,
+) -> dict[str, alt.Chart]:
     """The charts of a result, drawn by :mod:`govdecide.present.charts` (the same as in the app):
-    spend and new units per district stacked by program, and coverage before and after."""
-    from govdecide.present import charts
+    spend and new units per district stacked by program, coverage before and after, and
+    the map of gains (:func:`govdecide.present.maps.gains_map`: the user's map
+    ``topology`` when given, else the tiles; none when the scenario has neither)."""
+    from govdecide.present import charts, maps
 
     if not result.has_solution:
         return {}
@@ -265,7 +272,7 @@ def result_charts(result: Result, scenario: Scenario, lang: str = "en") -> dict[
             result.allocation, "new_units", names, lang, program_order=order
         ),
         "coverage": charts.coverage_dumbbell(result.districts, names, lang),
-    }
+    } | ({"map": gains} if (gains := maps.gains_map(scenario, result, lang, topology)) else {})
 
 
 class ChartError(RuntimeError):
@@ -386,11 +393,16 @@ CHART_TITLES = {
     "spend": "io.exp.chart_spend",
     "units": "io.exp.chart_units",
     "coverage": "io.exp.chart_coverage",
+    "map": "maps.chart_gains",
 }
 
 
 def chart_files(
-    result: Result, scenario: Scenario, lang: str = "en", kinds: tuple[str, ...] = ("svg", "png")
+    result: Result,
+    scenario: Scenario,
+    lang: str = "en",
+    kinds: tuple[str, ...] = ("svg", "png"),
+    topology: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """Each chart of a result as ``<name>.svg`` and ``<name>.png`` (those of ``kinds``), and
     a message for each chart that could not be drawn: one bad chart costs its own files,
@@ -398,7 +410,7 @@ def chart_files(
     files: dict[str, bytes] = {}
     problems: list[str] = []
     try:
-        charts = result_charts(result, scenario, lang)
+        charts = result_charts(result, scenario, lang, topology)
     except Exception as exc:  # a chart that cannot be built is said, like one not drawn
         return files, [ChartError(plain_text(str(exc))[:300]).message(lang)]
     for name, chart in charts.items():

@@ -472,6 +472,7 @@ def gather_parts(
     source: str | None = None,
     allocator: Allocator | None = None,
     generated_at: datetime | None = None,
+    topology: Mapping[str, object] | None = None,  # the user's map (present.maps.gains_map)
 ) -> ReportParts:
     """The charts (SVG), summary and equity indicators of a result, from their modules.
 
@@ -485,7 +486,7 @@ def gather_parts(
     settings = settings or Settings()
     if not result.has_solution:
         return ReportParts(source=source, generated_at=generated_at)
-    files, chart_problems = chart_files(result, scenario, lang, kinds=("svg",))
+    files, chart_problems = chart_files(result, scenario, lang, ("svg",), topology)
     charts = {name.removesuffix(".svg"): svg.decode("utf-8") for name, svg in files.items()}
     step = summary.budget_step(scenario, result.budget)
     allocator = allocator or Allocator(scenario)
@@ -509,6 +510,7 @@ def build_report(
     result: Result | None = None,
     generated_at: datetime | None = None,
     sections: Sequence[tuple[str, str]] = (),
+    topology: Mapping[str, object] | None = None,  # the user's map, drawn in the map of gains
 ) -> tuple[str, Result]:
     """Solve (unless ``result`` is given), gather the pieces, and render the report;
     ``sections`` are more sections, (heading, escaped HTML), after the result's."""
@@ -516,6 +518,8 @@ def build_report(
     allocator = Allocator(scenario)
     if result is None:
         result = allocator.solve(settings)
-    parts = gather_parts(scenario, result, settings, lang, source, allocator, generated_at)
+    parts = gather_parts(
+        scenario, result, settings, lang, source, allocator, generated_at, topology
+    )
     parts = replace(parts, sections=tuple(sections))
     return render_report(scenario, result, settings, lang, parts), result

@@ -2,9 +2,17 @@
 
 A scenario with ``map: {topojson, object}`` gets a choropleth of the TopoJSON (passed in
 parsed, and embedded inline, so the browser fetches nothing); districts are matched to
-features by ``map_id`` or, failing that, their English name. A scenario whose districts
-all have ``tile`` positions gets a tile map. Otherwise there is no map (None), and the
-caller says so. Reading the TopoJSON file is the caller's business.
+features by ``map_id`` or, failing that, their English name. The attribution a map
+imported by the user carries (:func:`govdecide.io.boundaries.map_attribution`) is drawn
+under the title, so it travels with every copy of the map: the app's, the report's and
+the chart images'. A scenario whose districts all have ``tile`` positions gets a tile
+map. Otherwise there is no map (None), and the caller says so. Reading the TopoJSON file
+is the caller's business (:func:`govdecide.io.boundaries.read_map_file`, the app's
+session, a workspace).
+
+Every map of a result is :func:`gains_map` (the app's map of gains, the report, the chart
+images): one builder, so they cannot disagree. :func:`match_frame` is the table of a map
+import's matches that the data page lets the user correct.
 """
 
 from __future__ import annotations
@@ -15,8 +23,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from govdecide.i18n import localize
+from govdecide.i18n import fmt_pct, localize, t
+from govdecide.io.boundaries import map_attribution
+from govdecide.io.boundary_check import Boundaries
+from govdecide.io.boundary_match import Match, field_value
 from govdecide.io.scenario import Scenario
+from govdecide.model.result import Result
 from govdecide.present import charts
 
 
@@ -96,7 +108,13 @@ def district_map(
     if topology is not None and scenario.map is not None:
         frame["map_id"] = frame["district"].map(map_ids(scenario))
         return charts.boundary_map(
-            topology, scenario.map.object, frame, value_title, lang, **style
+            topology,
+            scenario.map.object,
+            frame,
+            value_title,
+            lang,
+            attribution=map_attribution(topology, lang),
+            **style,
         )
     if has_tiles(scenario):
         tiles = {d.id: d.tile for d in scenario.districts}
@@ -115,3 +133,63 @@ def unmatched_features(scenario: Scenario, topology: Mapping[str, Any] | None) -
     ids = {str(g.get("id")) for g in geoms}
     by_id = map_ids(scenario)
     return [localize(d.name, "en") for d in scenario.districts if by_id[d.id] not in ids]
+
+
+def gains_map(
+    scenario: Scenario,
+    result: Result,
+    lang: str,
+    topology: Mapping[str, Any] | None = None,
+) -> alt.Chart | None:
+    """The map of coverage gains (percentage points), coverage before and after on
+    hover; None when the result has no allocation or the scenario no map."""
+    if not result.has_solution:
+        return None
+    d = result.districts.set_index("district")
+    extra = {
+        t("app.chart.before", lang): {k: fmt_pct(v, lang) for k, v in d["coverage_before"].items()},
+        t("app.chart.after", lang): {k: fmt_pct(v, lang) for k, v in d["coverage_after"].items()},
+    }
+    return district_map(
+        scenario,
+        (d["coverage_after"] - d["coverage_before"]) * 100,
+        lang,
+        topology=topology,
+        title=t("app.chart.gain_title", lang),
+        value_title=t("app.chart.gain_axis", lang),
+        value_format=".1f",
+        extra=extra,
+    )
+
+
+def match_frame(
+    boundaries: Boundaries, match: Match, scenario: Scenario, lang: str
+) -> pd.DataFrame:
+    """One row per feature: how a person knows it, its value of the matching field, the
+    district it draws (its name in ``lang``, empty for none) and how it was matched.
+    Unmatched and ambiguous features first, so the ones to fix are on top."""
+    names = {d.id: localize(d.name, lang) for d in scenario.districts}
+    ambiguous, fixed = set(match.ambiguous), set(match.fixed)
+    rows = []
+    for feature in boundaries.features:
+        district = match.assigned.get(feature.index)
+        if feature.index in ambiguous:
+            how = t("maps.ui.how_ambiguous", lang)
+        elif district is None:
+            how = t("maps.ui.how_none", lang)
+        elif feature.index in fixed:
+            how = t("maps.ui.how_hand", lang)
+        else:
+            how = t("maps.ui.how_auto", lang, field=match.by)
+        rows.append(
+            {
+                "index": feature.index,
+                "feature": feature.label(),
+                "value": field_value(feature, match.by) or "",
+                "district": names.get(district, "") if district else "",
+                "how": how,
+                "matched": district is not None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["index", "feature", "value", "district", "how", "matched"])
+    return frame.sort_values(["matched", "index"], kind="stable").reset_index(drop=True)

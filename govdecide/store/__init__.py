@@ -30,6 +30,7 @@ from govdecide.store.database import (
     default_data_dir,
 )
 from govdecide.store.frames import DECISION_COLUMNS, OPTION_COLUMNS, decisions_frame, options_frame
+from govdecide.store.maps import StoredMap, load_map, map_topology, save_map, save_scenario_with_map
 from govdecide.store.migrate import head_revision, upgrade
 from govdecide.store.records import (
     Decision,
@@ -85,6 +86,7 @@ __all__ = [
     "StepDraft",
     "Store",
     "StoreUnavailable",
+    "StoredMap",
     "StoredScenario",
     "Stories",
     "Story",
@@ -103,10 +105,14 @@ __all__ = [
     "head_revision",
     "headline_figures",
     "import_stories",
+    "load_map",
+    "map_topology",
     "open_viewer",
     "options_frame",
     "parse_backup",
     "parse_stories",
+    "save_map",
+    "save_scenario_with_map",
     "software_versions",
     "upgrade",
 ]

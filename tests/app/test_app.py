@@ -460,7 +460,7 @@ def test_present_page_shows_the_chosen_settings_big(riverton, allocator):
     expected = allocator.solve(_settings(riverton, **{"policy.budget": 50000.0}))
     assert [m.value for m in at.metric] == _expected_headline(expected)[:3]
     assert "50,000" in at.caption[0].value
-    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 2  # coverage, and the map of gains (tiles)
 
 
 def test_present_page_with_an_infeasible_setting():

@@ -67,7 +67,8 @@ class _Tags(HTMLParser):
             if name in ("src", "href", "xlink:href", "action", "srcset", "data", "poster"):
                 if not (value or "").startswith("#"):
                     self.found.append(f"{tag}[{name}={value}]")
-            if name.startswith("on") or "url(" in (value or "").lower():
+            local = re.fullmatch(r"url\(#[\w-]+\)", (value or "").strip())  # a legend gradient
+            if name.startswith("on") or ("url(" in (value or "").lower() and not local):
                 self.found.append(f"{tag}[{name}={value}]")
         self._in_style = tag == "style"
 
@@ -131,7 +132,7 @@ def test_riverton_report_is_complete_and_self_contained():
     assert f"{result.people_newly_served:,.0f}" in page
     assert f"{result.equity * 100:.1f}%" in page
     # charts inline, summary, equity indicators
-    assert page.count("<svg") == 3 and "<figure>" in page
+    assert page.count("<svg") == 4 and "<figure>" in page  # and the map of gains (tiles)
     assert "In plain words" in page and "<li>" in page
     assert "Gini" in page
     assert '<html lang="en">' in page

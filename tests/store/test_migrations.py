@@ -14,15 +14,17 @@ from govdecide.store.migrate import VERSION_TABLE
 from govdecide.store.schema import Base
 
 TABLES = {"workspaces", "scenarios", "saved_options", "decisions", VERSION_TABLE}
+MAP_TABLES = {"maps"}  # 0003 (issue 16)
 STORY_TABLES = {"stories", "story_steps", "story_presentations"}  # 0004 (issue 17)
 ROOM_TABLES = {"rooms", "room_rounds", "room_seats", "room_submissions"}  # 0002 (issue 13)
 
 
 def test_upgrade_from_empty_creates_the_tables_at_the_head(db_url: URL):
-    assert upgrade(db_url) == head_revision()
+    assert upgrade(db_url) == head_revision() == "0004"
     engine = create_engine(db_url)
     try:
-        assert set(inspect(engine).get_table_names()) >= TABLES | STORY_TABLES | ROOM_TABLES
+        expected = TABLES | MAP_TABLES | STORY_TABLES | ROOM_TABLES
+        assert set(inspect(engine).get_table_names()) >= expected
         with engine.connect() as connection:
             version = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
             assert version.scalars().all() == [head_revision()]
