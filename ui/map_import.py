@@ -45,6 +45,7 @@ from govdecide.io.boundary_match import (
 from govdecide.io.boundary_read import MAP_SUFFIXES, MAX_MAP_BYTES
 from govdecide.io.scenario import Scenario, scenario_to_yaml
 from govdecide.present.maps import match_frame
+from ui import workspace
 from ui.data_view import clicked, flash, free_key
 from ui.maps import district_map, keep_map, kept_map_text, topology_for
 from ui.messages import list_problems
@@ -151,7 +152,16 @@ def _use(entry: Entry, scenario: Scenario, boundaries: Boundaries, match: Match,
         return
     keep_map(reference, prepared.text)
     label = {code: t("maps.ui.label", code, name=label_of(entry, code)) for code in ("en", "zh")}
-    register_scenario(free_key(f"{entry.key}-map", new), new, label=label)
+    stored = workspace.save_scenario_with_its_map(  # kept under a file-like name, as uploads
+        scenario_to_yaml(new), prepared.text, f"{entry.key}-map", lang
+    )
+    if stored is None:  # the store cannot keep it: this session only (the page said why)
+        register_scenario(free_key(f"{entry.key}-map", new), new, label=label)
+    else:  # in the workspace: a link to it opens it, with its map, anywhere
+        register_scenario(
+            workspace.picker_key(stored), new, label=label, sha256=stored.sha256,
+            store_id=stored.id,
+        )  # fmt: skip
     added = t(
         "maps.ui.added", lang, name=label_of(entry, lang), districts=prepared.districts,
         before=fmt_num(prepared.points_before, lang), after=fmt_num(prepared.points_after, lang),

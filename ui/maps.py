@@ -23,6 +23,7 @@ from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.present import maps
 from ui.state import Entry
+from ui.workspace import stored_map_text
 
 _KEPT = "_govdecide_maps"  # this session's imported maps: reference -> TopoJSON text
 
@@ -58,7 +59,7 @@ def topology_for(scenario: Scenario, entry: Entry) -> dict[str, Any] | None:
     """The scenario's boundaries, or None (no ``map`` key, no such map, unreadable file)."""
     if scenario.map is None:
         return None
-    kept = kept_map_text(scenario.map.topojson)
+    kept = kept_map_text(scenario.map.topojson) or stored_map_text(scenario.map.topojson)
     if kept is not None:
         return _parse_kept(scenario.map.topojson, kept)
     path = map_path(entry.base_dir, scenario.map.topojson)

@@ -48,6 +48,8 @@ from govdecide.store import (
     Workspace,
     content_hash,
     database_url,
+    load_map,
+    save_scenario_with_map,
 )
 from ui.links import add_link_notes
 from ui.state import (
@@ -299,6 +301,26 @@ def _write(work: Callable[[Workspace], T], lang: str) -> T | None:
 def save_scenario(text: str, label: str, origin: str, lang: str) -> StoredScenario | None:
     """Keep a scenario's YAML text in the workspace (``origin``: upload, table, edit)."""
     return _write(lambda ws: ws.save_scenario(text, label=label[:200], origin=origin), lang)
+
+
+def save_scenario_with_its_map(
+    text: str, map_text: str, label: str, lang: str
+) -> StoredScenario | None:
+    """Keep a scenario and the map it draws in the workspace (the map first, so no stored
+    scenario is without its map); None (said) when the store cannot keep them."""
+    return _write(
+        lambda ws: save_scenario_with_map(ws, text, map_text, label=label[:200], origin="edit"),
+        lang,
+    )
+
+
+def stored_map_text(reference: str) -> str | None:
+    """The TopoJSON text of a map this session's workspace holds, or None."""
+    found = current_workspace()
+    if found is None:
+        return None
+    stored = _guarded(lambda: load_map(found, reference), None)
+    return None if stored is None else stored.text
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -98,6 +98,16 @@ def test_london_boundaries_imported_by_name_draw_on_every_page():
     assert specs[0]["title"]["subtitle"] == "Contains OS data © Crown copyright 2015"
     assert any(b.proto.label.startswith("Download the scenario with its map") for b in
                at.get("download_button"))  # fmt: skip
+    # kept in the workspace with its map: the link opens it, drawn, in a new session
+    again = AppTest.from_file(APP, default_timeout=120)
+    for key in ("ws", "scenario"):
+        again.query_params[key] = at.query_params[key][0] if isinstance(
+            at.query_params[key], list) else at.query_params[key]  # fmt: skip
+    again.run()
+    again.switch_page("app_pages/explore.py").run()
+    assert not again.exception, [e.value for e in again.exception]
+    specs = map_specs(again)
+    assert specs and len(drawn_ids(specs[0])) == 33
 
     at.switch_page("app_pages/explore.py").run()
     assert not at.exception
