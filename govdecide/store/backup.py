@@ -23,8 +23,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from govdecide.errors import Problem, ScenarioError, input_error
+from govdecide.io.boundaries import read_topology
+from govdecide.io.boundary_read import MAX_MAP_BYTES
 from govdecide.io.scenario import parse_scenario
 from govdecide.store.backup_checks import keep, mapping, quote, settings_of, time_of
+from govdecide.store.map_tables import MAX_MAPS, StoredMap, check_reference
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
     SHORT_ID_CHARS,
@@ -55,7 +58,9 @@ _DECISION_KEYS = (
 )  # fmt: skip
 _TOP_KEYS = (
     "format", "exported_at", "key_sha256", "scenarios", "options", "decisions", "stories",
-)  # fmt: skip  (stories came with issue 17; a file without them has none)
+    "maps",
+)  # fmt: skip  (stories and maps came later; a file without them has none)
+_MAP_KEYS = ("reference", "sha256", "created_at", "topojson")
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Backup:
     options: tuple[SavedOption, ...]
     decisions: tuple[Decision, ...]
     stories: tuple[ImportedStory, ...] = ()
+    maps: tuple[StoredMap, ...] = ()
 
 
 def scenario_data(s: StoredScenario) -> dict[str, Any]:
@@ -97,6 +103,7 @@ def backup_data(
     options: list[SavedOption],
     decisions: list[Decision],
     stories: list[dict[str, Any]] | None = None,
+    maps: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The JSON-safe data of a workspace's backup (times in ISO 8601 UTC); ``stories``
     as :func:`~govdecide.store.story_backup.stories_data` gives them."""
@@ -108,6 +115,7 @@ def backup_data(
         "options": [option_data(o) for o in options],
         "decisions": [decision_data(d) for d in decisions],
         "stories": list(stories or []),
+        "maps": list(maps or []),
     }
 
 
@@ -154,10 +162,14 @@ def parse_backup(data: str | bytes | Mapping[str, Any], limits: Limits | None = 
     problems += _duplicates("options", [(o.scenario_hash, o.name) for o in options], "name")
     problems += _duplicates("decisions", [(d.seq,) for d in decisions], "seq")
     stories = keep(problems, parse_stories, top.get("stories", []))
+    maps = _entries(problems, top, "maps", MAX_MAPS, _map, limits)
+    problems += _duplicates("maps", [(m.reference,) for m in maps], "reference")
     if problems:
         raise ScenarioError(problems[:MAX_PROBLEMS])
     assert key is not None
-    return Backup(key, tuple(scenarios), tuple(options), tuple(decisions), tuple(stories))
+    return Backup(
+        key, tuple(scenarios), tuple(options), tuple(decisions), tuple(stories), tuple(maps)
+    )
 
 
 def _load(data: Any, limits: Limits) -> Any:
@@ -313,3 +325,17 @@ def _decision(value: Any, path: str, _limits: Limits) -> Decision:
         versions=_versions(item["versions"], f"{path}.versions"),
         note=check_text(item["note"], f"{path}.note", MAX_NOTE_CHARS, multiline=True),
     )
+
+
+def _map(value: Any, path: str, _limits: Limits) -> StoredMap:
+    """One map: a reference as scenarios write it, TopoJSON that can be drawn, its hash."""
+    item = mapping(value, path, _MAP_KEYS, _MAP_KEYS)
+    reference = check_reference(item["reference"])
+    size = check_yaml_text(item["topojson"], f"{path}.topojson", MAX_MAP_BYTES)
+    text = item["topojson"]
+    sha = check_hash(item["sha256"], f"{path}.sha256")
+    if content_hash(text) != sha:
+        raise input_error("store_backup_hash", path=f"{path}.sha256")
+    read_topology(text, reference)  # refused as an upload would be
+    created = time_of(item["created_at"], f"{path}.created_at")
+    return StoredMap(reference, sha, size, created, text)

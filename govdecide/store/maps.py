@@ -18,89 +18,36 @@ limits: :data:`MAX_MAPS` maps per workspace, each at most 10 MB of TopoJSON.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, defer, mapped_column
+from sqlalchemy.orm import Session, defer
 
 from govdecide.errors import input_error
 from govdecide.io.boundaries import read_topology
 from govdecide.io.boundary_read import MAX_MAP_BYTES
 from govdecide.io.scenario import Scenario, parse_scenario
+from govdecide.store.map_tables import (
+    MAX_MAPS,
+    MapRow,
+    StoredMap,
+    check_reference,
+    map_record,
+    map_rows,
+)
 from govdecide.store.records import StoredScenario, as_mb, content_hash
-from govdecide.store.schema import HASH_CHARS, ID_CHARS, Base, UTCDateTime
 from govdecide.store.transactions import Database, lock_workspace
 from govdecide.store.workspace import Workspace
-
-MAX_MAPS = 50  # as many as the scenarios a workspace may hold
-REFERENCE_RE = re.compile(r"^maps/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,150}\.topojson$")
-
-
-class MapRow(Base):
-    """A map of a workspace: the TopoJSON text under the reference its scenarios use."""
-
-    __tablename__ = "maps"
-    __table_args__ = (
-        UniqueConstraint("workspace_id", "reference"),
-        CheckConstraint("size_bytes >= 0", name="size"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False
-    )
-    reference: Mapped[str] = mapped_column(String(ID_CHARS), nullable=False)
-    sha256: Mapped[str] = mapped_column(String(HASH_CHARS), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
-    topojson: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-
-
-@dataclass(frozen=True)
-class StoredMap:
-    """A stored map; ``text`` is the TopoJSON ('' in a list, which leaves it unread)."""
-
-    reference: str
-    sha256: str
-    size_bytes: int
-    created_at: datetime
-    text: str = ""
-
-
-def _record(row: MapRow, with_text: bool = True) -> StoredMap:
-    """The plain record of a row."""
-    return StoredMap(
-        reference=row.reference,
-        sha256=row.sha256,
-        size_bytes=row.size_bytes,
-        created_at=row.created_at,
-        text=row.topojson if with_text else "",
-    )
 
 
 def _handle(workspace: Workspace) -> tuple[Database, int]:
     """The database and row id behind a workspace handle (the store's own package
     shares them; a workspace hands out no public way to its rows)."""
     return workspace._db, workspace._id
-
-
-def check_reference(reference: Any) -> str:
-    """A map reference as scenarios write it (``maps/NAME.topojson``), else refused."""
-    if not isinstance(reference, str) or not REFERENCE_RE.match(reference):
-        raise input_error("map_reference_bad", path="map.topojson", got=str(reference)[:80])
-    return reference
 
 
 def save_map(workspace: Workspace, reference: str, text: str) -> StoredMap:
@@ -116,11 +63,11 @@ def save_map(workspace: Workspace, reference: str, text: str) -> StoredMap:
 
     def work(session: Session) -> StoredMap:
         lock_workspace(session, workspace_id)
-        row = session.scalars(_rows(workspace_id).where(MapRow.reference == reference)).first()
+        row = session.scalars(map_rows(workspace_id).where(MapRow.reference == reference)).first()
         if row is not None:
             if row.sha256 != draft.sha256:
                 raise input_error("map_reference_taken", path="map.topojson", reference=reference)
-            return _record(row)
+            return map_record(row)
         count = session.scalar(
             select(func.count(MapRow.id)).where(MapRow.workspace_id == workspace_id)
         )
@@ -142,19 +89,14 @@ def save_map(workspace: Workspace, reference: str, text: str) -> StoredMap:
     return database.write(work)
 
 
-def _rows(workspace_id: int) -> Any:
-    """The select of a workspace's map rows."""
-    return select(MapRow).where(MapRow.workspace_id == workspace_id)
-
-
 def load_map(workspace: Workspace, reference: str) -> StoredMap | None:
     """The stored map under this reference, with its text; None when there is none."""
     database, workspace_id = _handle(workspace)
-    query = _rows(workspace_id).where(MapRow.reference == reference)
+    query = map_rows(workspace_id).where(MapRow.reference == reference)
 
     def work(session: Session) -> StoredMap | None:
         row = session.scalars(query).first()
-        return None if row is None else _record(row)
+        return None if row is None else map_record(row)
 
     return database.read(work)
 
@@ -162,8 +104,8 @@ def load_map(workspace: Workspace, reference: str) -> StoredMap | None:
 def list_maps(workspace: Workspace) -> list[StoredMap]:
     """The workspace's maps, oldest first, without their text."""
     database, workspace_id = _handle(workspace)
-    query = _rows(workspace_id).options(defer(MapRow.topojson)).order_by(MapRow.id)
-    return database.read(lambda s: [_record(r, with_text=False) for r in s.scalars(query)])
+    query = map_rows(workspace_id).options(defer(MapRow.topojson)).order_by(MapRow.id)
+    return database.read(lambda s: [map_record(r, with_text=False) for r in s.scalars(query)])
 
 
 def map_topology(workspace: Workspace, scenario: Scenario) -> dict[str, Any] | None:

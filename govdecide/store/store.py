@@ -27,6 +27,7 @@ from govdecide.errors import input_error
 from govdecide.store import rows
 from govdecide.store.backup import parse_backup
 from govdecide.store.database import database_url, make_engine, show_url
+from govdecide.store.map_tables import insert_maps
 from govdecide.store.migrate import migrate
 from govdecide.store.records import Limits, key_hash
 from govdecide.store.rooms import RoomStore
@@ -139,6 +140,7 @@ class Store:
             session.add_all(rows.decision_row(row.id, d) for d in backup.decisions)
             session.flush()
             insert_stories(session, row.id, backup.stories)
+            insert_maps(session, row.id, backup.maps)
             return row.id
 
         return Workspace(self._db, self._db.write(work), key)

@@ -28,6 +28,7 @@ from govdecide.errors import input_error
 from govdecide.io.scenario import parse_scenario
 from govdecide.model.settings import Settings
 from govdecide.store import backup, frames, rows, story_backup
+from govdecide.store.map_tables import maps_data
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
     SHORT_ID_CHARS,
@@ -302,8 +303,9 @@ class Workspace:
             options = [rows.option_record(r) for r in session.execute(self._option_rows())]
             decisions = [rows.decision_record(r) for r in session.execute(self._decision_rows())]
             stories = story_backup.stories_data(session, self._id)
+            maps = maps_data(session, self._id)
             key = self._key_hash(session)
-            return backup.backup_data(key, scenarios, options, decisions, stories)
+            return backup.backup_data(key, scenarios, options, decisions, stories, maps)
 
         return self._db.read(work)
 

@@ -105,3 +105,27 @@ def test_a_workspace_holds_at_most_max_maps(store, monkeypatch):
         save_map(ws, "maps/c.topojson", map_text)
     assert codes(exc) == ["store_limit_maps"] and "2 maps" in exc.value.messages("en")[0]
     assert MAX_MAPS == 50
+
+
+def test_a_workspace_backup_restores_its_maps_and_refuses_a_tampered_one(store, tmp_path):
+    """Issue 12's backup restores everything, the maps of issue 16 too: exported, then
+    imported into an empty database, the scenario draws its map there; a map whose text
+    no longer matches its hash is refused with its place in the file, nothing written."""
+    import json
+
+    from govdecide.store import Store
+
+    text, reference, map_text = twin_with_map()
+    ws = store.create_workspace()
+    saved = save_scenario_with_map(ws, text, map_text, label="twin.yaml")
+    backup = ws.export_json()
+    with Store.open(f"sqlite:///{tmp_path / 'empty.db'}") as fresh:
+        restored = fresh.import_workspace(backup)
+        scenario = parse_scenario(restored.scenario(saved.id).yaml)
+        assert map_topology(restored, scenario)["attribution"] == "© Test"
+        assert [m.reference for m in list_maps(restored)] == [reference]
+        data = json.loads(backup)
+        data["maps"][0]["topojson"] = data["maps"][0]["topojson"].replace("Test", "Tampered")
+        with pytest.raises(ScenarioError) as err:
+            fresh.import_workspace(json.dumps(data))
+        assert [p.path for p in err.value.problems] == ["maps[0].sha256"]
