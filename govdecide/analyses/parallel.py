@@ -40,8 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 from govdecide.analyses.common import Progress, tick
 from govdecide.analyses.equity_rules import EquityRule
 from govdecide.analyses.sweep import Sweep
@@ -361,10 +359,12 @@ class Runner:
     @contextlib.contextmanager
     def _backend(self) -> Iterator[tuple[int, int]]:
         """Inside joblib's configuration for these workers: (worker slots, n_jobs)."""
+        import joblib  # only an analysis that uses workers pays for importing it
+
         w = self.workers
         assert w is not None  # noqa: S101 - only called when not solving here
         if w.scheduler is None:
-            size = w.pool or w.jobs or joblib.cpu_count()
+            size = w.pool or w.jobs or cores()
             with joblib.parallel_config(backend="loky", inner_max_num_threads=1):
                 yield size, size
             return
@@ -390,6 +390,8 @@ class Runner:
         local pool is drained, never aborted (it may be shared), while a cluster's pending
         tasks are cancelled.
         """
+        import joblib
+
         workers = self.workers
         assert workers is not None  # noqa: S101 - only called when not solving here
         token, payload = self._scenario_payload()
@@ -455,4 +457,6 @@ def expected_work(scenario: Scenario, solves: int) -> int:
 
 def cores() -> int:
     """The cores this process may use (joblib's count: affinity and container limits)."""
+    import joblib
+
     return max(1, int(joblib.cpu_count()))
