@@ -111,12 +111,12 @@ class Workers:
 
     ``jobs``: solves at once; ``None`` = one per core (or per thread of the cluster), and
     then an analysis too small to gain from processes (:data:`SMALL_WORK`) stays in this
-    process; 1 = in this process, one after another. ``scheduler``: a Dask scheduler's
+    process; 1 = in this process, one after another; more = always in processes. ``scheduler``: a Dask scheduler's
     address (``tcp://host:8786``); ``None`` reads ``GOVDECIDE_DASK_SCHEDULER``
     (:meth:`from_env`). ``pool``: the size of the process pool of this machine, when
     several callers share it (the app: one size for every session, so that no session's
-    choice resizes the pool under another's analysis); an analysis then never runs in
-    the calling process unless it is small.
+    choice resizes the pool under another's analysis); then only a small analysis runs
+    in the calling process, whatever ``jobs`` says.
     """
 
     jobs: int | None = None
@@ -142,13 +142,17 @@ class Workers:
         return max(1, min(self.jobs or available, available))
 
     def local_here(self, pair_solves: int) -> bool:
-        """Whether to solve in this process: asked for (one job, no shared pool), or left
-        to the machine and too small to gain from processes."""
+        """Whether to solve in this process: asked for (one job, no shared pool), or too
+        small to gain from processes (``pair_solves`` at most :data:`SMALL_WORK`) when the
+        jobs are left to the machine or the pool is shared. More jobs asked for explicitly
+        always use processes; a cluster always does the solving."""
         if self.scheduler is not None:
             return False
-        if self.jobs is None:
+        if self.jobs == 1 and self.pool is None:
+            return True
+        if self.jobs is None or self.pool is not None:
             return pair_solves <= SMALL_WORK
-        return self.jobs == 1 and self.pool is None
+        return False
 
 
 # -- in a worker --------------------------------------------------------------------------
@@ -231,11 +235,6 @@ def chunks(count: int, parts: int) -> list[range]:
         out.append(range(start, stop))
         start = stop
     return [r for r in out if len(r)]
-
-
-def _failed(code: str, **params: Any) -> AnalysisFailed:
-    """The analysis' error with one problem from the catalogue (``err.<code>``)."""
-    return AnalysisFailed([Problem("", code, params)])
 
 
 _CLIENTS: dict[str, Any] = {}
@@ -373,7 +372,8 @@ class Runner:
             try:
                 client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
             except TimeoutError:
-                raise _failed("parallel_no_workers", address=w.scheduler) from None
+                problem = Problem("", "parallel_no_workers", {"address": w.scheduler})
+                raise AnalysisFailed([problem]) from None
         slots = max(1, sum(client.nthreads().values()))
         # the scenario travels with each chunk rather than scattered once: a worker that is
         # lost then costs only its chunks, which the scheduler gives to another worker
@@ -418,14 +418,16 @@ class Runner:
                         break  # closing the generator cancels the cluster's pending tasks
             except Exception as exc:  # noqa: BLE001 - a worker lost, a cluster gone ...
                 detail = f"{type(exc).__name__}: {exc}"
-                raise _failed("parallel_worker_lost", detail=detail) from exc
+                problem = Problem("", "parallel_worker_lost", {"detail": detail})
+                raise AnalysisFailed([problem]) from exc
             finally:
                 results.close()
         if failures:
             first_failure = min(failures, key=lambda f: f.index)  # as the serial run would
             if first_failure.problems is not None:
                 raise ScenarioError(list(first_failure.problems))
-            raise _failed("parallel_task_failed", detail=first_failure.text)
+            problem = Problem("", "parallel_task_failed", {"detail": first_failure.text})
+            raise AnalysisFailed([problem])
         if self.stop.is_set():
             raise Cancelled()
         return answers

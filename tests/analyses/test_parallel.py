@@ -86,12 +86,15 @@ def test_chunks_cut_the_tasks_into_consecutive_near_equal_pieces():
 
 
 def test_where_an_analysis_runs():
-    """One job without a shared pool: here. Jobs left to the machine: here only when small
-    (at most SMALL_WORK pair-solves). A shared pool or a cluster: never here."""
+    """One job without a shared pool: here. Jobs left to the machine, or a shared pool (the
+    app): here only when small (at most SMALL_WORK pair-solves). Two jobs asked for, or a
+    cluster: never here."""
     assert Workers(jobs=1).local_here(10**9)
     assert not Workers(jobs=2).local_here(1)
     assert Workers().local_here(SMALL_WORK) and not Workers().local_here(SMALL_WORK + 1)
-    assert not Workers(jobs=1, pool=2).local_here(1)
+    assert Workers(jobs=1, pool=2).local_here(1)
+    assert not Workers(jobs=1, pool=2).local_here(SMALL_WORK + 1)
+    assert Workers(jobs=2, pool=2).local_here(SMALL_WORK)
     assert not Workers(scheduler="tcp://127.0.0.1:8786").local_here(1)
     assert Workers(jobs=3).in_flight(2) == 2 and Workers().in_flight(5) == 5
 
