@@ -273,12 +273,10 @@ def charts_tabs(scenario: Scenario, entry: Entry, result: Result, lang: str) -> 
         d = result.districts.set_index("district")
         gain = (d["coverage_after"] - d["coverage_before"]) * 100
         extra = {
-            t("app.chart.before", lang): {
-                k: fmt_pct(v, lang) for k, v in d["coverage_before"].items()
-            },
-            t("app.chart.after", lang): {
-                k: fmt_pct(v, lang) for k, v in d["coverage_after"].items()
-            },
+            t("app.chart.before", lang): {k: fmt_pct(v, lang) for k, v in
+                                          d["coverage_before"].items()},
+            t("app.chart.after", lang): {k: fmt_pct(v, lang) for k, v in
+                                         d["coverage_after"].items()},
         }
         chart = district_map(
             scenario,

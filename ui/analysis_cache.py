@@ -119,13 +119,21 @@ def _work(job: AnalysisJob, call: Call, workers: an.Workers) -> None:
 def _start(
     key: Hashable, total: int, text_key: str, call: Call, workers: an.Workers
 ) -> AnalysisJob | None:
-    """Start this session's job for ``key``; None when the server runs enough already."""
+    """Start this session's job for ``key``; None when the server runs enough already.
+
+    The session's other running analyses of the same kind (``key[0]``: the same page,
+    other settings) are stopped: the page no longer shows them.
+    """
     job = AnalysisJob(key, total, text_key)
     with _LOCK:
         if len(_RUNNING) >= MAX_RUNNING:
             return None
         _RUNNING.add(id(job))
-    st.session_state.setdefault(_JOBS, {})[key] = job
+    jobs_of_session: dict[Hashable, AnalysisJob] = st.session_state.setdefault(_JOBS, {})
+    for other_key, other in jobs_of_session.items():
+        if other_key[0] == key[0] and not other.finished:  # type: ignore[index]
+            other.stop.set()
+    jobs_of_session[key] = job
     threading.Thread(
         target=_work, args=(job, call, workers), name="govdecide-analysis", daemon=True
     ).start()

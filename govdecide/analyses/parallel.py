@@ -262,6 +262,15 @@ def dask_client(address: str) -> Any:
         return client
 
 
+def close_clients() -> None:
+    """Close this process's clients of Dask schedulers (a cluster about to be shut down:
+    a client left open would keep trying to reach it)."""
+    with _CLIENTS_LOCK:
+        for client in _CLIENTS.values():
+            client.close()
+        _CLIENTS.clear()
+
+
 @dataclass(frozen=True)
 class SolveTask:
     """One solve of a sweep: settings, and the floors on z and E if any."""

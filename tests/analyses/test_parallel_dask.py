@@ -32,6 +32,7 @@ def address():
         silence_logs=logging.ERROR,
     ) as cluster:
         yield cluster.scheduler_address
+        parallel.close_clients()
 
 
 def test_on_a_cluster_the_analyses_give_the_serial_figures(address, monkeypatch):

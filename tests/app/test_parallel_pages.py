@@ -80,7 +80,7 @@ def test_a_long_robustness_runs_in_the_background_and_gives_the_library_figures(
 def test_a_long_analysis_never_blocks_another_session_and_can_be_stopped():
     """While one session's 500 runs go on in the background, a second session opens the
     trade-offs page and gets its figures in one run; the first then stops its analysis,
-    which says how far it came, and can start it again."""
+    which says how far it came, and can start it again; asking for other runs stops it."""
     first = open_page("app_pages/robustness.py")
     start_robustness(first, 500, seed=3)
     assert running(first)
@@ -95,5 +95,12 @@ def test_a_long_analysis_never_blocks_another_session_and_can_be_stopped():
     assert not summary(first, 500)
     first.button(key="par_again").click().run()
     assert running(first)
+    # another seed: a new analysis, and the one the page no longer shows is stopped
+    start_robustness(first, 500, seed=4)
+    assert running(first)
+    first.number_input(key="an_rob_seed").set_value(3)
+    run_until(first, stopped_note, "the note that the seed-3 analysis was stopped")
+    first.number_input(key="an_rob_seed").set_value(4).run()
+    assert running(first)
     first.button(key="par_stop").click().run()
-    run_until(first, stopped_note, "the second stop")
+    run_until(first, stopped_note, "the last stop")
