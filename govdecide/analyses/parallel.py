@@ -111,12 +111,12 @@ class Workers:
 
     ``jobs``: solves at once; ``None`` = one per core (or per thread of the cluster), and
     then an analysis too small to gain from processes (:data:`SMALL_WORK`) stays in this
-    process; 1 = in this process, one after another; more = always in processes. ``scheduler``: a Dask scheduler's
-    address (``tcp://host:8786``); ``None`` reads ``GOVDECIDE_DASK_SCHEDULER``
-    (:meth:`from_env`). ``pool``: the size of the process pool of this machine, when
-    several callers share it (the app: one size for every session, so that no session's
-    choice resizes the pool under another's analysis); then only a small analysis runs
-    in the calling process, whatever ``jobs`` says.
+    process; 1 = in this process, one after another; more = always in processes.
+    ``scheduler``: a Dask scheduler's address (``tcp://host:8786``); ``None`` reads
+    ``GOVDECIDE_DASK_SCHEDULER`` (:meth:`from_env`). ``pool``: the size of this machine's
+    process pool when several callers share it (the app: one size for every session, so
+    that no session's choice resizes the pool under another's analysis); then only a
+    small analysis runs in the calling process, whatever ``jobs`` says.
     """
 
     jobs: int | None = None
