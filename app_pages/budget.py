@@ -41,9 +41,12 @@ with right:
 if high <= low:
     high = low + 0.1
 grid = tuple(an.budget_grid(base, n_points, low, high))
+jobs = analysis_page.jobs_setting(lang)
 analysis_page.compute_on_request(page, "curve", grid, len(grid))
-with st.spinner(t("an.page.computing", lang), show_time=True):
-    curve = analysis_cache.budget_curve(entry.fingerprint, key, grid, scenario)
+try:
+    curve = analysis_cache.budget_curve(page, grid, jobs)  # a long one: progress, stop button
+except ScenarioError as exc:
+    stop_on_problems(exc, lang)
 
 sentence = curve.more_budget_sentence(0.1, lang)
 if sentence:

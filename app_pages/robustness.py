@@ -1,4 +1,5 @@
-"""How stable it is: re-solve under seeded random changes of need, with a progress bar."""
+"""How stable it is: re-solve under seeded random changes of need, with a progress bar
+(a long analysis in the background, with a stop button)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from govdecide.present.analysis_tables import (
     robustness_pair_table,
     robustness_summary,
 )
-from ui import analysis_page
+from ui import analysis_cache, analysis_page
 from ui.messages import stop_on_problems
 from ui.tables import PERCENT, number_columns
 
-_RESULTS = "_an_robustness"
+_ASKED = "_an_robustness_asked"  # the runs this session asked for
 
 page = analysis_page.start("an.robust.title", "an.robust.intro")
 lang, entry, scenario, names = page.lang, page.entry, page.scenario, page.names
@@ -35,27 +36,20 @@ with c2:
 with c3:
     seed = int(st.number_input(t("an.robust.seed", lang), 0, 10**9, 1, 1, key="an_rob_seed"))
 
-store: dict = st.session_state.setdefault(_RESULTS, {})
+jobs = analysis_page.jobs_setting(lang)
+asked: set = st.session_state.setdefault(_ASKED, set())
 run_key = (entry.fingerprint, page.key, spread, runs, seed)
-if st.button(t("an.robust.run", lang), type="primary", key="an_rob_go"):
-    bar = st.progress(0.0, text=t("an.robust.progress", lang, done=0, total=runs))
-
-    def tick(done: int, total: int) -> None:
-        """Move the progress bar after each run."""
-        bar.progress(done / total, text=t("an.robust.progress", lang, done=done, total=total))
-
-    try:
-        store[run_key] = an.robustness(
-            scenario, settings, spread=spread / 100, runs=runs, seed=seed, progress=tick
-        )
-    except ScenarioError as exc:
-        stop_on_problems(exc, lang)
-    bar.empty()
-
-rob: an.Robustness | None = store.get(run_key)
-if rob is None:
+pressed = st.button(t("an.robust.run", lang), type="primary", key="an_rob_go")
+if pressed:
+    asked.add(run_key)
+if run_key not in asked:
     st.info(t("an.robust.press_run", lang))
     st.stop()
+try:  # a long one runs in the background, with progress and a stop button
+    rob = analysis_cache.robustness(page, spread / 100, runs, seed, jobs, restart=pressed)
+except ScenarioError as exc:
+    stop_on_problems(exc, lang)
+
 if not rob.base.has_solution:
     st.warning(t("an.page.no_result", lang, status=rob.base.status_text(lang)))
     st.stop()

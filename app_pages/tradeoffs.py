@@ -32,10 +32,10 @@ points = st.slider(
     value=20,
     key="an_points",
 )
+jobs = analysis_page.jobs_setting(lang)
 analysis_page.compute_on_request(page, "frontier", points, points + 3)
 try:
-    with st.spinner(t("an.page.computing", lang), show_time=True):
-        fr = analysis_cache.frontier(entry.fingerprint, key, points, scenario)
+    fr = analysis_cache.frontier(page, points, jobs)  # a long one: progress, stop button
 except ScenarioError as exc:
     stop_on_problems(exc, lang)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from govdecide.analyses.parallel import cores
 from govdecide.i18n import fmt_num, localize, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.settings import Settings
@@ -22,6 +23,7 @@ from ui.text import md_escape
 
 TIME_LIMIT_S = 10.0  # per solve of an analysis, so a page answers within a workshop's pace
 AUTO_MAX_DISTRICTS = 300  # larger scenarios start a long analysis only on request
+_JOBS = "_govdecide_analysis_processes"  # the session's choice (kept across pages)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,25 @@ def compute_on_request(page: AnalysisPage, what: str, signature: object, solves:
     if not st.button(t("an.page.compute", page.lang), key=f"an_{what}_button"):
         st.stop()
     st.session_state[go] = True
+
+
+def jobs_setting(lang: str) -> int:
+    """The sidebar's "processes for analyses" (1 to the server's cores, all by default).
+
+    Kept under a key of its own, not the widget's, so that it survives the pages without
+    the widget (Streamlit drops a widget's state on a page that does not draw it).
+    """
+    most = cores()
+    current = max(1, min(int(st.session_state.get(_JOBS, most)), most))
+
+    def keep() -> None:
+        st.session_state[_JOBS] = int(st.session_state["an_jobs"])
+
+    value = st.sidebar.number_input(
+        t("par.app.jobs", lang), 1, most, current, 1, key="an_jobs", on_change=keep,
+        help=t("par.app.jobs_help", lang, cores=most),
+    )  # fmt: skip
+    return int(value)
 
 
 def unproven_warning(count: int, total: int, lang: str) -> None:

@@ -14,6 +14,9 @@ analysis lives in a module of its own:
   perturbations of need.
 * :mod:`~govdecide.analyses.snapshots`: :class:`Snapshot`, :func:`compare`: save a setting
   and its result, compare two by district.
+* :mod:`~govdecide.analyses.parallel`: :class:`Workers` (worker processes or a Dask
+  cluster), :class:`Stop`; the frontier, budget curve and robustness solve through its
+  ``Runner``, here or on workers, with the same answers.
 * :mod:`~govdecide.analyses.common`: what they share (progress, limits, proven or not).
 * :mod:`~govdecide.analyses.equity_indices` (Gini, Theil, ...) and
   :mod:`~govdecide.analyses.equity_rules` (floors and spread caps added to a model) are
@@ -41,6 +44,7 @@ from govdecide.analyses.common import (
     status_words,
 )
 from govdecide.analyses.frontier import Frontier, FrontierPoint, PriceOfFairness, frontier
+from govdecide.analyses.parallel import AnalysisFailed, Cancelled, Stop, Workers
 from govdecide.analyses.robustness import (
     Robustness,
     need_indicators,
@@ -58,6 +62,10 @@ from govdecide.analyses.snapshots import (
 from govdecide.analyses.sweep import EFFICIENCY_FLOOR, Sweep
 
 __all__ = [
+    "AnalysisFailed",
+    "Cancelled",
+    "Stop",
+    "Workers",
     "EFFICIENCY_FLOOR",
     "MAX_CURVE_POINTS",
     "MAX_FRONTIER_POINTS",

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 import pulp
 
-from govdecide.analyses.common import TOL, Progress, people_served, point_fields, proven, tick
+from govdecide.analyses.common import TOL, Progress, people_served, point_fields, proven
+from govdecide.analyses.parallel import Runner, SolveTask, Stop, Workers, solve_task
 from govdecide.analyses.sweep import Sweep
 from govdecide.i18n import fmt_money, fmt_pct, fmt_people, t
 from govdecide.io.scenario import Scenario
@@ -158,23 +159,29 @@ def budget_curve(
     points: int = 11,
     progress: Progress | None = None,
     sweep: Sweep | None = None,
+    workers: Workers | None = None,
+    stop: Stop | None = None,
 ) -> BudgetCurve:
     """The optimum at each budget of a grid (default: half to 1.5 times the current budget).
 
     Each point's marginal value is the engine's (the budget row's dual at that budget,
     with its basis), so it does not depend on the grid; the finite differences of the
     objective and of the people served since the previous point are kept as averages over
-    the step (``step_objective``, ``step_people``).
+    the step (``step_objective``, ``step_people``). ``workers`` solves the budgets at once
+    (:mod:`~govdecide.analyses.parallel`), with the same points; ``stop`` ends it early.
     """
     settings = settings or Settings()
     sweep = sweep or Sweep(scenario)
     start = time.perf_counter()
     base = problem_data(scenario, settings).budget
     grid = sorted(set(budgets)) if budgets is not None else budget_grid(base, points)
+    with Runner(scenario, sweep, workers, len(grid), progress, stop) as run:
+        tasks = [SolveTask(settings.with_(budget=float(b))) for b in grid]
+        results = run.map(solve_task, tasks)
+        builds = run.builds
     out: list[BudgetPoint] = []
     prev: BudgetPoint | None = None
-    for i, b in enumerate(grid):
-        res = sweep.solve(settings.with_(budget=float(b)))
+    for b, res in zip(grid, results):
         ok = res.has_solution
         people = people_served(res) if ok else None
         m_obj = m_people = None
@@ -199,8 +206,7 @@ def budget_curve(
         out.append(point)
         if ok:
             prev = point
-        tick(progress, i + 1, len(grid))
-    return BudgetCurve(tuple(out), base, sweep.models_built, time.perf_counter() - start)
+    return BudgetCurve(tuple(out), base, builds, time.perf_counter() - start)
 
 
 @dataclass(frozen=True)

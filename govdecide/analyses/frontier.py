@@ -21,8 +21,8 @@ from govdecide.analyses.common import (
     people_served,
     point_fields,
     proven,
-    tick,
 )
+from govdecide.analyses.parallel import Runner, SolveTask, Stop, Workers, solve_task
 from govdecide.analyses.sweep import Sweep
 from govdecide.i18n import fmt_pct, fmt_people, t
 from govdecide.io.scenario import Scenario
@@ -216,6 +216,8 @@ def frontier(
     points: int = 20,
     progress: Progress | None = None,
     sweep: Sweep | None = None,
+    workers: Workers | None = None,
+    stop: Stop | None = None,
 ) -> Frontier:
     """The efficiency-equity frontier by the epsilon-constraint method (MODEL.md).
 
@@ -227,58 +229,69 @@ def frontier(
     z >= epsilon, all on the same built model. The current setting's allocation is a
     candidate too (a lambda-weighted optimum lies on the frontier). Points another point
     beats on both E and z are dropped, so the result is monotone: E falls as z rises.
+
+    ``workers`` solves the three anchors at once, then the fair end, then every floor at
+    once (:mod:`~govdecide.analyses.parallel`), with the same points; ``stop`` ends it early.
     """
     settings = settings or Settings()
     points = max(2, int(points))
     sweep = sweep or Sweep(scenario)
     start = time.perf_counter()
     total = points + 3
-    current = sweep.solve(settings)
-    lam = current.equity_weight
-    left = sweep.solve(settings.with_(equity_weight=0.0))
-    top = sweep.solve(settings.with_(equity_weight=1.0))
-    solves = 3
-    tick(progress, 3, total)
-    if not (left.has_solution and top.has_solution):
-        status = left.status if not left.has_solution else top.status
-        return Frontier(
-            (), current, lam, status, sweep.models_built, solves, time.perf_counter() - start
-        )
-    found = [_point(None, left, lam)]
-    # the fairest allocation among the most efficient ones: max z subject to E >= E_left
-    e_left = float(left.efficiency)  # type: ignore[arg-type]
-    fair_left = sweep.solve(settings.with_(equity_weight=1.0), efficiency_floor=e_left - TOL)
-    solves += 1
-    if fair_left.has_solution:
-        found.append(_point(None, fair_left, lam))
-    z_lo = max(p.equity for p in found)
-    z_hi = float(top.equity)  # type: ignore[arg-type]
-    tick(progress, 4, total)
-    for k in range(1, points):
-        eps = z_lo + (z_hi - z_lo) * k / (points - 1)
-        if k == points - 1:
-            eps = z_hi - TOL  # what the lambda = 1 solve reached, less a rounding hair
-        if eps > z_lo + TOL:
-            res = sweep.solve(settings.with_(equity_weight=0.0), floor=eps)
-            solves += 1
-            if res.has_solution:
-                found.append(_point(eps, res, lam))
-        tick(progress, k + 4, total)
+    with Runner(scenario, sweep, workers, total, progress, stop) as run:
+        anchors = [settings, settings.with_(equity_weight=0.0), settings.with_(equity_weight=1.0)]
+        current, left, top = run.map(solve_task, [SolveTask(s) for s in anchors])
+        lam = current.equity_weight
+        solves = 3
+        if not (left.has_solution and top.has_solution):
+            status = left.status if not left.has_solution else top.status
+            return Frontier(
+                (), current, lam, status, run.builds, solves, time.perf_counter() - start
+            )
+        found = [_point(None, left, lam)]
+        # the fairest allocation among the most efficient ones: max z subject to E >= E_left
+        e_left = float(left.efficiency)  # type: ignore[arg-type]
+        fair = SolveTask(settings.with_(equity_weight=1.0), efficiency_floor=e_left - TOL)
+        (fair_left,) = run.map(solve_task, [fair])
+        solves += 1
+        if fair_left.has_solution:
+            found.append(_point(None, fair_left, lam))
+        z_lo = max(p.equity for p in found)
+        floors = _floors(z_lo, float(top.equity), points)  # type: ignore[arg-type]
+        efficient = settings.with_(equity_weight=0.0)
+        results = run.map(solve_task, [SolveTask(efficient, floor=eps) for eps in floors])
+        solves += len(floors)
+        found += [_point(e, r, lam) for e, r in zip(floors, results) if r.has_solution]
+        run.finish()
+        builds = run.builds
     found.append(_point(None, top, lam))
     if current.has_solution:
         found.append(_point(None, current, lam))  # on the frontier unless another beats it
     statuses = {p.status for p in found}
     status = "optimal" if statuses == {"optimal"} else "feasible"
-    tick(progress, total, total)
     return Frontier(
         tuple(_nondominated(found)),
         current,
         lam,
         status,
-        sweep.models_built,
+        builds,
         solves,
         time.perf_counter() - start,
     )
+
+
+def _floors(z_lo: float, z_hi: float, points: int) -> list[float]:
+    """The floors epsilon between the left end's z and the highest z, evenly spread; the
+    last is what the lambda = 1 solve reached, less a rounding hair. Floors no higher than
+    the left end (nothing to ask of the solver) are left out."""
+    out = []
+    for k in range(1, points):
+        eps = z_lo + (z_hi - z_lo) * k / (points - 1)
+        if k == points - 1:
+            eps = z_hi - TOL
+        if eps > z_lo + TOL:
+            out.append(eps)
+    return out
 
 
 def _point(eps: float | None, result: Result, weight: float) -> FrontierPoint:

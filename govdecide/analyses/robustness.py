@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from govdecide.analyses.common import TOL, Progress, tick
+from govdecide.analyses.common import TOL, Progress
+from govdecide.analyses.parallel import Runner, SolveTask, Stop, Workers, solve_task
 from govdecide.analyses.sweep import Sweep
 from govdecide.io.scenario import Scenario
-from govdecide.model.problem import ProblemData, problem_data
+from govdecide.model.problem import ProblemData
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
 
@@ -28,30 +28,43 @@ def need_indicators(scenario: Scenario) -> list[str]:
     return seen
 
 
-def perturbed_data(
-    scenario: Scenario, data: ProblemData, spread: float, rng: np.random.Generator
-) -> ProblemData:
-    """Data with need scaled by 1 + U(-spread, spread), one draw per district and indicator.
+def need_factors(scenario: Scenario, spread: float, rng: np.random.Generator) -> np.ndarray:
+    """One draw of 1 + U(-spread, spread) per district and indicator, from ``rng``.
 
-    Each program's need comes from one indicator (``population`` or a district indicator),
-    so the draw for (district, indicator) scales the need of every program that uses that
-    indicator there, as an error in that figure would. What the existing units serve
-    (base_served) is recomputed from the new need. Draws go district by district, then by
-    :func:`need_indicators`, so a seed gives the same need on every machine.
+    Rows are the scenario's districts in order, columns :func:`need_indicators`. Draws go
+    district by district, so a seed gives the same factors on every machine, and the
+    factors of run k are the same however the runs are then solved (here or on workers).
     """
     inds = need_indicators(scenario)
-    rule = {p.id: p.need.indicator for p in scenario.programs}
-    factor: dict[tuple[str, str], float] = {}
-    for d in scenario.districts:
-        draws = rng.uniform(-spread, spread, size=len(inds))
-        for ind, u in zip(inds, draws):
-            factor[(d.id, ind)] = 1.0 + float(u)
+    rows = [1.0 + rng.uniform(-spread, spread, size=len(inds)) for _ in scenario.districts]
+    return np.vstack(rows)
+
+
+def scaled_need(scenario: Scenario, data: ProblemData, factors: np.ndarray) -> ProblemData:
+    """Data with each pair's need scaled by its district's factor for its indicator.
+
+    Each program's need comes from one indicator (``population`` or a district indicator),
+    so the factor for (district, indicator) scales the need of every program that uses that
+    indicator there, as an error in that figure would. What the existing units serve
+    (base_served) is recomputed from the new need.
+    """
+    column = {ind: j for j, ind in enumerate(need_indicators(scenario))}
+    row = {d.id: i for i, d in enumerate(scenario.districts)}
+    rule = {p.id: column[p.need.indicator] for p in scenario.programs}
     pairs = data.pairs.copy()
-    scale = [factor[(d, rule[p])] for d, p in pairs.index]
+    scale = [factors[row[d], rule[p]] for d, p in pairs.index]
     pairs["need"] = pairs["need"] * np.asarray(scale)
     cap = data.programs["capacity"].reindex(pairs.index.get_level_values("program")).to_numpy()
     pairs["base_served"] = np.minimum(pairs["need"].to_numpy(), cap * pairs["base"].to_numpy())
     return replace(data, pairs=pairs)
+
+
+def perturbed_data(
+    scenario: Scenario, data: ProblemData, spread: float, rng: np.random.Generator
+) -> ProblemData:
+    """Data with need scaled by 1 + U(-spread, spread), one draw per district and indicator
+    (:func:`need_factors`, then :func:`scaled_need`)."""
+    return scaled_need(scenario, data, need_factors(scenario, spread, rng))
 
 
 @dataclass(frozen=True)
@@ -135,35 +148,52 @@ def _counted(data: ProblemData) -> tuple[str, ...]:
     return tuple(whole or [str(p) for p in data.programs.index])
 
 
-def _draws(
-    scenario: Scenario, data: ProblemData, spread: float, runs: int, seed: int
-) -> Iterator[ProblemData]:
-    """``runs`` perturbed copies of the data, drawn one at a time from one seeded generator
-    (so run k has the same need on every machine, however the runs are consumed)."""
-    rng = np.random.default_rng(seed)
-    for _ in range(runs):
-        yield perturbed_data(scenario, data, spread, rng)
+@dataclass(frozen=True)
+class _Run:
+    """One perturbed re-solve: the settings and the need factors drawn for it."""
+
+    settings: Settings
+    factors: np.ndarray
 
 
-def _solve_runs(
-    sweep: Sweep,
-    draws: Iterator[ProblemData],
-    runs: int,
-    keys: list[_Pair],
-    progress: Progress | None,
-) -> _Runs:
-    """Solve each perturbed copy; each builds its own model, because need enters the
-    coefficients."""
+@dataclass(frozen=True)
+class _RunOutcome:
+    """What a re-solve gave: its status and, with an allocation, units, coverage, E, z."""
+
+    status: str
+    units: pd.Series | None = None
+    coverage: pd.Series | None = None
+    efficiency: float = math.nan
+    equity: float = math.nan
+
+
+def _solve_run(sweep: Sweep, run: _Run) -> _RunOutcome:
+    """Solve one perturbed copy of the data (a task of :class:`~.parallel.Runner`); each
+    builds its own model, because need enters the coefficients."""
+    data = sweep.data(run.settings)
+    res = sweep.solve_data(scaled_need(sweep.scenario, data, run.factors), fresh=True)
+    if not res.has_solution:
+        return _RunOutcome(res.status)
+    units = _units(res, list(data.pairs.index))
+    return _RunOutcome(
+        res.status,
+        units,
+        _coverage(res),
+        float(res.efficiency),
+        float(res.equity),  # type: ignore[arg-type]
+    )
+
+
+def _collect(outcomes: list[_RunOutcome]) -> _Runs:
+    """The runs' outcomes gathered in run order."""
     out = _Runs()
-    for i, perturbed in enumerate(draws):
-        res = sweep.solve_data(perturbed, fresh=True)
-        out.statuses[res.status] = out.statuses.get(res.status, 0) + 1
-        if res.has_solution:
-            out.units.append(_units(res, keys))
-            out.coverage.append(_coverage(res))
-            out.efficiency.append(float(res.efficiency))  # type: ignore[arg-type]
-            out.equity.append(float(res.equity))  # type: ignore[arg-type]
-        tick(progress, i + 1, runs)
+    for o in outcomes:
+        out.statuses[o.status] = out.statuses.get(o.status, 0) + 1
+        if o.units is not None and o.coverage is not None:
+            out.units.append(o.units)
+            out.coverage.append(o.coverage)
+            out.efficiency.append(o.efficiency)
+            out.equity.append(o.equity)
     return out
 
 
@@ -220,6 +250,8 @@ def robustness(
     seed: int = 1,
     progress: Progress | None = None,
     sweep: Sweep | None = None,
+    workers: Workers | None = None,
+    stop: Stop | None = None,
 ) -> Robustness:
     """Re-solve ``runs`` times with need perturbed by ±``spread`` (seeded), and summarize.
 
@@ -228,6 +260,11 @@ def robustness(
     share of runs in which every whole-unit program (a facility; all programs when none is
     whole-unit) stays within 1 unit, the units of those programs, and the range of weighted
     coverage.
+
+    ``workers`` runs the re-solves in worker processes or on a cluster
+    (:mod:`~govdecide.analyses.parallel`): the same need in each run (drawn here, in run
+    order, from one seeded generator) and the same tables. ``stop`` ends it early
+    (:class:`~govdecide.analyses.parallel.Cancelled`).
     """
     if not (math.isfinite(spread) and 0 <= spread < 1):
         raise ValueError("spread is a share in [0, 1)")
@@ -235,18 +272,20 @@ def robustness(
     settings = settings or Settings()
     sweep = sweep or Sweep(scenario)
     start = time.perf_counter()
-    data = problem_data(scenario, settings)
-    base = sweep.solve_data(data)
-    if not base.has_solution:
-        empty = pd.DataFrame()
-        return Robustness(
-            spread, runs, seed, base, empty, empty, (math.nan,) * 2, (math.nan,) * 2, 0,
-            {base.status: 1}, time.perf_counter() - start,
-        )  # fmt: skip
+    data = sweep.data(settings)
+    with Runner(scenario, sweep, workers, runs, progress, stop) as run:
+        base = run.map(solve_task, [SolveTask(settings)], counted=False)[0]
+        if not base.has_solution:
+            empty = pd.DataFrame()
+            return Robustness(
+                spread, runs, seed, base, empty, empty, (math.nan,) * 2, (math.nan,) * 2, 0,
+                {base.status: 1}, time.perf_counter() - start,
+            )  # fmt: skip
+        rng = np.random.default_rng(seed)
+        tasks = [_Run(settings, need_factors(scenario, spread, rng)) for _ in range(runs)]
+        done = _collect(run.map(_solve_run, tasks))
     keys = list(data.pairs.index)
     counted = _counted(data)
-    draws = _draws(scenario, data, spread, runs, seed)
-    done = _solve_runs(sweep, draws, runs, keys, progress)
     pairs = districts = pd.DataFrame()
     e_range = z_range = (math.nan, math.nan)
     stable = math.nan

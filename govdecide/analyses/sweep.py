@@ -46,6 +46,8 @@ class Sweep:
         self.aux_builds = 0
         self._cache = ModelCache(self._build)
         self._lock = threading.Lock()
+        self._data: tuple[str, ProblemData] | None = None
+        self._weights: dict[int, float] = {}  # equity weight each kept model last solved at
 
     @property
     def models_built(self) -> int:
@@ -91,6 +93,8 @@ class Sweep:
         def model_for(d: ProblemData) -> tuple[Built, float]:
             """The kept (or fresh) model with this solve's floors on z and E set."""
             built, build_s = self._cache.built_for(d, efficiency_row, fresh)
+            if not fresh:
+                self._same_answer_whatever_came_before(built, d.equity_weight)
             built.model.set_equity_floor(floor)
             if efficiency_row:
                 built.model.constraints[EFFICIENCY_FLOOR].changeRHS(efficiency_floor)
@@ -98,6 +102,34 @@ class Sweep:
 
         with self._lock:
             return solve_data(data, model_for)
+
+    def _same_answer_whatever_came_before(self, built: Built, weight: float) -> None:
+        """Forget HiGHS's kept copy of a model whose equity weight changes.
+
+        A kept copy re-solved under new objective costs gives figures that differ in their
+        last bits from a new copy's (a budget dual by one unit in the last place), while
+        new bounds or right-hand sides (budget, floors) leave no such trace. A new copy
+        for a new weight makes every answer independent of the solves before it, so that
+        an analysis split between worker processes gives the serial run's figures
+        exactly; the model itself is kept (only the array hand-over is repeated).
+        """
+        key = id(built)
+        if self._weights.get(key, weight) != weight:
+            built.model.handover.copy = None
+        self._weights[key] = weight
+
+    def data(self, settings: Settings | None = None) -> ProblemData:
+        """The scenario's data under ``settings``, kept for the settings asked last.
+
+        Robustness perturbs the same data run after run, on every worker of a parallel
+        analysis; preparing it once per sweep spares a pass over the scenario per run.
+        """
+        key = (settings or Settings()).key()
+        kept = self._data
+        if kept is None or kept[0] != key:
+            kept = (key, problem_data(self.scenario, settings))
+            self._data = kept
+        return kept[1]
 
     def solve(
         self,

@@ -5,7 +5,11 @@ Each reads a scenario file and the shared solve options
 ``--format json``, plain data for a program.
 Exit codes as everywhere (:mod:`govdecide.cli.common`): 0 an answer exists, 1 bad input,
 2 infeasible (no allocation, or no budget reaches the coverage asked for), 3 no answer for
-another reason (time limit before any allocation, solver error).
+another reason (time limit before any allocation, solver error, a worker process lost).
+
+``frontier``, ``budget-curve`` and ``robustness`` solve in worker processes, one per core
+unless ``--jobs`` says otherwise, or on a Dask cluster (``--scheduler`` or
+``GOVDECIDE_DASK_SCHEDULER``); see :mod:`govdecide.analyses.parallel`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 from govdecide import analyses as an
 from govdecide.cli.common import (
+    EXIT_NO_SOLUTION,
     EXIT_OK,
     UsageError,
     add_solve_options,
@@ -39,27 +44,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lang = lang_from_argv(sys.argv[1:])
 
     def command(name: str, key: str, handler: Any) -> argparse.ArgumentParser:
-        parser = subparsers.add_parser(name, help=t(key, lang), description=t(key, lang))
-        parser.add_argument("file", metavar="FILE", help=t("an.cli.help_file", lang))
+        parser = subparsers.add_parser(name, help=_help(key, lang), description=t(key, lang))
+        parser.add_argument("file", metavar="FILE", help=_help("an.cli.help_file", lang))
         add_solve_options(parser, lang)
         parser.add_argument(
-            "--format", choices=FORMATS, default="table", help=t("an.cli.help_format", lang)
+            "--format", choices=FORMATS, default="table", help=_help("an.cli.help_format", lang)
         )
         parser.set_defaults(handler=handler)
         return parser
 
     p = command("frontier", "an.cli.frontier_help", cmd_frontier)
-    p.add_argument("--points", type=int, default=20, help=t("an.cli.help_points", lang))
+    p.add_argument("--points", type=int, default=20, help=_help("an.cli.help_points", lang))
+    _parallel_options(p, lang)
     p = command("budget-curve", "an.cli.curve_help", cmd_budget_curve)
-    p.add_argument("--points", type=int, default=11, help=t("an.cli.help_curve_points", lang))
-    p.add_argument("--low", type=float, default=0.5, help=t("an.cli.help_low", lang))
-    p.add_argument("--high", type=float, default=1.5, help=t("an.cli.help_high", lang))
+    p.add_argument("--points", type=int, default=11, help=_help("an.cli.help_curve_points", lang))
+    p.add_argument("--low", type=float, default=0.5, help=_help("an.cli.help_low", lang))
+    p.add_argument("--high", type=float, default=1.5, help=_help("an.cli.help_high", lang))
+    _parallel_options(p, lang)
     p = command("min-budget", "an.cli.minb_help", cmd_min_budget)
-    p.add_argument("--coverage", required=True, help=t("an.cli.help_coverage", lang))
+    p.add_argument("--coverage", required=True, help=_help("an.cli.help_coverage", lang))
     p = command("robustness", "an.cli.robust_help", cmd_robustness)
-    p.add_argument("--spread", type=float, default=0.1, help=t("an.cli.help_spread", lang))
-    p.add_argument("--runs", type=int, default=50, help=t("an.cli.help_runs", lang))
-    p.add_argument("--seed", type=int, default=1, help=t("an.cli.help_seed", lang))
+    p.add_argument("--spread", type=float, default=0.1, help=_help("an.cli.help_spread", lang))
+    p.add_argument("--runs", type=int, default=50, help=_help("an.cli.help_runs", lang))
+    p.add_argument("--seed", type=int, default=1, help=_help("an.cli.help_seed", lang))
+    _parallel_options(p, lang)
+
+
+def _help(key: str, lang: str) -> str:
+    """A help text for argparse, which reads ``%`` as a format: "±10%" must be "±10%%"."""
+    return t(key, lang).replace("%", "%%")
+
+
+def _parallel_options(parser: argparse.ArgumentParser, lang: str) -> None:
+    """``--jobs`` and ``--scheduler``: where an analysis' many solves run."""
+    group = parser.add_argument_group(t("par.cli.group", lang))
+    group.add_argument("--jobs", type=int, metavar="N", help=_help("par.cli.help_jobs", lang))
+    group.add_argument("--scheduler", metavar="ADDRESS", help=_help("par.cli.help_scheduler", lang))
 
 
 # ---------------------------------------------------------------------------------------
@@ -69,6 +89,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _load(args: argparse.Namespace) -> tuple[Scenario, Any]:
     """The scenario and the settings the shared options describe."""
     return load_scenario(args.file), settings_from_args(args)
+
+
+def _workers(args: argparse.Namespace) -> an.Workers:
+    """Where the solves run: ``--jobs`` (default one per core), ``--scheduler`` or the
+    environment's ``GOVDECIDE_DASK_SCHEDULER`` for a cluster."""
+    if args.jobs is not None:
+        _need_at_least(args.jobs, 1, "--jobs", args.lang)
+    return an.Workers.from_env(jobs=args.jobs, scheduler=args.scheduler)
+
+
+def _failed(exc: an.AnalysisFailed, lang: str) -> int:
+    """A worker's failure: its message on stderr, exit code 3 (no answer, not bad input)."""
+    sys.stderr.write(exc.messages_text(lang) + "\n")
+    return EXIT_NO_SOLUTION
 
 
 def _need_at_least(value: int, least: int, option: str, lang: str) -> None:
@@ -125,7 +159,10 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     lang = args.lang
     _need_between(args.points, 2, an.MAX_FRONTIER_POINTS, "--points", lang)
     scenario, settings = _load(args)
-    fr = an.frontier(scenario, settings, points=args.points)
+    try:
+        fr = an.frontier(scenario, settings, points=args.points, workers=_workers(args))
+    except an.AnalysisFailed as exc:
+        return _failed(exc, lang)
     if args.format == "json":
         data = fr.to_dict()
         data["scenario"] = localize(scenario.name, lang)
@@ -195,7 +232,10 @@ def cmd_budget_curve(args: argparse.Namespace) -> int:
     scenario, settings = _load(args)
     base = problem_data(scenario, settings).budget
     grid = an.budget_grid(base, args.points, args.low, args.high)
-    curve = an.budget_curve(scenario, settings, budgets=grid)
+    try:
+        curve = an.budget_curve(scenario, settings, budgets=grid, workers=_workers(args))
+    except an.AnalysisFailed as exc:
+        return _failed(exc, lang)
     ok = [p for p in curve.points if p.efficiency is not None]
     if args.format == "json":
         data = curve.to_dict()
@@ -315,7 +355,13 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.spread) and 0 <= args.spread < 1):
         raise UsageError(t("an.cli.bad_spread", lang, got=args.spread))
     scenario, settings = _load(args)
-    rob = an.robustness(scenario, settings, spread=args.spread, runs=args.runs, seed=args.seed)
+    workers = _workers(args)
+    try:
+        rob = an.robustness(
+            scenario, settings, spread=args.spread, runs=args.runs, seed=args.seed, workers=workers
+        )
+    except an.AnalysisFailed as exc:
+        return _failed(exc, lang)
     if args.format == "json":
         data = rob.to_dict()
         data["scenario"] = localize(scenario.name, lang)

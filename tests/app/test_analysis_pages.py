@@ -16,7 +16,7 @@ from govdecide import Allocator, load_scenario
 from govdecide import analyses as an
 from govdecide.i18n import t
 from govdecide.io.scenario import display_names
-from ui import controls
+from ui import analysis_cache, controls
 from ui.solving import INTERACTIVE_TIME_LIMIT_S
 from ui.text import md_escape
 
@@ -232,6 +232,7 @@ def test_tradeoffs_page_flags_unproven_points(monkeypatch):
 
     monkeypatch.setattr(an, "frontier", frontier)
     st.cache_data.clear()
+    analysis_cache.clear()  # the analyses' results are kept there, for every session
     try:
         at = open_page("app_pages/tradeoffs.py")
         n = len(at.select_slider[0].options)
@@ -240,3 +241,4 @@ def test_tradeoffs_page_flags_unproven_points(monkeypatch):
         assert at.select_slider[0].options[-1].endswith(t("an.chart.unproven_mark", "en"))
     finally:
         st.cache_data.clear()
+        analysis_cache.clear()
