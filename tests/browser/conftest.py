@@ -245,3 +245,13 @@ def wait_for_app_run(page: object, settle_ms: int = 250, timeout_ms: int = 30_00
         page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
         if done.count() == 1 or time.monotonic() > deadline:
             return
+
+
+def nav_link(page: object, url_path: str) -> object:
+    """The sidebar's link to the page at ``url_path`` ("" for the first page): found by
+    its address, so adding a page to the navigation does not move a test's clicks."""
+    suffix = f"/{url_path}" if url_path else "/"
+    return page.locator(  # type: ignore[attr-defined]
+        f"[data-testid='stSidebarNavLink'][href$='{suffix}']"
+    ).first
+

@@ -16,6 +16,7 @@ import pytest
 from govdecide.i18n import t
 from tests.browser.chart_checks import chart_facts, chart_problems
 from tests.browser.conftest import (
+    nav_link,
     outside_requests,
     record_requests,
     screenshot_dir,
@@ -93,9 +94,9 @@ def _analyses(charts: Charts, base: str, lang: str) -> None:
     charts.check("robustness", 1)
 
 
-def _nav(page: object, index: int) -> None:
-    """Go to the index-th page of the sidebar's navigation (same session)."""
-    page.locator("[data-testid='stSidebarNavLink']").nth(index).click()  # type: ignore[attr-defined]
+def _nav(page: object, url_path: str) -> None:
+    """Go to the page at ``url_path`` by the sidebar's navigation (same session)."""
+    nav_link(page, url_path).click()  # type: ignore[attr-defined]
     _settle(page)
 
 
@@ -110,9 +111,9 @@ def _compare(charts: Charts, base: str, lang: str) -> None:
         box.press("Enter")
         _settle(page)
         if name == "Lean":
-            _nav(page, 0)  # Allocate
+            _nav(page, "")  # Allocate
             _click_key(page, "reset-riverton")
-            _nav(page, 6)  # Compare options
+            _nav(page, "compare")  # Compare options
     charts.check("compare", 1)
 
 

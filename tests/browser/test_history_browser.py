@@ -12,7 +12,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app_run
+from tests.browser.conftest import nav_link, wait_for_app_run
 
 
 def _settle(page: object) -> None:
@@ -23,9 +23,9 @@ def _history_length(page: object) -> int:
     return int(page.evaluate("history.length"))  # type: ignore[attr-defined]
 
 
-def _nav(page: object, index: int) -> None:
-    """Open the index-th page of the sidebar's navigation (same session)."""
-    page.locator("[data-testid='stSidebarNavLink']").nth(index).click()  # type: ignore[attr-defined]
+def _nav(page: object, url_path: str) -> None:
+    """Open the page at ``url_path`` by the sidebar's navigation (same session)."""
+    nav_link(page, url_path).click()  # type: ignore[attr-defined]
     _settle(page)
 
 
@@ -46,9 +46,9 @@ def test_slider_moves_replace_and_back_goes_to_the_previous_page(app_url, page):
     expect(page).to_have_url(re.compile(r"[?&]budget=44000(&|$)"))
     assert _history_length(page) == start, "slider moves added history entries"
 
-    _nav(page, 4)  # What money buys
+    _nav(page, "budget")  # What money buys
     expect(page).to_have_url(re.compile(r"/budget\?.*budget=44000"))
-    _nav(page, 1)  # Explore the place
+    _nav(page, "explore")  # Explore the place
     expect(page).to_have_url(re.compile(r"/explore\?"))
     assert _history_length(page) == start + 2, "a page change should add one entry"
 
@@ -69,7 +69,7 @@ def test_the_first_address_fix_up_is_not_a_step_back(app_url, page):
     _settle(page)
     expect(page).to_have_url(re.compile(r"\?scenario=riverton&lang=en"))
     _move_budget(page, 2)
-    _nav(page, 1)  # Explore
+    _nav(page, "explore")  # Explore
     page.go_back()
     _settle(page)
     expect(page).to_have_url(re.compile(r"/\?scenario=riverton&lang=en&budget=42000"))

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from govdecide import Allocator, load_scenario
 from govdecide.i18n import fmt_num, t
 from govdecide.io.table_read import MAX_ROWS
-from tests.browser.conftest import ROOT, screenshot, wait_for_app_run
+from tests.browser.conftest import ROOT, nav_link, screenshot, wait_for_app_run
 from ui import controls, solving
 
 HEALTH_LIMIT_S = 1.0  # the criterion for the worst health answer
@@ -189,7 +189,7 @@ def test_a_hostile_import_and_report_do_not_freeze_the_server(own_server, browse
         b.move_and_check()  # while 5,000 hostile districts are validated
         wait_for_app_run(hostile, timeout_ms=HANG_GUARD_MS)
         steps.done("build")
-        hostile.locator("[data-testid='stSidebarNavLink']").nth(8).click()  # Downloads
+        nav_link(hostile, "export").click()  # type: ignore[attr-defined]  (Downloads)
         b.move_and_check()  # while the 5,000-district scenario is solved
         wait_for_app_run(hostile, timeout_ms=HANG_GUARD_MS)
         steps.done("downloads page")

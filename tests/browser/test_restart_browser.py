@@ -20,7 +20,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from govdecide.i18n import t
-from tests.browser.conftest import start_app, stop_app, wait_for_app_run
+from tests.browser.conftest import nav_link, start_app, stop_app, wait_for_app_run
 
 
 def _restart(server: dict) -> None:
@@ -59,7 +59,7 @@ def test_settings_survive_a_restart(own_server, browser):
         _settle(page)
         expect(page).to_have_url(re.compile(r"budget=43000&staff=1600"))
         expect(sliders.nth(0)).to_have_value("43000")
-        page.locator("[data-testid='stSidebarNavLink']").nth(2).click()  # Present
+        nav_link(page, "present").click()  # type: ignore[attr-defined]
         _settle(page)
         page.get_by_text("Budget (thousand Riverton dollars): 43,000").wait_for()
         page.get_by_text("Staff available for new units: 1,600").wait_for()
