@@ -1,0 +1,248 @@
+"""The structured method for plans with whole units: a proven bound, then fix year by year.
+
+Why. The plan's MILP is the single-year one T times over, linked through the units in
+service and the running costs; a generic branch and bound sees one large model and, from
+a few hundred districts up, neither finds a good plan nor moves its bound in the time a
+person waits (docs: README, "Plans over several years"). The structure it does not use:
+
+1. The bound. The LP relaxation of the plan, with each year's integer-hull rows (the
+   single-year model's own step, on the units in service that year), is a proven upper
+   bound; the hull rows make each pair's coverage staircase exact in the relaxation, so
+   what is left of the LP's gap is the rounding of units across districts and years.
+2. The plans: relax and fix over the years. Years are linked only forward (units
+   commissioned in year t stay, and cost running costs later), so whole units can be
+   fixed one year at a time, earliest first: round year t's units from the LP (down,
+   then up again where year t's budget and staff leave room, largest fractions first),
+   fix them, and solve the LP of the remaining years again from the last basis (a few
+   dual simplex steps). After the last year, the continuous programs and every z_t are
+   the LP's best with all whole units fixed: a feasible plan.
+3. If the gap is still above the one asked and time remains, the plain MILP is run from
+   that plan, with the LP's bound as the bound to beat; its bound is kept when lower.
+
+The result says "optimal" only when (bound - objective) / bound is within the gap asked;
+else it is "feasible" with the proven gap.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from govdecide.model.solvers.common import MatrixForm
+from govdecide.model.solvers.handover import load
+from govdecide.model.status import solver_precision
+from govdecide.model.years.data import PlanData
+from govdecide.model.years.diagnosis import diagnose_plan
+from govdecide.model.years.formulation import PlanModel
+from govdecide.model.years.highs_run import run_form
+from govdecide.model.years.result import PlanResult, empty_plan, evaluate_plan, plan_objective
+
+# Step 3 only below this many columns: above it the MILP neither improves the plan nor
+# its bound in the time it gets (measured on the 300- and 3,000-district regions, README).
+MILP_FINISH_MAX_COLUMNS = 20_000
+SEARCH_PAST = 0.5  # step 3 is skipped once the gap is within this share of the one asked
+
+
+class _LP:
+    """The plan's LP relaxation, kept in one HiGHS model so that re-solves are warm."""
+
+    def __init__(self, form: MatrixForm) -> None:
+        from govdecide.model.solvers.highs import silence_highs_banner
+
+        silence_highs_banner()
+        self.form = form
+        self.h = load(form)
+        for key, value in (("threads", 1), ("random_seed", 0), ("mip_rel_gap", 0.0)):
+            self.h.setOptionValue(key, value)
+        self.lower = form.lower.copy()
+        self.upper = form.upper.copy()
+
+    def solve(self, deadline: float) -> np.ndarray | None:
+        """The LP's optimal column values, or None (infeasible, or out of time)."""
+        import highspy
+
+        h = self.h
+        # an LP's time limit counts the model's whole run clock (solvers.highs)
+        h.setOptionValue("time_limit", h.getRunTime() + max(deadline - time.perf_counter(), 0.01))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(h.getSolution().col_value, dtype=float)
+
+    @property
+    def objective(self) -> float:
+        """The last optimal run's objective (the model's scale)."""
+        return float(self.h.getInfo().objective_function_value)
+
+    def fix(self, cols: np.ndarray, values: np.ndarray) -> None:
+        """Fix columns at values (both bounds)."""
+        self.lower[cols] = values
+        self.upper[cols] = values
+        self.h.changeColsBounds(cols.size, cols.astype(np.int32), values, values)
+
+
+def _round_year(
+    data: PlanData, t: int, x_lp: np.ndarray, before: np.ndarray, spend_cont: float
+) -> np.ndarray:
+    """Year t's whole units from the LP's (D, P) units ``x_lp`` (step 2 of the module doc).
+
+    Down to whole units, never below last year's ``before``; then one more unit where the
+    LP had a fraction, largest fractions first, while year t's budget (its capital, the
+    running costs of what stands, and ``spend_cont``, the continuous programs' spend in
+    the LP) and staff leave room for it.
+    """
+    arr = data.first.arrays
+    ints = arr.integer
+    down = np.where(ints[None, :], np.floor(x_lp + 1e-6), x_lp)
+    down = np.maximum(down, before)
+    hi = np.where(np.isfinite(arr.hi), arr.hi, np.inf)
+    cost, staff = arr.cost[None, :], arr.staff[None, :]
+    spend = (
+        float(((down - before) * cost)[:, ints].sum())
+        + float((before * data.running[None, :])[:, ints].sum())
+        + spend_cont
+    )
+    staff_used = float((down * staff).sum())
+    room = data.budgets[t] - spend
+    staff_room = math.inf if data.staff is None else data.staff[t] - staff_used
+    frac = np.where(ints[None, :] & (down + 1 <= hi + 1e-9), x_lp - down, 0.0)
+    order = np.argsort(-frac, axis=None, kind="stable")
+    order = order[frac.reshape(-1)[order] > 1e-6]
+    unit_cost = np.broadcast_to(cost, frac.shape).reshape(-1)[order]
+    unit_staff = np.broadcast_to(staff, frac.shape).reshape(-1)[order]
+    fits = (np.cumsum(unit_cost) <= room + 1e-9) & (np.cumsum(unit_staff) <= staff_room + 1e-9)
+    take = order[: int(np.argmin(fits)) if not fits.all() else fits.size]
+    out = down.copy().reshape(-1)
+    out[take] += 1.0
+    return out.reshape(down.shape)
+
+
+def _relax_and_fix(
+    data: PlanData, model: PlanModel, lp: _LP, values: np.ndarray, deadline: float
+) -> np.ndarray | None:
+    """Fix each year's whole units in turn and re-solve the LP (step 2); the final LP's
+    column values, or None when a year could not be fixed in time or feasibly."""
+    arr = data.first.arrays
+    shape = arr.need.shape
+    ints_flat = np.tile(arr.integer, len(arr.districts))
+    before = np.zeros(shape)
+    for t in range(data.years):
+        cols = model.x_cols(t)
+        x_lp = values[cols].reshape(shape)
+        prev = values[model.x_cols(t - 1)].reshape(shape) if t else np.zeros(shape)
+        cont = ~arr.integer[None, :]
+        spend_cont = float(
+            ((x_lp - prev) * arr.cost[None, :] + prev * data.running[None, :])[:, ~arr.integer].sum()
+        ) if cont.any() else 0.0  # fmt: skip
+        chosen = _round_year(data, t, x_lp, before, spend_cont)
+        fixed = chosen.reshape(-1)[ints_flat]
+        lp.fix(cols[ints_flat], fixed)
+        solved = lp.solve(deadline)
+        if solved is None:
+            # the rounding up left a later year short: keep only the rounding down
+            down = np.maximum(np.where(arr.integer[None, :], np.floor(x_lp + 1e-6), x_lp), before)
+            chosen = down
+            lp.fix(cols[ints_flat], down.reshape(-1)[ints_flat])
+            solved = lp.solve(deadline)
+            if solved is None:
+                return None
+        values = solved
+        before = np.where(arr.integer[None, :], chosen, 0.0)
+    return values
+
+
+def solve_structured_plan(data: PlanData, model: PlanModel, build_s: float, t0: float) -> PlanResult:
+    """Solve a plan with whole units by the structured method (module doc)."""
+    first = data.first
+    deadline = t0 + first.time_limit_s
+    timings: dict[str, float] = {"build_s": build_s}
+    form = model.matrix_form()
+    t_lp = time.perf_counter()
+    lp = _LP(form)
+    values = lp.solve(deadline)
+    timings["lp_s"] = time.perf_counter() - t_lp
+    if values is None:
+        return _no_lp(data, lp, timings, t0)
+    bound = lp.objective / model.scale
+    t_fix = time.perf_counter()
+    fixed = _relax_and_fix(data, model, lp, values, deadline)
+    timings["fix_s"] = time.perf_counter() - t_fix
+    units = None if fixed is None else model.units(fixed)
+    best = -math.inf if units is None else plan_objective(data, units)
+    run = _finish(data, model, form, units, best, bound, deadline, timings)
+    if run is not None:
+        bound = min(bound, run[1])
+        if run[0] is not None:
+            units, best = run[0], plan_objective(data, run[0])
+    if units is None:
+        timings["total_s"] = time.perf_counter() - t0
+        return empty_plan(data, "no_solution", "structured", timings, None, bound)
+    result = evaluate_plan(
+        data, units, status="optimal", method="structured", bound=bound, timings=timings,
+        precision=solver_precision(model.scale),
+    )  # fmt: skip
+    timings["total_s"] = time.perf_counter() - t0
+    return result
+
+
+def _no_lp(data: PlanData, lp: _LP, timings: dict[str, float], t0: float) -> PlanResult:
+    """No LP optimum: the plan is infeasible (the relaxation is, so the plan is: proven),
+    or the LP did not finish in time."""
+    import highspy
+
+    status = lp.h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        t_d = time.perf_counter()
+        diagnosis = diagnose_plan(data)
+        timings["diagnosis_s"] = time.perf_counter() - t_d
+        timings["total_s"] = time.perf_counter() - t0
+        return empty_plan(data, "infeasible", "structured", timings, diagnosis)
+    timings["total_s"] = time.perf_counter() - t0
+    return empty_plan(data, "no_solution", "structured", timings)
+
+
+def _finish(
+    data: PlanData,
+    model: PlanModel,
+    form: MatrixForm,
+    units: np.ndarray | None,
+    best: float,
+    bound: float,
+    deadline: float,
+    timings: dict[str, float],
+) -> tuple[np.ndarray | None, float] | None:
+    """Step 3: the MILP from the plan found, when the gap is open, time remains and the
+    plan is small enough (MILP_FINISH_MAX_COLUMNS). (units if better, its bound) or None."""
+    gap = data.first.gap
+    open_gap = units is None or bound - best > SEARCH_PAST * gap * abs(bound)
+    remaining = deadline - time.perf_counter()
+    if not open_gap or remaining < 0.2 or form.lower.size > MILP_FINISH_MAX_COLUMNS:
+        return None
+    start = None if units is None else _start(data, model, form, units)
+    t_m = time.perf_counter()
+    run = run_form(form, time_limit_s=remaining, gap=gap, start=start)
+    timings["milp_s"] = time.perf_counter() - t_m
+    found: Any = None
+    if run.values is not None:
+        candidate = model.units(run.values)
+        if plan_objective(data, candidate) > best:
+            found = candidate
+    run_bound = math.inf if run.bound is None else run.bound / model.scale
+    return found, run_bound
+
+
+def _start(data: PlanData, model: PlanModel, form: MatrixForm, units: np.ndarray) -> np.ndarray:
+    """A full column vector (x, c, z of every year) of a plan, for the MILP's start."""
+    from govdecide.model.coverage import plan_coverage
+
+    values = np.zeros(form.lower.size)
+    for t, (year, m) in enumerate(zip(data.years_data, model.models, strict=True)):
+        off = int(model.offsets[t])
+        values[model.x_cols(t)] = units[t].reshape(-1)
+        cov = plan_coverage(year.arrays, units[t])
+        values[off + m.n_x : off + m.n_x + m.n_c] = cov.share.reshape(-1)[m.need_index]
+        values[off + m.z_col] = cov.equity
+    return values
