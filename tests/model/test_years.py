@@ -95,7 +95,9 @@ def test_growth_moves_the_unit_to_the_growing_district():
     first = grown.allocation[grown.allocation["year"] == 1].set_index("district")
     assert first.loc["b", "new_units"] == 1
     # growth switched off by the plan's setting: the no-growth answer again
-    off = solve_plan(parse_scenario(GROW.replace("GROWTH", "1.0")), exact, PlanSettings(growth=False))
+    off = solve_plan(
+        parse_scenario(GROW.replace("GROWTH", "1.0")), exact, PlanSettings(growth=False)
+    )
     assert off.objective == pytest.approx(100 / 180)
 
 
@@ -129,7 +131,7 @@ def test_names_carry_family_district_program_and_year():
     ):
         assert name in rows
     cols = model.column_names()
-    assert cols[: 3] == ["x__town__station__y1", "c__town__station__y1", "z__y1"]
+    assert cols[:3] == ["x__town__station__y1", "c__town__station__y1", "z__y1"]
     assert "z__y3" in cols and len(cols) == model.matrix_form().lower.size
 
 

@@ -106,7 +106,12 @@ def plan_data(
     budgets = _yearly_budgets(scenario, s, p, years)
     staff = _yearly_staff(scenario, s, p, years)
     rate = float(p.discount_rate if p.discount_rate is not None else scenario.policy.discount_rate)
-    growth = np.array([d.growth if p.growth else 0.0 for d in scenario.districts], dtype=float)
+    assumed = p.need_growth or 0.0
+    growth = np.array(
+        [(d.growth or assumed) if p.growth else 0.0 for d in scenario.districts], dtype=float
+    )
+    share = p.running_share or 0.0
+    running = [q.running_cost or share * q.unit_cost for q in scenario.programs]
     delta = (1.0 + rate) ** -np.arange(years, dtype=float)
     return PlanData(
         first=first,
@@ -114,7 +119,7 @@ def plan_data(
             _year(first, t, years, growth, budgets[t], None if staff is None else staff[t])
             for t in range(years)
         ),
-        running=np.array([p_.running_cost for p_ in scenario.programs], dtype=float),
+        running=np.array(running, dtype=float),
         growth=growth,
         weight=delta / delta.sum(),
         budgets=tuple(budgets),

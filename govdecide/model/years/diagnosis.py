@@ -196,7 +196,9 @@ def _relaxations(data: PlanData, elastic: _Elastic, values: np.ndarray) -> tuple
             whole = bool(programs.at[p, "integer"])
             col = "lo" if family == "unit_min" else "hi"
             cur = float(data.last.pairs.at[(d, p), col])
-            needed = round_down(cur - amount, whole) if col == "lo" else round_up(cur + amount, whole)
+            needed = (
+                round_down(cur - amount, whole) if col == "lo" else round_up(cur + amount, whole)
+            )
             out.append(PlanRelaxation(family, cur, needed, district=d, program=p))
         else:
             p = key[2]

@@ -289,8 +289,10 @@ def from_single(data: PlanData, result: Result) -> PlanResult:
     if not result.has_solution:
         plan = empty_plan(data, result.status, result.method, result.timings, None, result.bound)
         return replace(plan, final=result, diagnosis=result.diagnosis)
-    units = result.allocation["new_units"].to_numpy(dtype=float).reshape(
-        1, *data.first.arrays.need.shape
+    units = (
+        result.allocation["new_units"]
+        .to_numpy(dtype=float)
+        .reshape(1, *data.first.arrays.need.shape)
     )
     plan = evaluate_plan(
         data, units, status=result.status, method=result.method, bound=result.bound,

@@ -28,6 +28,11 @@ class PlanSettings:
     year has the single-year budget (the caller's, else the scenario's, per year), and
     ``budget_growth`` then makes year t's budget (1 + growth)^(t-1) times the first year's.
     ``growth=False`` keeps every district's need at its first year's (no need growth).
+
+    Two assumptions a workshop may set where the scenario file is silent, each shown as
+    an assumption: ``running_share`` gives every program without a ``running_cost`` one
+    of that share of its unit cost per year; ``need_growth`` gives every district without
+    a ``growth`` that yearly growth of its need.
     """
 
     years: int | None = None
@@ -36,6 +41,8 @@ class PlanSettings:
     staff_by_year: tuple[float, ...] | None = None
     discount_rate: float | None = None
     growth: bool = True
+    running_share: float | None = None
+    need_growth: float | None = None
 
     def with_(self, **changes: object) -> PlanSettings:
         """A copy with some settings changed."""
@@ -82,10 +89,22 @@ class PlanSettings:
             _finite(self.budget_growth) and -1 < self.budget_growth <= 1
         ):
             problems.append(Problem("budget_growth", "plan_growth", {"got": self.budget_growth}))
+        if self.running_share is not None and not (
+            _finite(self.running_share) and 0 <= self.running_share <= 1
+        ):
+            problems.append(
+                Problem("running_share", "setting_range01", {"got": self.running_share})
+            )
+        if self.need_growth is not None and not (
+            _finite(self.need_growth) and -1 < self.need_growth <= 1
+        ):
+            problems.append(Problem("need_growth", "plan_growth", {"got": self.need_growth}))
         if self.discount_rate is not None and not (
             _finite(self.discount_rate) and 0 <= self.discount_rate <= 1
         ):
-            problems.append(Problem("discount_rate", "setting_range01", {"got": self.discount_rate}))
+            problems.append(
+                Problem("discount_rate", "setting_range01", {"got": self.discount_rate})
+            )
         if problems:
             raise ScenarioError(problems)
 

@@ -133,10 +133,9 @@ def _relax_and_fix(
         cols = model.x_cols(t)
         x_lp = values[cols].reshape(shape)
         prev = values[model.x_cols(t - 1)].reshape(shape) if t else np.zeros(shape)
-        cont = ~arr.integer[None, :]
-        spend_cont = float(
-            ((x_lp - prev) * arr.cost[None, :] + prev * data.running[None, :])[:, ~arr.integer].sum()
-        ) if cont.any() else 0.0  # fmt: skip
+        conts = ~arr.integer
+        moved = (x_lp - prev) * arr.cost[None, :] + prev * data.running[None, :]
+        spend_cont = float(moved[:, conts].sum())
         chosen = _round_year(data, t, x_lp, before, spend_cont)
         fixed = chosen.reshape(-1)[ints_flat]
         lp.fix(cols[ints_flat], fixed)
@@ -154,7 +153,9 @@ def _relax_and_fix(
     return values
 
 
-def solve_structured_plan(data: PlanData, model: PlanModel, build_s: float, t0: float) -> PlanResult:
+def solve_structured_plan(
+    data: PlanData, model: PlanModel, build_s: float, t0: float
+) -> PlanResult:
     """Solve a plan with whole units by the structured method (module doc)."""
     first = data.first
     deadline = t0 + first.time_limit_s
