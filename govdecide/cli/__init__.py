@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from govdecide.cli import analyses, files, solving
+from govdecide.cli import analyses, files, plan, solving
 from govdecide.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -27,7 +27,7 @@ from govdecide.cli.common import (
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, normalize_lang, t
 
-COMMAND_GROUPS = (solving, analyses, files)
+COMMAND_GROUPS = (solving, analyses, files, plan)
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
