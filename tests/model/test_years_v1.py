@@ -21,7 +21,6 @@ from govdecide.cli import main
 from govdecide.io.scenario import load_scenario, scenario_from_data, scenario_to_data
 from govdecide.model.engine import solve
 from govdecide.model.formulation import AllocationModel
-from govdecide.model.settings import Settings
 from govdecide.model.years import plan_data, solve_plan
 from govdecide.model.years.formulation import PlanModel
 from tests.conftest import SCENARIOS
