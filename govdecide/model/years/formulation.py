@@ -190,12 +190,14 @@ class PlanModel:
             row_upper=np.where(sense == _GE, np.inf, rhs),
         )
 
-    def units(self, values: np.ndarray) -> np.ndarray:
-        """X as a (T, D, P) array from a solution's column values; whole units rounded."""
+    def units(self, values: np.ndarray, rounded: bool = True) -> np.ndarray:
+        """X as a (T, D, P) array from a solution's column values; whole units rounded
+        (``rounded=False``: as they are, an LP's fractions)."""
         arr = self.data.first.arrays
         shape = arr.need.shape
         out = np.stack([values[self.x_cols(t)].reshape(shape) for t in range(self.years)])
-        out = np.where(arr.integer[None, None, :], np.round(out), out)
+        if rounded:
+            out = np.where(arr.integer[None, None, :], np.round(out), out)
         out[np.abs(out) <= 1e-9] = 0.0
         return np.maximum(out, 0.0)
 

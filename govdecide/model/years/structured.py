@@ -39,10 +39,15 @@ from govdecide.model.years.diagnosis import diagnose_plan
 from govdecide.model.years.formulation import PlanModel
 from govdecide.model.years.highs_run import run_form
 from govdecide.model.years.result import PlanResult, empty_plan, evaluate_plan, plan_objective
+from govdecide.model.years.rounding import round_plan, round_year, violations
 
 # Step 3 only below this many columns: above it the MILP neither improves the plan nor
 # its bound in the time it gets (measured on the 300- and 3,000-district regions, README).
 MILP_FINISH_MAX_COLUMNS = 20_000
+# relax and fix (one warm LP re-solve a year) up to this many columns; above, one
+# rounding pass and one LP (README, "Plans over several years": at 3,000 districts the
+# re-solves alone took longer than the target)
+RELAX_AND_FIX_MAX_COLUMNS = 60_000
 SEARCH_PAST = 0.5  # step 3 is skipped once the gap is within this share of the one asked
 
 
@@ -84,42 +89,6 @@ class _LP:
         self.h.changeColsBounds(cols.size, cols.astype(np.int32), values, values)
 
 
-def _round_year(
-    data: PlanData, t: int, x_lp: np.ndarray, before: np.ndarray, spend_cont: float
-) -> np.ndarray:
-    """Year t's whole units from the LP's (D, P) units ``x_lp`` (step 2 of the module doc).
-
-    Down to whole units, never below last year's ``before``; then one more unit where the
-    LP had a fraction, largest fractions first, while year t's budget (its capital, the
-    running costs of what stands, and ``spend_cont``, the continuous programs' spend in
-    the LP) and staff leave room for it.
-    """
-    arr = data.first.arrays
-    ints = arr.integer
-    down = np.where(ints[None, :], np.floor(x_lp + 1e-6), x_lp)
-    down = np.maximum(down, before)
-    hi = np.where(np.isfinite(arr.hi), arr.hi, np.inf)
-    cost, staff = arr.cost[None, :], arr.staff[None, :]
-    spend = (
-        float(((down - before) * cost)[:, ints].sum())
-        + float((before * data.running[None, :])[:, ints].sum())
-        + spend_cont
-    )
-    staff_used = float((down * staff).sum())
-    room = data.budgets[t] - spend
-    staff_room = math.inf if data.staff is None else data.staff[t] - staff_used
-    frac = np.where(ints[None, :] & (down + 1 <= hi + 1e-9), x_lp - down, 0.0)
-    order = np.argsort(-frac, axis=None, kind="stable")
-    order = order[frac.reshape(-1)[order] > 1e-6]
-    unit_cost = np.broadcast_to(cost, frac.shape).reshape(-1)[order]
-    unit_staff = np.broadcast_to(staff, frac.shape).reshape(-1)[order]
-    fits = (np.cumsum(unit_cost) <= room + 1e-9) & (np.cumsum(unit_staff) <= staff_room + 1e-9)
-    take = order[: int(np.argmin(fits)) if not fits.all() else fits.size]
-    out = down.copy().reshape(-1)
-    out[take] += 1.0
-    return out.reshape(down.shape)
-
-
 def _relax_and_fix(
     data: PlanData, model: PlanModel, lp: _LP, values: np.ndarray, deadline: float
 ) -> np.ndarray | None:
@@ -136,7 +105,7 @@ def _relax_and_fix(
         conts = ~arr.integer
         moved = (x_lp - prev) * arr.cost[None, :] + prev * data.running[None, :]
         spend_cont = float(moved[:, conts].sum())
-        chosen = _round_year(data, t, x_lp, before, spend_cont)
+        chosen = round_year(data, t, x_lp, before, spend_cont)
         fixed = chosen.reshape(-1)[ints_flat]
         lp.fix(cols[ints_flat], fixed)
         solved = lp.solve(deadline)
@@ -169,15 +138,14 @@ def solve_structured_plan(
         return _no_lp(data, lp, timings, t0)
     bound = lp.objective / model.scale
     t_fix = time.perf_counter()
-    fixed = _relax_and_fix(data, model, lp, values, deadline)
+    units = _plan(data, model, lp, values, deadline, timings)
     timings["fix_s"] = time.perf_counter() - t_fix
-    units = None if fixed is None else model.units(fixed)
     best = -math.inf if units is None else plan_objective(data, units)
     run = _finish(data, model, form, units, best, bound, deadline, timings)
     if run is not None:
         bound = min(bound, run[1])
-        if run[0] is not None:
-            units, best = run[0], plan_objective(data, run[0])
+        if run[0] is not None and not violations(data, run[0]):
+            units = run[0]
     if units is None:
         timings["total_s"] = time.perf_counter() - t0
         return empty_plan(data, "no_solution", "structured", timings, None, bound)
@@ -187,6 +155,46 @@ def solve_structured_plan(
     )  # fmt: skip
     timings["total_s"] = time.perf_counter() - t0
     return result
+
+
+def _plan(
+    data: PlanData,
+    model: PlanModel,
+    lp: _LP,
+    values: np.ndarray,
+    deadline: float,
+    timings: dict[str, float],
+) -> np.ndarray | None:
+    """A feasible plan from the LP (step 2): relax and fix up to RELAX_AND_FIX_MAX_COLUMNS,
+    else the LP rounded year by year in one pass and, time allowing, its continuous
+    programs and z by one LP with the whole units fixed. None when no plan was found."""
+    if model.n_columns <= RELAX_AND_FIX_MAX_COLUMNS:
+        fixed = _relax_and_fix(data, model, lp, values, deadline)
+        units = None if fixed is None else model.units(fixed)
+    else:
+        units = round_plan(data, model.units(values, rounded=False))
+        if not violations(data, units):
+            timings["rounded_objective"] = plan_objective(data, units)
+            polished = _polish(data, model, lp, units, deadline)
+            if polished is not None and plan_objective(data, polished) >= plan_objective(
+                data, units
+            ):
+                units = polished
+    if units is None or violations(data, units):
+        return None
+    return units
+
+
+def _polish(
+    data: PlanData, model: PlanModel, lp: _LP, units: np.ndarray, deadline: float
+) -> np.ndarray | None:
+    """The continuous programs and z by LP with every year's whole units fixed at ``units``."""
+    arr = data.first.arrays
+    ints_flat = np.tile(arr.integer, len(arr.districts))
+    for t in range(data.years):
+        lp.fix(model.x_cols(t)[ints_flat], units[t].reshape(-1)[ints_flat])
+    solved = lp.solve(deadline)
+    return None if solved is None else model.units(solved)
 
 
 def _no_lp(data: PlanData, lp: _LP, timings: dict[str, float], t0: float) -> PlanResult:
