@@ -27,6 +27,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.decide", "app_pages/allocate.py", "app.page.allocate", ":material/tune:"),
     ("app.section.decide", "app_pages/explore.py", "app.page.explore", ":material/map:"),
     ("app.section.decide", "app_pages/present.py", "app.page.present", ":material/slideshow:"),
+    ("app.section.decide", "app_pages/plan.py", "plan.page.nav", ":material/event_note:"),
     # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
     ("app.section.analyse", "app_pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
     ("app.section.analyse", "app_pages/budget.py", "an.page.budget", ":material/savings:"),

@@ -141,7 +141,7 @@ def plans(draw) -> dict:
 
 
 @pytest.mark.parametrize("method", ["structured", "milp"])
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=plans())
 def test_plan_optimum_equals_the_independent_milp(method, data):
     optimum = independent_optimum(data)
