@@ -27,7 +27,6 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.decide", "app_pages/allocate.py", "app.page.allocate", ":material/tune:"),
     ("app.section.decide", "app_pages/explore.py", "app.page.explore", ":material/map:"),
     ("app.section.decide", "app_pages/present.py", "app.page.present", ":material/slideshow:"),
-    ("app.section.decide", "app_pages/plan.py", "plan.page.nav", ":material/event_note:"),
     # issue 4 (analyses) adds its pages here, in section "app.section.analyse"
     ("app.section.analyse", "app_pages/tradeoffs.py", "an.page.tradeoffs", ":material/balance:"),
     ("app.section.analyse", "app_pages/budget.py", "an.page.budget", ":material/savings:"),
@@ -36,6 +35,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     # issue 5 (data in/out) adds its pages here, in section "app.section.data"
     ("app.section.data", "app_pages/data.py", "io.page.data", ":material/upload_file:"),
     ("app.section.data", "app_pages/export.py", "io.page.export", ":material/download:"),
+    # issue 14 (plans over several years): its own section, after the others' pages
+    ("plan.section", "app_pages/plan.py", "plan.page.nav", ":material/event_note:"),
     ("app.section.help", "app_pages/about.py", "app.page.about", ":material/info:"),
 ]
 

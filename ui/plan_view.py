@@ -59,7 +59,7 @@ def plan_controls(scenario: Scenario, lang: str) -> tuple[float, PlanSettings]:
         )
         budget = st.slider(
             label_escape(t("plan.page.budget", lang, unit=budget_units(scenario, lang))),
-            0.0, float(top), float(base), nice_step(top), key="plan_budget",
+            0.0, float(top), float(base), nice_step(top), format="%.0f", key="plan_budget",
         )  # fmt: skip
         growth_pct = st.slider(
             t("plan.page.budget_growth", lang), -10.0, 10.0, 0.0, 0.5, key="plan_budget_growth"
