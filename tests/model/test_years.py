@@ -229,3 +229,21 @@ def test_budget_growth_and_yearly_lists():
     )
     assert plan_data(listed, None, PlanSettings(years=4)).budgets == (10, 20, 20, 20)
     assert plan_data(listed, Settings(budget=7)).budgets == (7, 7)
+
+
+def test_by_years_on_the_crowded_plan():
+    """Year by year (the large plans' method): year 1 builds one station (10); year 2 has
+    10 - 6 = 4 left after its running cost, no second station: the optimum, 0.5. The bound
+    by years: year 1 alone 0.5, year 2 with both years' budgets (20) two stations, 1.0:
+    (0.5 + 1) / 2 = 0.75, above the optimum by what the running costs take."""
+    import time
+
+    from govdecide.model.years.by_year import bound_by_years, plan_by_years
+    from govdecide.model.years.result import plan_objective
+
+    data = plan_data(parse_scenario(ONE.replace("RUN", "6")), Settings(gap=0.0))
+    deadline = time.perf_counter() + 30
+    units, how = plan_by_years(data, deadline, 0.0, 4)
+    assert how == "ok" and units.reshape(-1).tolist() == [1.0, 1.0]
+    assert plan_objective(data, units) == pytest.approx(0.5)
+    assert bound_by_years(data, deadline, 0.0, 2) == pytest.approx(0.75)

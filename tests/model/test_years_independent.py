@@ -154,3 +154,27 @@ def test_plan_optimum_equals_the_independent_milp(method, data):
     assert result.objective == pytest.approx(optimum, abs=1e-6)
     assert result.bound >= optimum - 1e-6
     assert violations(plan_data(scenario, Settings()), result.units) == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=plans())
+def test_by_years_bound_and_plan_against_the_independent_milp(data):
+    """The large plans' method (single-year solves, ``years.by_year``): its bound is never
+    below the optimum, its plan keeps every row and is never above the optimum."""
+    import time
+
+    from govdecide.model.years.by_year import bound_by_years, plan_by_years
+    from govdecide.model.years.result import plan_objective
+
+    optimum = independent_optimum(data)
+    plan = plan_data(scenario_from_data(data), Settings(gap=0.0))
+    deadline = time.perf_counter() + 60
+    bound = bound_by_years(plan, deadline, 0.0, plan.years)
+    units, how = plan_by_years(plan, deadline, 0.0, plan.years)
+    if optimum is None:
+        assert units is None
+        return
+    assert bound is not None and bound >= optimum - 1e-6
+    if units is not None:
+        assert violations(plan, units) == []
+        assert plan_objective(plan, units) <= optimum + 1e-6

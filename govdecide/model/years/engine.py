@@ -22,7 +22,11 @@ from govdecide.model.years.formulation import PlanModel
 from govdecide.model.years.highs_run import run_form
 from govdecide.model.years.result import PlanResult, empty_plan, evaluate_plan, from_single
 from govdecide.model.years.settings import PlanSettings
-from govdecide.model.years.structured import solve_structured_plan
+from govdecide.model.years.structured import solve_plan_by_years, solve_structured_plan
+
+# From this many districts a plan is solved year by year with the single-year engine: the
+# plan's own LP takes minutes there (README, "Plans over several years")
+BY_YEARS_MIN_DISTRICTS = 1000
 
 
 def solve_plan(
@@ -37,12 +41,18 @@ def solve_plan(
 
 
 def choose_plan_method(data: PlanData) -> str:
-    """'single' (one year), 'lp' (no whole units), 'milp' or 'structured'."""
+    """'single' (one year), 'lp' (no whole units), 'milp', 'structured' (the plan's LP
+    bound, then fixing whole units year by year) or 'by_years' (single-year solves, for
+    BY_YEARS_MIN_DISTRICTS districts and more: ``years.by_year``)."""
     if data.years == 1:
         return "single"
     if not data.first.arrays.integer.any():
         return "lp"
-    return "milp" if data.first.method == "milp" else "structured"
+    if data.first.method == "milp":
+        return "milp"
+    if len(data.first.arrays.districts) >= BY_YEARS_MIN_DISTRICTS:
+        return "by_years"
+    return "structured"
 
 
 def solve_plan_data(data: PlanData, t0: float | None = None) -> PlanResult:
@@ -51,6 +61,8 @@ def solve_plan_data(data: PlanData, t0: float | None = None) -> PlanResult:
     method = choose_plan_method(data)
     if method == "single":
         return from_single(data, solve_data(data.years_data[0], t0=t0))
+    if method == "by_years":
+        return solve_plan_by_years(data, t0)
     t_b = time.perf_counter()
     model = PlanModel(data)
     build_s = time.perf_counter() - t_b

@@ -33,7 +33,8 @@ import numpy as np
 
 from govdecide.model.solvers.common import MatrixForm
 from govdecide.model.solvers.handover import load
-from govdecide.model.status import solver_precision
+from govdecide.model.status import ABS_TOL, solver_precision
+from govdecide.model.years.by_year import bound_by_years, plan_by_years
 from govdecide.model.years.data import PlanData
 from govdecide.model.years.diagnosis import diagnose_plan
 from govdecide.model.years.formulation import PlanModel
@@ -255,3 +256,27 @@ def _start(data: PlanData, model: PlanModel, form: MatrixForm, units: np.ndarray
         values[off + m.n_x : off + m.n_x + m.n_c] = cov.share.reshape(-1)[m.need_index]
         values[off + m.z_col] = cov.equity
     return values
+
+
+def solve_plan_by_years(data: PlanData, t0: float) -> PlanResult:
+    """A large plan by single-year solves (``years.by_year``): the plan year by year,
+    then the bound by years; "optimal" only within the gap asked, as everywhere."""
+    first = data.first
+    deadline = t0 + first.time_limit_s
+    timings: dict[str, float] = {}
+    t_p = time.perf_counter()
+    units, how = plan_by_years(data, deadline, first.gap, 2 * data.years)
+    timings["plan_s"] = time.perf_counter() - t_p
+    t_b = time.perf_counter()
+    bound = bound_by_years(data, deadline, first.gap, data.years)
+    timings["bound_s"] = time.perf_counter() - t_b
+    if units is None or violations(data, units):
+        timings["total_s"] = time.perf_counter() - t0
+        # a year with no allocation given the earlier years proves nothing about the plan
+        return empty_plan(data, "no_solution", "structured", timings, None, bound)
+    result = evaluate_plan(
+        data, units, status="optimal", method="structured", bound=bound, timings=timings,
+        precision=ABS_TOL,
+    )  # fmt: skip
+    timings["total_s"] = time.perf_counter() - t0
+    return result
