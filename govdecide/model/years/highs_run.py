@@ -42,14 +42,8 @@ def run_form(
     time_limit_s: float,
     gap: float,
     mip: bool = True,
-    start: np.ndarray | None = None,
 ) -> Run:
-    """Solve ``form`` (a maximum) by HiGHS: the MILP, or its LP relaxation with ``mip=False``.
-
-    ``start`` is a full column vector to start the MIP from (a feasible plan).
-    """
-    import highspy
-
+    """Solve ``form`` (a maximum) by HiGHS: the MILP, or its LP relaxation with ``mip=False``."""
     silence_highs_banner()
     t0 = time.perf_counter()
     integer = form.integer if mip else None
@@ -66,11 +60,6 @@ def run_form(
     }
     for key, value in options.items():
         h.setOptionValue(key, value)
-    if start is not None and mip and form.integer.any():
-        sol = highspy.HighsSolution()
-        sol.col_value = np.asarray(start, dtype=float).tolist()
-        sol.value_valid = True
-        h.setSolution(sol)
     h.run()
     return _read(h, mip and bool(form.integer.any()), time.perf_counter() - t0)
 
