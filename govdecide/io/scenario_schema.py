@@ -128,10 +128,11 @@ def _number_or_list(value: Any) -> str:
     return "[list]" if isinstance(value, list) else "[number]"
 
 
-# A yearly setting (budget, staff): one number for every year, or one per year.
+# A yearly setting (budget, staff): one number for every year, or one per year (how many:
+# scenario_checks, against policy.years).
 Yearly = Annotated[
     Annotated[NonNeg, Tag("[number]")]
-    | Annotated[list[NonNeg], Tag("[list]"), Field(min_length=1, max_length=MAX_YEARS)],
+    | Annotated[list[NonNeg], Tag("[list]"), Field(min_length=1)],
     Discriminator(_number_or_list),
 ]
 
