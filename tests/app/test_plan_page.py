@@ -60,15 +60,12 @@ def test_plan_page_shows_the_library_plan(riverton):
     for title in ("What is commissioned when", "running costs", "lowest district each year"):
         assert any(title in c.proto.spec for c in charts), title
     assert at.success[0].value == expected.status_text("en")
-
-
-def test_years_slider_changes_the_plan():
-    at = open_plan()
+    # the years slider down to 2: the plan follows
     at.slider(key="plan_years").set_value(2).run()
     assert not at.exception
-    text = markdown(at)
+    text = markdown(at).replace("\\", "")
     assert "In year 2" in text and "In year 3" not in text
-    assert "By year 2 the lowest district" in text.replace("\\", "")
+    assert "By year 2 the lowest district" in text
 
 
 def test_infeasible_plan_names_the_year(riverton):

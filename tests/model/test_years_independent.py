@@ -141,7 +141,7 @@ def plans(draw) -> dict:
 
 
 @pytest.mark.parametrize("method", ["structured", "milp"])
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=plans())
 def test_plan_optimum_equals_the_independent_milp(method, data):
     optimum = independent_optimum(data)
@@ -156,7 +156,7 @@ def test_plan_optimum_equals_the_independent_milp(method, data):
     assert violations(plan_data(scenario, Settings()), result.units) == []
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=plans())
 def test_by_years_bound_and_plan_against_the_independent_milp(data):
     """The large plans' method (single-year solves, ``years.by_year``): its bound is never

@@ -19,7 +19,6 @@ import pandas as pd
 from govdecide.i18n import fmt_gap, t
 from govdecide.model.coverage import objective_value, plan_coverage
 from govdecide.model.result import Result, empty_result, evaluate
-from govdecide.model.status import ABS_TOL
 from govdecide.model.years.data import PlanData
 
 TOL = 1e-6
@@ -296,6 +295,7 @@ def from_single(data: PlanData, result: Result) -> PlanResult:
     )
     plan = evaluate_plan(
         data, units, status=result.status, method=result.method, bound=result.bound,
-        timings=result.timings, precision=ABS_TOL,
+        timings=result.timings,
     )  # fmt: skip
+    # the single-year engine's own status, bound and gap: the v1 result, exactly
     return replace(plan, status=result.status, gap=result.gap, bound=result.bound, final=result)
