@@ -247,3 +247,19 @@ def test_by_years_on_the_crowded_plan():
     assert how == "ok" and units.reshape(-1).tolist() == [1.0, 1.0]
     assert plan_objective(data, units) == pytest.approx(0.5)
     assert bound_by_years(data, deadline, 0.0, 2) == pytest.approx(0.75)
+
+
+def test_paths_of_large_plans_on_a_tiny_plan(monkeypatch):
+    """The crowded plan (optimum 0.5) and the growing one ((80/180 + 160/260) / 2) through
+    the paths the structured method takes on large plans: one rounding pass of the LP and
+    one LP polish (above RELAX_AND_FIX_MAX_COLUMNS), then the plan and bound by years
+    instead of the MILP (above MILP_FINISH_MAX_COLUMNS). Both reach the optimum, proven."""
+    from govdecide.model.years import structured
+
+    monkeypatch.setattr(structured, "RELAX_AND_FIX_MAX_COLUMNS", 0)
+    monkeypatch.setattr(structured, "MILP_FINISH_MAX_COLUMNS", 0)
+    crowded = solve_plan(parse_scenario(ONE.replace("RUN", "6")), Settings(gap=1e-6))
+    assert crowded.objective == pytest.approx(0.5)
+    grown = solve_plan(parse_scenario(GROW.replace("GROWTH", "1.0")), Settings(gap=1e-6))
+    assert grown.objective == pytest.approx((80 / 180 + 160 / 260) / 2)
+    assert grown.status == "optimal" and grown.bound >= grown.objective

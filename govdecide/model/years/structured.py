@@ -16,9 +16,9 @@ person waits (docs: README, "Plans over several years"). The structure it does n
    fix them, and solve the LP of the remaining years again from the last basis (a few
    dual simplex steps). After the last year, the continuous programs and every z_t are
    the LP's best with all whole units fixed: a feasible plan.
-3. If the gap is still above the one asked and time remains (plans of up to
-   MILP_FINISH_MAX_COLUMNS columns), the plain MILP is run; its bound is kept when
-   lower, its plan when better.
+3. If the gap is still open and time remains: on plans of up to MILP_FINISH_MAX_COLUMNS
+   columns the plain MILP is run; on larger ones the plan and the bound by years
+   (``years.by_year``). Their bound is kept when lower, their plan when better.
 
 The result says "optimal" only when (bound - objective) / bound is within the gap asked;
 else it is "feasible" with the proven gap.
@@ -144,10 +144,13 @@ def solve_structured_plan(
     timings["fix_s"] = time.perf_counter() - t_fix
     best = -math.inf if units is None else plan_objective(data, units)
     run = _finish(data, model, form, units, best, bound, deadline, timings)
+    if run is None:
+        run = _by_years_too(data, form, best, bound, deadline, timings)
     if run is not None:
         bound = min(bound, run[1])
         if run[0] is not None and not violations(data, run[0]):
-            units = run[0]
+            if plan_objective(data, run[0]) > best:
+                units = run[0]
     if units is None:
         timings["total_s"] = time.perf_counter() - t0
         return empty_plan(data, "no_solution", "structured", timings, None, bound)
@@ -197,6 +200,31 @@ def _polish(
         lp.fix(model.x_cols(t)[ints_flat], units[t].reshape(-1)[ints_flat])
     solved = lp.solve(deadline)
     return None if solved is None else model.units(solved)
+
+
+def _by_years_too(
+    data: PlanData,
+    form: MatrixForm,
+    best: float,
+    bound: float,
+    deadline: float,
+    timings: dict[str, float],
+) -> tuple[np.ndarray | None, float] | None:
+    """Step 3 of a plan too large for the MILP: when the gap is still open, the plan and
+    the bound by years (``years.by_year``) in the time left; (their plan, the smaller of
+    the bounds) or None. On the 300-district region the bound by years was below the LP's
+    and its plan better (README, "Plans over several years")."""
+    gap = data.first.gap
+    remaining = deadline - time.perf_counter()
+    if form.lower.size <= MILP_FINISH_MAX_COLUMNS or remaining < 1.0:
+        return None
+    if bound - best <= SEARCH_PAST * gap * abs(bound):
+        return None
+    t_y = time.perf_counter()
+    units, _ = plan_by_years(data, deadline, gap, 2 * data.years)
+    by_years = bound_by_years(data, deadline, gap, data.years)
+    timings["by_years_s"] = time.perf_counter() - t_y
+    return units, bound if by_years is None else min(bound, by_years)
 
 
 def _no_lp(data: PlanData, lp: _LP, timings: dict[str, float], t0: float) -> PlanResult:
