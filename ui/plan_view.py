@@ -42,8 +42,10 @@ def _default_budget(scenario: Scenario) -> float:
     return round(budget * DEFAULT_BUDGET_SHARE / nice_step(budget * 3)) * nice_step(budget * 3)
 
 
-def plan_controls(scenario: Scenario, lang: str) -> tuple[float, PlanSettings]:
-    """The plan's sliders; (the yearly budget, the plan's settings)."""
+def plan_controls(scenario: Scenario, lang: str) -> tuple[float | None, PlanSettings]:
+    """The plan's sliders; (the yearly budget, the plan's settings). The budget is None
+    while the slider stands at a scenario's own first year of a list of yearly budgets:
+    then the scenario's list is what the plan uses."""
     policy = scenario.policy
     base = _default_budget(scenario)
     top = max(scenario.policy.first_budget * 3, base * 2, 1.0)
@@ -79,6 +81,9 @@ def plan_controls(scenario: Scenario, lang: str) -> tuple[float, PlanSettings]:
         running_share=running_share,
         need_growth=need_growth,
     )
+    own_list = isinstance(policy.budget, list)
+    if own_list and float(budget) == float(base) and not plan.budget_growth:
+        return None, plan
     return float(budget), plan
 
 
