@@ -15,13 +15,16 @@ person waits (docs: README, "Plans over several years"). The structure it does n
    then up again where year t's budget and staff leave room, largest fractions first),
    fix them, and solve the LP of the remaining years again from the last basis (a few
    dual simplex steps). After the last year, the continuous programs and every z_t are
-   the LP's best with all whole units fixed: a feasible plan.
+   the LP's best with all whole units fixed: a feasible plan. Above
+   RELAX_AND_FIX_MAX_COLUMNS the re-solves cost too much: one rounding pass over the
+   years (``years.rounding``) and one LP with the whole units fixed.
 3. If the gap is still open and time remains: on plans of up to MILP_FINISH_MAX_COLUMNS
    columns the plain MILP is run; on larger ones the plan and the bound by years
    (``years.by_year``). Their bound is kept when lower, their plan when better.
 
-The result says "optimal" only when (bound - objective) / bound is within the gap asked;
-else it is "feasible" with the proven gap.
+Plans of many districts skip the plan's LP altogether (:func:`solve_plan_by_years`, chosen
+by ``years.engine``). The result says "optimal" only when (bound - objective) / bound is
+within the gap asked; else it is "feasible" with the proven gap.
 """
 
 from __future__ import annotations
@@ -60,12 +63,9 @@ class _LP:
         from govdecide.model.solvers.highs import silence_highs_banner
 
         silence_highs_banner()
-        self.form = form
         self.h = load(form)
         for key, value in (("threads", 1), ("random_seed", 0), ("mip_rel_gap", 0.0)):
             self.h.setOptionValue(key, value)
-        self.lower = form.lower.copy()
-        self.upper = form.upper.copy()
 
     def solve(self, deadline: float) -> np.ndarray | None:
         """The LP's optimal column values, or None (infeasible, or out of time)."""
@@ -86,8 +86,6 @@ class _LP:
 
     def fix(self, cols: np.ndarray, values: np.ndarray) -> None:
         """Fix columns at values (both bounds)."""
-        self.lower[cols] = values
-        self.upper[cols] = values
         self.h.changeColsBounds(cols.size, cols.astype(np.int32), values, values)
 
 
