@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govdecide.i18n import fmt_gap, t
 from govdecide.model.coverage import objective_value, plan_coverage
 from govdecide.model.result import Result, empty_result, evaluate
 from govdecide.model.years.data import PlanData
@@ -58,14 +57,9 @@ class PlanResult:
         return self.status in ("optimal", "feasible")
 
     def status_text(self, lang: str = "en") -> str:
-        """The status in words, and no more than is proven (as the single-year result)."""
-        if self.status == "feasible":
-            if self.gap is None:
-                return t("status.feasible_nogap", lang)
-            return t("status.feasible", lang, gap=fmt_gap(self.gap, lang))
-        if self.status == "optimal" and self.gap:
-            return t("status.optimal_within", lang, gap=fmt_gap(self.gap, lang))
-        return t(f"status.{self.status}", lang)
+        """The status in words, and no more than is proven: the single-year result's
+        words (``Result.status_text``) for the plan's status and gap."""
+        return replace(self.final, status=self.status, gap=self.gap).status_text(lang)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: the headline, a ``years`` list and the allocation by year."""
