@@ -41,13 +41,15 @@ def year_sentences(result: PlanResult, names: Mapping[str, str], lang: str) -> l
             out.append(t("plan.sum.year_nothing", lang, year=year))
             continue
         districts = built["district"].nunique()
+        key = "plan.sum.year_builds_one" if districts == 1 else "plan.sum.year_builds"
         out.append(
             t(
-                "plan.sum.year_builds",
+                key,
                 lang,
                 year=year,
                 items=_items(built, names, lang),
                 districts=fmt_num(districts, lang),
+                district=names.get(built["district"].iloc[0], built["district"].iloc[0]),
             )
         )
     return out
