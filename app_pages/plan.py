@@ -12,7 +12,7 @@ from ui.messages import stop_on_problems
 page = analysis_page.start("plan.page.title", "plan.page.intro", time_limit=False)
 lang, entry, scenario, names = page.lang, page.entry, page.scenario, page.names
 budget, plan = plan_view.plan_controls(scenario, lang)
-settings = page.settings.with_(budget=budget)
+settings = plan_view.plan_settings(page.settings, scenario, budget)
 analysis_page.compute_on_request(page, "plan", plan.key(), plan.years or 1)
 try:
     with st.spinner(t("plan.page.solving", lang), show_time=True):

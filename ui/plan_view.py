@@ -19,6 +19,7 @@ from govdecide.io.scenario import Scenario
 from govdecide.model.settings import Settings
 from govdecide.model.years import PlanResult, PlanSettings, solve_plan
 from govdecide.model.years.diagnosis import plan_diagnosis_text
+from govdecide.model.years.engine import BY_YEARS_MIN_DISTRICTS
 from govdecide.present import plan_charts, plan_tables
 from govdecide.present.plan_summary import plan_summary
 from govdecide.present.result_tables import table_formats
@@ -31,6 +32,7 @@ MAX_YEARS_SLIDER = 10
 DEFAULT_YEARS = 5
 DEFAULT_BUDGET_SHARE = 0.4  # a one-year scenario's yearly budget: this share of its budget
 DEFAULT_RUNNING_SHARE = 0.10  # illustrative assumption where no program has a running cost
+LARGE_PLAN_TIME_LIMIT_S = 120.0
 
 
 def _default_budget(scenario: Scenario) -> float:
@@ -109,6 +111,18 @@ def _assumptions(scenario: Scenario, lang: str) -> tuple[float | None, float | N
                 / 100
             )
     return running or None, growth or None
+
+
+def plan_settings(settings: Settings, scenario: Scenario, budget: float | None) -> Settings:
+    """The sidebar's settings with the plan's yearly budget; a plan of many districts gets
+    LARGE_PLAN_TIME_LIMIT_S unless a time limit is set (its ten single-year solves took
+    44-101 s at 3,000 districts, README), so that it can prove its gap."""
+    out = settings.with_(budget=budget)
+    many = len(scenario.districts) >= BY_YEARS_MIN_DISTRICTS
+    own = scenario.policy.solver.time_limit_s if scenario.policy.solver else None
+    if many and out.time_limit_s is None and own is None:
+        out = out.with_(time_limit_s=LARGE_PLAN_TIME_LIMIT_S)
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
