@@ -75,7 +75,7 @@ def test_infeasible_plan_exits_2_naming_the_year(town, capsys):
         fh.write(text)
     assert main(["plan", path]) == 2
     out = capsys.readouterr().out
-    assert "raise year 2's budget from 10 to 12" in out.lower()
+    assert "exceed year 2's budget by 2: raise it from 10 to 12" in out
 
 
 def test_bad_plan_options_exit_1(town, capsys):

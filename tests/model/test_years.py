@@ -188,9 +188,12 @@ def test_infeasible_plan_names_the_year():
     units = next(o for o in options if o[0].family == "unit_min")
     assert [(r.current, r.needed) for r in units] == [(2.0, 1.0)]
     text_en = plan_diagnosis_text(result.diagnosis, "en", display_names(scenario, "en"))
-    assert "year 2's budget from 10 to 12" in text_en
-    assert "running costs" in text_en and "stations in Town from 2 to 1" in text_en
-    assert "第 2 年的预算从 10 提高到 12" in plan_diagnosis_text(result.diagnosis, "zh")
+    assert (
+        "running costs of the units the plan needs by then exceed year 2's budget by 2" in text_en
+    )
+    assert "raise it from 10 to 12" in text_en
+    assert "stations in Town from 2 to 1" in text_en
+    assert "超出第 2 年预算 2：请将其从 10 提高到 12" in plan_diagnosis_text(result.diagnosis, "zh")
 
 
 def test_a_bound_above_the_plan_is_not_called_optimal():

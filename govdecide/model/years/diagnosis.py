@@ -7,7 +7,9 @@ kind of change at a time first (each that suffices is an alternative), then pair
 kinds, then all. Limits are rounded outward as there, and each option is checked by a
 solve to suffice. A year's budget that must rise is said with its cause when it is the
 running costs: "raise year 3's budget from 1,000 to 1,240 (the running costs of the
-units built before then take 1,180 of it)".
+units built before then take 1,180 of it)"; when those running costs alone are more than
+the year's budget, it says by how much ("the running costs of the units the plan needs by
+then exceed year 3's budget by 240: raise it from 1,000 to 1,240").
 """
 
 from __future__ import annotations
@@ -274,6 +276,9 @@ def relaxation_clause(r: PlanRelaxation, lang: str, names: Mapping[str, str]) ->
             "current": fmt_num(r.current, lang, digits),
             "needed": fmt_num(r.needed, lang, digits),
         }
+        if r.family == BUDGET and r.running and r.running > r.current:
+            over = fmt_num(r.running - r.current, lang, digits)
+            return t("plan.dx.budget_running_over", lang, over=over, **fields)
         if r.family == BUDGET and r.running and r.running > 0.5 * r.current:
             return t("plan.dx.budget_running", lang, running=fmt_num(r.running, lang, 0), **fields)
         return t(f"plan.dx.{r.family}", lang, **fields)
