@@ -27,7 +27,6 @@ from govdecide.present.charts import (
 )
 
 HEATMAP_MAX_DISTRICTS = 40
-_YEAR_AXIS = alt.Axis(format="d", tickMinStep=1)
 
 
 def commissioned_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
