@@ -42,8 +42,10 @@ def run_form(
     time_limit_s: float,
     gap: float,
     mip: bool = True,
+    options: dict[str, Any] | None = None,
 ) -> Run:
-    """Solve ``form`` (a maximum) by HiGHS: the MILP, or its LP relaxation with ``mip=False``."""
+    """Solve ``form`` (a maximum) by HiGHS: the MILP, or its LP relaxation with ``mip=False``;
+    ``options`` are HiGHS options on top of the single-year adapter's."""
     silence_highs_banner()
     t0 = time.perf_counter()
     integer = form.integer if mip else None
@@ -57,6 +59,7 @@ def run_form(
         "random_seed": 0,
         **(HIGHS_SMALL_OPTIONS if small else {}),
         **(HIGHS_SMALL_MIP_OPTIONS if small and mip else {}),
+        **(options or {}),
     }
     for key, value in options.items():
         h.setOptionValue(key, value)
