@@ -13,6 +13,7 @@ Times are the engine end to end (data, build, solve, result) from the loaded sce
     python -m benchmarks.bench_years --sizes 10 300  # some of them
     python -m benchmarks.bench_years --repeats 3     # Riverton's rows as medians of 3
     python -m benchmarks.bench_years --sizes 10 --limit-factor 10   # time to the proof
+    python -m benchmarks.bench_years --sizes 3000 --methods structured
 """
 
 from __future__ import annotations
@@ -58,7 +59,12 @@ def run(scenario: Any, method: str, gap: float, limit: float) -> dict[str, Any]:
     }
 
 
-def bench(sizes: list[int], repeats: int, factor: float = 1.0) -> list[dict[str, Any]]:
+def bench(
+    sizes: list[int],
+    repeats: int,
+    factor: float = 1.0,
+    methods: tuple[str, ...] = ("milp", "structured"),
+) -> list[dict[str, Any]]:
     """Every size with both methods (Riverton's repeated, medians of time); ``factor``
     times the target's time as the limit (to see when a method proves the gap)."""
     rows = []
@@ -66,7 +72,7 @@ def bench(sizes: list[int], repeats: int, factor: float = 1.0) -> list[dict[str,
         scenario = plan_instance(n)
         gap, target_time = TARGETS[n]
         limit = target_time * factor
-        for method in ("milp", "structured"):
+        for method in methods:
             runs = [run(scenario, method, gap, limit) for _ in range(repeats if n <= 10 else 1)]
             best = runs[-1]
             best["time"] = median([r["time"] for r in runs])
@@ -97,12 +103,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=sorted(FILES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--limit-factor", type=float, default=1.0)
+    parser.add_argument("--methods", nargs="*", default=["milp", "structured"])
     args = parser.parse_args()
     print(f"Run {stamp()} on {machine()}\n")
     print("| districts | method | time s (runs) | status | objective | proven bound | gap | "
           "limit s | target | met |")  # fmt: skip
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    bench(args.sizes, args.repeats, args.limit_factor)
+    bench(args.sizes, args.repeats, args.limit_factor, tuple(args.methods))
 
 
 if __name__ == "__main__":
