@@ -116,7 +116,7 @@ def _assumptions(scenario: Scenario, lang: str) -> tuple[float | None, float | N
 def plan_settings(settings: Settings, scenario: Scenario, budget: float | None) -> Settings:
     """The sidebar's settings with the plan's yearly budget; a plan of many districts gets
     LARGE_PLAN_TIME_LIMIT_S unless a time limit is set (its ten single-year solves took
-    44-101 s at 3,000 districts, README), so that it can prove its gap."""
+    29-101 s at 3,000 districts, README), so that it can prove its gap."""
     out = settings.with_(budget=budget)
     many = len(scenario.districts) >= BY_YEARS_MIN_DISTRICTS
     own = scenario.policy.solver.time_limit_s if scenario.policy.solver else None
