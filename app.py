@@ -46,6 +46,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     # issue 13 (workshop rooms): the facilitator's page and the participants' (by link)
     ("room.section", "app_pages/workshop.py", "room.page.workshop", ":material/groups:"),
     ("room.section", "app_pages/room.py", "room.page.room", ":material/how_to_vote:"),
+    # issue 14 (plans over several years): its own section, after the others' pages
+    ("plan.section", "app_pages/plan.py", "plan.page.nav", ":material/event_note:"),
     ("app.section.help", "app_pages/about.py", "app.page.about", ":material/info:"),
 ]
 # Pages with their own address (a room's code and secrets) and their own language switch:

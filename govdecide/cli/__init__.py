@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from govdecide.cli import analyses, files, maps, solving, store, workspace
+from govdecide.cli import analyses, files, maps, plan, solving, store, workspace
 from govdecide.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -29,7 +29,7 @@ from govdecide.cli.common import (
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, normalize_lang, t
 
-COMMAND_GROUPS = (solving, analyses, files, maps, store, workspace)
+COMMAND_GROUPS = (solving, analyses, plan, files, maps, store, workspace)
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:

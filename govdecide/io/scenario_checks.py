@@ -27,6 +27,7 @@ from govdecide.io.scenario_schema import (
     MAX_TILE,
     MIN_NONZERO,
     Need,
+    Policy,
     Program,
 )
 from govdecide.io.scenario_yaml import yaml_quote
@@ -64,6 +65,7 @@ def cross_checks(data: dict) -> list[Raw]:
     found += _control_checks(_items(data.get("controls")), ids["programs"])
     found += _district_layout_checks(districts)
     found += _map_checks(data.get("map"))
+    found += _plan_checks(data.get("policy"))
     return found
 
 
@@ -394,3 +396,22 @@ def _map_checks(spec: Any) -> list[Raw]:
     ):
         return [(("map", "topojson"), "map_path", {"got": yaml_quote(path)})]
     return []
+
+
+def _plan_checks(policy: Any) -> list[Raw]:
+    """A yearly budget or staff given as a list must have one number per year of the plan
+    (``policy.years``, v1.1): a list of 4 for a 5-year plan leaves a year without a limit,
+    and the model would have to guess it."""
+    if not isinstance(policy, dict):
+        return []
+    years = _value(policy, Policy, "years")
+    if isinstance(years, bool) or not isinstance(years, int):
+        return []  # pydantic reports a years that is no whole number
+    found: list[Raw] = []
+    for key in ("budget", "staff"):
+        value = policy.get(key)
+        if isinstance(value, list) and len(value) != years:
+            found.append(
+                (("policy", key), "yearly_length", {"key": key, "got": len(value), "years": years})
+            )
+    return found

@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+)
 from pydantic_core import PydanticCustomError
 
 FORMAT = "govdecide/v1"
@@ -106,6 +115,27 @@ Positive = Annotated[Number, Field(gt=0)]
 Share = Annotated[Number, Field(ge=0, le=1)]
 TileCoordinate = Annotated[int, Field(ge=-MAX_TILE, le=MAX_TILE)]
 
+# The multi-year plan (v1.1, MODEL.md "Plans over several years"): a plan runs 1..MAX_YEARS
+# years; a district's need grows by more than -100% and at most +100% a year (need must
+# stay positive, and a doubling every year for 20 years is no plan but a typo).
+MAX_YEARS = 20
+Growth = Annotated[Number, Field(gt=-1, le=1)]
+
+
+def _number_or_list(value: Any) -> str:
+    """Which form of a yearly setting a value is (the tags carry brackets so that error
+    paths skip them, like pydantic's own union tags)."""
+    return "[list]" if isinstance(value, list) else "[number]"
+
+
+# A yearly setting (budget, staff): one number for every year, or one per year (how many:
+# scenario_checks, against policy.years).
+Yearly = Annotated[
+    Annotated[NonNeg, Tag("[number]")]
+    | Annotated[list[NonNeg], Tag("[list]"), Field(min_length=1)],
+    Discriminator(_number_or_list),
+]
+
 
 class _Strict(BaseModel):
     """Unknown keys are errors, numbers must be finite, and nothing changes after load."""
@@ -135,6 +165,7 @@ class District(_Strict):
     indicators: dict[Id, NonNeg] = Field(default_factory=dict)
     baseline: dict[Id, NonNeg] = Field(default_factory=dict)
     map_id: Plain | None = None
+    growth: Growth = 0.0  # v1.1: yearly growth of the district's need
 
 
 class Need(_Strict):
@@ -170,6 +201,7 @@ class Program(_Strict):
     spend_min: NonNeg | None = None
     spend_max: NonNeg | None = None
     district_bounds: dict[Id, Bounds] = Field(default_factory=dict)
+    running_cost: NonNeg = 0.0  # v1.1: per new unit, every year after it is commissioned
 
     def need_in(self, district: District) -> float:
         """need_dp of this program in one district (MODEL.md): the indicator, times the
@@ -203,12 +235,39 @@ class SolverOptions(_Strict):
 
 
 class Policy(_Strict):
-    """The decision settings: budget, staff and the equity weight."""
+    """The decision settings: budget, staff and the equity weight; and the plan's years.
 
-    budget: NonNeg
-    staff: NonNeg | None = None
+    With ``years`` above 1 (v1.1), budget and staff may be lists of one number per year
+    (the cross-checks require exactly ``years`` of them); a single number means the same
+    every year. The single-year model reads the first year's (:meth:`first_budget`).
+    """
+
+    budget: Yearly
+    staff: Yearly | None = None
     equity_weight: Share = 0.0
     solver: SolverOptions | None = None
+    years: Annotated[int, Field(ge=1, le=MAX_YEARS)] = 1
+    discount_rate: Annotated[Number, Field(ge=0, le=1)] = 0.0
+
+    def yearly(self, key: str) -> list[float] | None:
+        """``budget`` or ``staff`` as one number per year of the plan (None: no staff limit)."""
+        value = getattr(self, key)
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [float(v) for v in value]
+        return [float(value)] * self.years
+
+    @property
+    def first_budget(self) -> float:
+        """The budget of the plan's first year: what the single-year model uses."""
+        return self.yearly("budget")[0]  # type: ignore[index]
+
+    @property
+    def first_staff(self) -> float | None:
+        """The staff of the plan's first year (None: no limit)."""
+        staff = self.yearly("staff")
+        return None if staff is None else staff[0]
 
 
 class Control(_Strict):

@@ -114,6 +114,11 @@ def _round_down(value: float, whole: bool = False) -> float:
     return max(0.0, round(math.floor(value / step + EPS) * step, 10))
 
 
+# the outward rounding of a relaxed limit, said once (the plan's diagnosis, model/years)
+round_up = _round_up
+round_down = _round_down
+
+
 def _relaxations(data: ProblemData, slack: dict) -> tuple[Relaxation, ...]:
     """Read the nonzero slacks as changes, rounded outward so that they suffice.
 

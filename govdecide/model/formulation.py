@@ -66,8 +66,9 @@ def cname(family: str, *ids: str) -> str:
 
 
 @dataclass
-class _Block:
-    """One family's rows as arrays, and how to name them (names are made when needed)."""
+class RowBlock:
+    """One family's rows as arrays, how to name them (made when needed), and the family
+    (CAPACITY, BUDGET, ...) by which the multi-year plan (``model/years``) picks them."""
 
     names: Callable[[], list[str]]
     starts: np.ndarray
@@ -75,6 +76,8 @@ class _Block:
     coefs: np.ndarray
     sense: int
     rhs: np.ndarray
+    family: str = ""
+
 
 
 @dataclass
@@ -114,8 +117,8 @@ class AllocationModel:
         self.equity_floor: float | None = None
         self.handover = Handover()  # what the HiGHS adapter gets beside the PuLP problem
         self._prob: pulp.LpProblem | None = None
-        self._blocks: list[_Block] = []
-        self._single_rows: dict[str, _Block] = {}  # one-row families updated in place
+        self._blocks: list[RowBlock] = []
+        self._single_rows: dict[str, RowBlock] = {}  # one-row families updated in place
         self.define_variables()
         self.define_capacity()
         self.define_integer_hull()
@@ -226,7 +229,7 @@ class AllocationModel:
         self._columns = [*self._x_list, *self._c_list, self._z]
         self.handover.columns = self._columns
 
-    def _make_rows(self, prob: pulp.LpProblem, block: _Block) -> list[pulp.LpConstraint]:
+    def _make_rows(self, prob: pulp.LpProblem, block: RowBlock) -> list[pulp.LpConstraint]:
         """One family's named PuLP constraints from its arrays.
 
         ``extend`` files the constraints without registering their variables one by one
@@ -265,13 +268,14 @@ class AllocationModel:
         coefs: np.ndarray,
         sense: int,
         rhs: list[float],
-    ) -> _Block:
+        family: str = "",
+    ) -> RowBlock:
         """Add a family of rows given as compressed arrays over the model's columns.
 
         The arrays are kept: ``materialize`` makes the named PuLP constraints from them,
         and the HiGHS adapter hands them to the solver without walking PuLP expressions.
         """
-        block = _Block(names, starts, cols, coefs, sense, np.asarray(rhs, dtype=float))
+        block = RowBlock(names, starts, cols, coefs, sense, np.asarray(rhs, dtype=float), family)
         self._blocks.append(block)
         return block
 
@@ -317,7 +321,7 @@ class AllocationModel:
         def names() -> list[str]:
             return [f"{CAPACITY}__{d}__{p}" for d, p in with_need]
 
-        self._rows(names, np.arange(0, 2 * n_c + 1, 2), cols, coefs, _LE, rhs)
+        self._rows(names, np.arange(0, 2 * n_c + 1, 2), cols, coefs, _LE, rhs, CAPACITY)
 
     def define_integer_hull(self) -> None:
         """Tighten (1)-(2) for whole units to their convex hull; no whole-unit plan is cut off.
@@ -368,7 +372,8 @@ class AllocationModel:
             return [f"{INTEGER_HULL}__{d}__{p}" for d, p in pairs]
 
         if pairs:
-            self._rows(names, np.arange(0, 2 * rows.size + 1, 2), cols, coefs, _LE, rhs)
+            starts = np.arange(0, 2 * rows.size + 1, 2)
+            self._rows(names, starts, cols, coefs, _LE, rhs, INTEGER_HULL)
 
     def _cost_row(self, per_unit: np.ndarray, program: int | None = None) -> tuple:
         """Columns and coefficients of sum_dp per_unit_p x_dp (one program's, or all)."""
@@ -384,20 +389,21 @@ class AllocationModel:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(cols), np.concatenate(coefs)
 
-    def _single(self, name: str, row: tuple, sense: int, rhs: float) -> None:
+    def _single(self, name: str, row: tuple, sense: int, rhs: float, family: str) -> None:
         """One row from (columns, coefficients), kept by name for ``set_policy``."""
         cols, coefs = row
-        block = self._rows(lambda: [name], np.array([0, cols.size]), cols, coefs, sense, [rhs])
+        starts = np.array([0, cols.size])
+        block = self._rows(lambda: [name], starts, cols, coefs, sense, [rhs], family)
         self._single_rows[name] = block
 
     def define_budget(self) -> None:
         """(3) total cost of new units within the budget."""
-        self._single(BUDGET, self._cost_row(self.arr.cost), _LE, self.budget)
+        self._single(BUDGET, self._cost_row(self.arr.cost), _LE, self.budget, BUDGET)
 
     def define_staff(self) -> None:
         """(4) staff of new units within the staff available; NO_LIMIT when none is given."""
         limit = NO_LIMIT if self.staff is None else self.staff
-        self._single(STAFF, self._cost_row(self.arr.staff), _LE, limit)
+        self._single(STAFF, self._cost_row(self.arr.staff), _LE, limit, STAFF)
 
     def define_spend_limits(self) -> None:
         """(7) optional per-program spend limits."""
@@ -409,7 +415,7 @@ class AllocationModel:
             ):
                 if not math.isnan(limit):
                     row = self._cost_row(arr.cost, j)
-                    self._single(cname(family, p), row, sense, float(limit))
+                    self._single(cname(family, p), row, sense, float(limit), family)
 
     def define_equity(self) -> None:
         """(6) z is at most every district's weighted coverage (W_d > 0 only)."""
@@ -440,7 +446,7 @@ class AllocationModel:
         def names() -> list[str]:
             return [cname(EQUITY, d) for d in districts]
 
-        self._rows(names, starts, cols, coefs, _LE, [0.0] * rows.size)
+        self._rows(names, starts, cols, coefs, _LE, [0.0] * rows.size, EQUITY)
 
     def _stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All rows as one compressed matrix (starts, columns, coefficients)."""
@@ -479,6 +485,10 @@ class AllocationModel:
             row_lower=np.where(sense == _LE, -np.inf, rhs),
             row_upper=np.where(sense == _GE, np.inf, rhs),
         )
+
+    def row_blocks(self) -> list[RowBlock]:
+        """The rows, family by family in build order (what the multi-year plan stacks)."""
+        return list(self._blocks)
 
     def define_objective(self) -> None:
         """maximize K [(1 - lambda) E + lambda z] / unit, E as coverage shares (``scaling``)."""

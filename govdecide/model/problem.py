@@ -226,11 +226,14 @@ def _policy(scenario: Scenario, s: Settings) -> dict[str, object]:
     """Budget, staff, equity weight and solver options: the caller's, else the scenario's."""
     policy = scenario.policy
     opts = policy.solver
-    staff = policy.staff if s.staff is None else (None if s.staff == math.inf else s.staff)
+    # a plan's budget and staff may be given per year (v1.1); the single-year model is
+    # the plan's first year
+    own_staff = policy.first_staff
+    staff = own_staff if s.staff is None else (None if s.staff == math.inf else s.staff)
     limit = s.time_limit_s or (opts.time_limit_s if opts and opts.time_limit_s else None)
     gap = s.gap if s.gap is not None else (opts.gap if opts and opts.gap is not None else None)
     return {
-        "budget": float(policy.budget if s.budget is None else s.budget),
+        "budget": float(policy.first_budget if s.budget is None else s.budget),
         "staff": None if staff is None else float(staff),
         "equity_weight": float(
             policy.equity_weight if s.equity_weight is None else s.equity_weight

@@ -1,0 +1,83 @@
+"""The "Plan over years" page, run headless with Streamlit's AppTest on the teaching city.
+
+The page's sentences must be the library's for the settings its sliders start at (the
+sidebar's defaults, five years, 40% of Riverton's budget each year, the illustrative
+running cost of 10% of a unit's cost), to the character; moving the years slider changes
+the plan; a budget of 0 makes the plan infeasible (Eastfield's promised school places
+cost money) and the page says which year's budget to raise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from govdecide import load_scenario
+from govdecide.io.scenario import display_names
+from govdecide.model.years import PlanSettings, solve_plan
+from govdecide.model.years.diagnosis import plan_diagnosis_text
+from govdecide.present.plan_summary import plan_summary
+from tests.app.test_analysis_pages import page_settings
+from ui import plan_view
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def riverton():
+    return load_scenario(ROOT / "scenarios" / "riverton.yaml")
+
+
+def open_plan(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/plan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_plan_page_shows_the_library_plan(riverton):
+    at = open_plan()
+    budget = plan_view._default_budget(riverton)
+    assert budget == pytest.approx(16000)  # 40% of 40,000 on the slider's steps
+    plan = PlanSettings(years=5, discount_rate=0.0, running_share=0.1)
+    settings = page_settings(riverton).with_(time_limit_s=None, budget=budget)
+    expected = solve_plan(riverton, settings, plan)
+    names = display_names(riverton, "en")
+    for sentence in plan_summary(expected, names, "en"):
+        assert sentence in markdown(at).replace("\\", "")
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 4
+    for title in ("What is commissioned when", "running costs", "lowest district each year"):
+        assert any(title in c.proto.spec for c in charts), title
+    assert at.success[0].value == expected.status_text("en")
+    # the years slider down to 2: the plan follows
+    at.slider(key="plan_years").set_value(2).run()
+    assert not at.exception
+    text = markdown(at).replace("\\", "")
+    assert "In year 2" in text and "In year 3" not in text
+    assert "By year 2 the lowest district" in text
+
+
+def test_infeasible_plan_names_the_year(riverton):
+    """A budget of 0 every year: Eastfield's 20 promised school places (120 each) cannot
+    be paid; the page gives the library's ways out, which name the year."""
+    at = open_plan()
+    at.slider(key="plan_budget").set_value(0.0).run()
+    assert not at.exception
+    assert at.error, "an infeasible plan is said so"
+    plan = PlanSettings(years=5, discount_rate=0.0, running_share=0.1)
+    settings = page_settings(riverton).with_(time_limit_s=None, budget=0.0)
+    expected = solve_plan(riverton, settings, plan)
+    text = plan_diagnosis_text(expected.diagnosis, "en", display_names(riverton, "en"))
+    assert "year" in text
+    assert [i.value.replace("\\", "") for i in at.info] == [text]
