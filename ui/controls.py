@@ -78,10 +78,10 @@ def query_name(param: str) -> str:
 def _current(scenario: Scenario, param: str) -> float:
     """The scenario's own value of a setting (the slider's default)."""
     policy = scenario.policy
-    if param == "policy.budget":
-        return float(policy.budget)
+    if param == "policy.budget":  # a plan's (v1.1): its first year, as the model reads it
+        return float(policy.first_budget)
     if param == "policy.staff":
-        return float(policy.staff) if policy.staff is not None else 0.0
+        return float(policy.first_staff) if policy.first_staff is not None else 0.0
     if param == "policy.equity_weight":
         return float(policy.equity_weight)
     return float(scenario.program(param.split(".")[1]).weight)
@@ -103,11 +103,11 @@ def _words(scenario: Scenario, param: str, lang: str) -> tuple[str, str]:
 
 def default_controls(scenario: Scenario) -> list[tuple[str, float, float, float]]:
     """(param, min, max, step) of the sliders a scenario without ``controls`` gets."""
-    budget = float(scenario.policy.budget)
+    budget = float(scenario.policy.first_budget)
     top = budget * 3 if budget > 0 else 1000.0
     out = [("policy.budget", 0.0, top, nice_step(top))]
-    if scenario.policy.staff is not None:
-        staff_top = float(scenario.policy.staff) * 3 or 100.0
+    if scenario.policy.first_staff is not None:
+        staff_top = float(scenario.policy.first_staff) * 3 or 100.0
         out.append(("policy.staff", 0.0, staff_top, nice_step(staff_top)))
     out.append(("policy.equity_weight", 0.0, 1.0, 0.05))
     out.extend((f"programs.{p.id}.weight", 0.0, 3.0, 0.1) for p in scenario.programs)

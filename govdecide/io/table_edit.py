@@ -161,7 +161,10 @@ def scenario_frames(scenario: Scenario) -> dict[str, Any]:
 
     pol = scenario.policy
     policy = pd.DataFrame(
-        [{"budget": pol.budget, "staff": pol.staff, "equity_weight": pol.equity_weight}],
+        [  # a plan's yearly budget and staff: the table edits its first year's (v1.1)
+            {"budget": pol.first_budget, "staff": pol.first_staff,
+             "equity_weight": pol.equity_weight}
+        ],  # fmt: skip
         columns=list(POLICY_COLUMNS),
     ).astype(float)
     return {
@@ -320,7 +323,10 @@ def _policy_from(frame: Any, old_policy: Mapping[str, Any]) -> dict[str, Any]:
     policy = {k: v for k, v in old_policy.items() if k not in POLICY_COLUMNS}
     for column in POLICY_COLUMNS:
         value = _plain(policy_row.get(column)) if len(frame) else None
-        if value is not None:
+        old = old_policy.get(column)
+        if value is not None and isinstance(old, list) and old:
+            policy[column] = [value, *old[1:]]  # the first year edited, the later ones kept
+        elif value is not None:
             policy[column] = value
     return policy
 

@@ -475,7 +475,7 @@ def _scenario_data(
     notes.append(
         Note(
             "policy_copied",
-            {"template": template.name, "budget": f"{template.policy.budget:,.0f}"},
+            {"template": template.name, "budget": f"{template.policy.first_budget:,.0f}"},
         )
     )
     data: dict[str, Any] = {
