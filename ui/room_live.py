@@ -48,7 +48,7 @@ from govdecide.rooms.rounds import param_values
 from govdecide.store import HostRoom, RoomInfo, SubmissionRecord
 from ui import room_common as rc
 from ui.allocate_view import people_and_shares, status_box
-from ui.maps import district_map
+from ui.maps import gains_map
 from ui.tables import number_columns
 
 REFRESH_S = 3.0
@@ -114,13 +114,7 @@ def room_plan(scenario: Scenario, info: RoomInfo, chosen: Combined, lang: str) -
     if not plan.has_solution:
         return plan
     people_and_shares(plan, lang)
-    d = plan.districts.set_index("district")
-    gain = (d["coverage_after"] - d["coverage_before"]) * 100
-    chart = district_map(
-        scenario, rc.map_entry(info, scenario), gain, lang,
-        title=t("app.chart.gain_title", lang), value_title=t("app.chart.gain_axis", lang),
-        value_format=".1f",
-    )  # fmt: skip
+    chart = gains_map(scenario, rc.map_entry(info, scenario), plan, lang)  # the user's map too
     if chart is not None:
         st.altair_chart(chart, width="content")
     return plan
