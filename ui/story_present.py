@@ -19,9 +19,13 @@ import streamlit as st
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import fmt_num, localize, t
-from govdecide.store import Store, Stories, StoryViewer, open_viewer
+from govdecide.io.report import build_report
+from govdecide.store import Store, Stories, Story, StoryViewer, open_viewer
+from govdecide.story.report_section import story_report_part
+from ui import rendering
+from ui.maps import topology_for
 from ui.messages import warn_problems
-from ui.story_view import StoredText, show_step
+from ui.story_view import StoredText, show_step, solve_steps
 from ui.story_workspace import (
     STORY_PARAM,
     VIEW_PARAM,
@@ -138,6 +142,8 @@ def present_story(stories: Stories, story_id: str, lang: str) -> None:
     )
     workspace_text = stories_text(stories)
     show_step(story, position, lang, workspace_text)
+    with st.expander(t("story.present.report", lang), icon=":material/description:"):
+        story_report(story, position, lang, workspace_text)
     with st.expander(t("story.present.viewers", lang), icon=":material/groups:"):
         st.caption(t("story.present.viewers_help", lang, seconds=fmt_num(POLL_S, lang)))
         st.code(viewer_url(stories.viewer_token(story_id), lang), language=None)
@@ -147,6 +153,34 @@ def present_story(stories: Stories, story_id: str, lang: str) -> None:
             on_click=_stop,
             args=(stories, story_id),
         )
+
+
+def story_report(story: Story, position: int, lang: str, stored_text: StoredText) -> None:
+    """The HTML report of the step shown, with the whole story as its last section ("the
+    story we told"); made on request and drawn in the worker process (its charts)."""
+    st.caption(t("story.present.report_help", lang))
+    if not st.button(t("story.present.report_make", lang), key="story_report"):
+        return
+    shown = solve_steps(story.steps, stored_text)
+    part = story_report_part(story.title, [s.solved for s in shown], lang)
+    solved, entry = shown[position].solved, shown[position].entry
+    if part is None or solved.outcome is None or solved.scenario is None or entry is None:
+        st.warning(t("story.present.report_none", lang))
+        return
+    with st.spinner(t("story.present.report_making", lang)):
+        page, _ = rendering.in_worker(
+            build_report, solved.scenario, solved.step.settings, lang, entry.key,
+            solved.outcome.result, None, (part,), topology_for(solved.scenario, entry),
+        )  # fmt: skip
+    st.download_button(
+        t("story.present.report_download", lang),
+        data=page.encode("utf-8"),
+        file_name=f"story-{story.id}-report.html",
+        mime="text/html",
+        key="story_report_file",
+        on_click="ignore",
+        type="primary",
+    )
 
 
 def stories_text(stories: Stories) -> StoredText:

@@ -94,3 +94,15 @@ def story_section(title: Text, solved: Sequence[SolvedStep], lang: str = "en") -
     parts.append(_overview(solved, lang))
     parts.extend(_step_html(solved, i, lang) for i in range(len(solved)))
     return parts
+
+
+def story_report_part(
+    title: Text, solved: Sequence[SolvedStep], lang: str = "en"
+) -> tuple[str, str] | None:
+    """The section as the report takes more sections, (heading, escaped HTML body) for
+    ``build_report(sections=...)``; None for a story without steps."""
+    parts = story_section(title, solved, lang)
+    if not parts:
+        return None
+    return t("story.rep.heading", lang, title=localize(title, lang)), "".join(parts[1:])
+

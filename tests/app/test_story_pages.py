@@ -277,3 +277,19 @@ def test_a_story_is_deleted_only_when_the_trainer_says_so(data_dir):
         assert Stories(store.open_workspace(key)).list() == []
     stale = _app("app_pages/present.py", lang="en", ws=key, story=story_id)
     assert stale.title[0].value == "Riverton"
+
+
+def test_present_makes_the_report_with_the_story_as_its_last_section(data_dir, monkeypatch):
+    """The report of the step shown carries "the story we told" (issue 17); the worker's
+    drawing runs in the test's process here (the same function)."""
+    from ui import rendering
+
+    monkeypatch.setattr(rendering, "in_worker", lambda function, *args: function(*args))
+    key, story_id = _prepared(data_dir)
+    at = _app("app_pages/present.py", lang="en", ws=key, story=story_id)
+    at.button(key="story_report").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (download,) = [
+        b for b in at.get("download_button") if b.proto.label.startswith("Download the report")
+    ]
+    assert download.proto.label == t("story.present.report_download", "en")

@@ -52,3 +52,19 @@ def test_a_caption_written_as_markup_is_shown_as_text():
 
 def test_a_story_without_steps_has_no_section():
     assert story_section("Empty", [], "en") == []
+
+
+def test_the_html_report_carries_the_story_as_its_last_section():
+    """Issue 17: the report made with the story has the section "the story we told"
+    after the result's, with the steps in order and the hostile caption escaped."""
+    from govdecide.io.report import build_report
+    from govdecide.story.report_section import story_report_part
+
+    told = _told((HOSTILE, ""))
+    part = story_report_part({"en": "Our workshop"}, told, "en")
+    assert part is not None and part[0] == "The story we told: Our workshop"
+    page, _ = build_report(two(), lang="en", sections=[part])
+    assert "<h2>The story we told: Our workshop</h2>" in page
+    assert page.index("Step 1 of 2: Efficient") < page.index("Step 2 of 2: Fair")
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert story_report_part("Empty", [], "en") is None
