@@ -40,7 +40,7 @@ def _read_topology(path: str, mtime: float) -> dict[str, Any] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _parse_kept(reference: str, _text: str) -> dict[str, Any]:
+def parsed_map(reference: str, _text: str) -> dict[str, Any]:
     """An imported map's text, parsed once per server (the reference names the content)."""
     return json.loads(_text)
 
@@ -61,7 +61,7 @@ def topology_for(scenario: Scenario, entry: Entry) -> dict[str, Any] | None:
         return None
     kept = kept_map_text(scenario.map.topojson) or stored_map_text(scenario.map.topojson)
     if kept is not None:
-        return _parse_kept(scenario.map.topojson, kept)
+        return parsed_map(scenario.map.topojson, kept)
     path = map_path(entry.base_dir, scenario.map.topojson)
     if path is None:
         return None

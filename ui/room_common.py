@@ -16,15 +16,19 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+import altair as alt
 import segno
 import streamlit as st
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import LANGS, t
 from govdecide.io.scenario import Scenario, parse_scenario
+from govdecide.model.result import Result
+from govdecide.present import maps
 from govdecide.rooms import RoomSolver
 from govdecide.store import RoomInfo, Store
 from ui import workspace
+from ui.maps import parsed_map, topology_for
 from ui.state import LANG_KEY, Entry, bundled_paths, entries
 from ui.text import md_escape
 
@@ -72,6 +76,19 @@ def map_entry(info: RoomInfo, scenario: Scenario) -> Entry:
     if info.source in bundled_paths() and info.source in known:
         return known[info.source]
     return Entry(key=f"room-{info.code}", label=scenario.name, scenario=scenario)
+
+
+def room_gains_map(
+    store: Store, info: RoomInfo, scenario: Scenario, plan: Result, lang: str
+) -> alt.Chart | None:
+    """The map of the room's plan: the scenario's own boundaries (a bundled file's, this
+    session's, or the room's workspace's), else tiles."""
+    entry = map_entry(info, scenario)
+    topology = topology_for(scenario, entry)
+    if topology is None and scenario.map is not None:
+        text = store.rooms.map_text(info.code, scenario.map.topojson)
+        topology = None if text is None else parsed_map(scenario.map.topojson, text)
+    return maps.gains_map(scenario, plan, lang, topology)
 
 
 def language_switch(lang: str, key: str) -> str:

@@ -48,7 +48,6 @@ from govdecide.rooms.rounds import param_values
 from govdecide.store import HostRoom, RoomInfo, SubmissionRecord
 from ui import room_common as rc
 from ui.allocate_view import people_and_shares, status_box
-from ui.maps import gains_map
 from ui.tables import number_columns
 
 REFRESH_S = 3.0
@@ -114,7 +113,7 @@ def room_plan(scenario: Scenario, info: RoomInfo, chosen: Combined, lang: str) -
     if not plan.has_solution:
         return plan
     people_and_shares(plan, lang)
-    chart = gains_map(scenario, rc.map_entry(info, scenario), plan, lang)  # the user's map too
+    chart = rc.room_gains_map(rc.store_or_stop(lang), info, scenario, plan, lang)
     if chart is not None:
         st.altair_chart(chart, width="content")
     return plan

@@ -38,6 +38,7 @@ from govdecide.rooms.codes import (
 )
 from govdecide.rooms.combine import PlanParams
 from govdecide.rooms.params import RULES, RoomConfig, RoomLimits, Submission, check_submission
+from govdecide.store.map_tables import MapRow
 from govdecide.store.records import StoredScenario, check_text
 from govdecide.store.room_records import (
     CLOSED,
@@ -265,6 +266,22 @@ class RoomStore:
                 ScenarioRow.sha256 == room.scenario_hash,
             )
             return session.scalars(query).one()
+
+        return self._db.read(work)
+
+    def map_text(self, code: object, reference: str) -> str | None:
+        """The TopoJSON text of a map the room's scenario draws, as stored in its workspace
+        (public like the scenario: the room's plan is drawn on it); None when there is none."""
+        room_id = self._room_id(code)
+        if room_id is None:
+            return None
+
+        def work(session: Session) -> str | None:
+            room = session.get_one(RoomRow, room_id)
+            query = select(MapRow.topojson).where(
+                MapRow.workspace_id == room.workspace_id, MapRow.reference == reference
+            )
+            return session.scalars(query).first()
 
         return self._db.read(work)
 

@@ -250,3 +250,19 @@ def test_participants_on_other_servers_lose_none(store: Store, db_url: URL):
         proc.join(60)
     assert [p.exitcode for p in procs] == [0] * 10
     assert sorted(s.name for s in host.submissions()) == sorted(f"p{n}" for n in range(10))
+
+
+def test_the_room_reads_the_maps_of_its_workspace_only(store: Store):
+    """The room's plan is drawn on the boundaries its workspace keeps (issue 16 in the
+    workshop room of issue 13); another workspace's map, or an unknown room, gives none."""
+    from govdecide.store import save_map
+    from tests.store.test_maps import twin_with_map
+
+    rooms, host, _secret, code = _room(store)
+    _text, reference, map_text = twin_with_map()
+    assert rooms.map_text(code, reference) is None
+    save_map(store.create_workspace(), reference, map_text)  # someone else's workspace
+    assert rooms.map_text(code, reference) is None
+    save_map(host.workspace(), reference, map_text)
+    assert rooms.map_text(code, reference) == map_text
+    assert rooms.map_text("ZZZZZZ", reference) is None
