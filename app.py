@@ -83,7 +83,8 @@ def main() -> None:
     workspace.start()  # the store (migrated once per server), the link's workspace
     init_session()
     lang = current_lang()
-    page = st.navigation(navigation(lang))
+    # every page in view: collapsed, Streamlit hides pages past the tenth behind "View more"
+    page = st.navigation(navigation(lang), expanded=True)
     if page.url_path in OWN_ADDRESS_PAGES:
         page.run()
         return
