@@ -128,7 +128,8 @@ def test_a_trainer_presents_a_story_and_a_viewer_follows_it(story_server, browse
         ).to_be_visible()
 
         trainer.get_by_text(t("story.present.viewers", "en")).click()
-        link = trainer.locator("[data-testid='stCode']").inner_text().strip()
+        # the viewer link (the sidebar's code box holds the workspace link)
+        link = trainer.locator("[data-testid='stMain'] [data-testid='stCode']").inner_text().strip()
         assert re.fullmatch(rf"{story_server}/story_viewer\?view=[A-Za-z0-9_-]{{43}}&lang=en", link)
         assert "ws=" not in link  # the viewer link opens no workspace
         viewer = viewer_context.new_page()
