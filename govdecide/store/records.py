@@ -27,6 +27,7 @@ from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.io.scenario import MAX_FILE_BYTES
 from govdecide.io.scenario_schema import ID_PATTERN
 from govdecide.model.settings import Settings
+from govdecide.model.years.settings import PlanSettings
 from govdecide.store.schema import ID_CHARS
 
 if TYPE_CHECKING:
@@ -259,6 +260,56 @@ def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
         raise ScenarioError([under(path, p) for p in exc.problems]) from None
     except (TypeError, ValueError, OverflowError):
         raise input_error("invalid", path=path, detail=str(settings)[:80]) from None
+
+
+PLAN_KEY = "plan"  # where a plan's settings sit inside a stored settings' JSON
+
+
+def check_plan(plan: Any, path: str = "settings.plan") -> dict[str, Any] | None:
+    """The plain-data form of a plan's settings (None: a single-year option), or a
+    ScenarioError saying why they cannot be used."""
+    if plan is None:
+        return None
+    if not isinstance(plan, PlanSettings):
+        raise input_error("not_mapping", path=path, got=type(plan).__name__)
+    try:
+        plan.check()
+        data = plan.to_dict()
+        json.dumps(data, allow_nan=False)
+        return data
+    except ScenarioError as exc:
+        raise ScenarioError([under(path, p) for p in exc.problems]) from None
+    except (TypeError, ValueError, OverflowError):
+        raise input_error("invalid", path=path, detail=str(plan)[:80]) from None
+
+
+def settings_json(settings: Settings, plan: PlanSettings | None = None) -> dict[str, Any]:
+    """What a stored settings column holds: the settings' plain data and, for a plan over
+    years, its settings under :data:`PLAN_KEY` (one column, so older rows stay valid and
+    a single-year option reads as before). Both are checked."""
+    data = check_settings(settings)
+    plan_part = check_plan(plan)
+    if plan_part is not None:
+        data[PLAN_KEY] = plan_part
+    return data
+
+
+def plan_of(data: Mapping[str, Any], path: str = "settings.plan") -> PlanSettings | None:
+    """The plan's settings kept in a stored settings column (None when it holds none),
+    checked as a save checks them."""
+    value = data.get(PLAN_KEY)
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise input_error("not_mapping", path=path, got=type(value).__name__)
+    try:
+        plan = PlanSettings.from_dict(value)
+    except ScenarioError as exc:
+        raise ScenarioError([under(path, p) for p in exc.problems]) from None
+    except (TypeError, ValueError):
+        raise input_error("invalid", path=path, detail=str(value)[:80]) from None
+    check_plan(plan, path)
+    return plan
 
 
 def checked_settings(settings: Any, path: str = "settings") -> Settings:
