@@ -29,29 +29,40 @@ from govdecide.present.charts import (
 HEATMAP_MAX_DISTRICTS = 40
 
 
-def commissioned_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
-    """New units commissioned each year, stacked by program (``commissioned_frame``)."""
+def commissioned_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """New units commissioned each year (``commissioned_frame``): a row per program, a
+    circle per year a program builds in, its size the share of that program's new units
+    built that year, its label the units.
+
+    Units of different programs are not added up (a health station and a grant line's
+    unit are not the same thing, so a stacked bar would let the cheapest unit drown the
+    rest); each row reads on its own: when, and how much of it.
+    """
     data = frame[frame["new_units"] > 1e-9].copy()
+    totals = data.groupby("program")["new_units"].transform("sum")
+    data["share"] = data["new_units"] / totals
     data["value_text"] = data["new_units"].map(lambda v: fmt_num(v, lang, 0 if v >= 10 else 1))
+    data["share_text"] = data["share"].map(lambda v: fmt_pct(v, lang))
     programs = list(dict.fromkeys(frame["program_name"]))
-    return (
-        alt.Chart(check_rows(data), title=chart_title(t("plan.chart.commissioned", lang)))
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title=t("plan.chart.year", lang), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(new_units):Q", title=axis_title(t("plan.chart.units", lang))),
-            color=alt.Color(
-                "program_name:N",
-                scale=program_colours(programs),
-                title=t("plan.chart.program", lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelExpr=short_labels(260)),
-            ),
-            tooltip=[
-                alt.Tooltip("year:O", title=t("plan.chart.year", lang)),
-                alt.Tooltip("program_name:N", title=t("plan.chart.program", lang)),
-                alt.Tooltip("value_text:N", title=t("plan.chart.units", lang)),
-            ],
-        )
+    x = alt.X("year:O", title=t("plan.chart.year", lang), axis=alt.Axis(labelAngle=0),
+              scale=alt.Scale(domain=sorted(frame["year"].unique().tolist())))  # fmt: skip
+    y = alt.Y("program_name:N", sort=programs, title=axis_title(t("plan.chart.program", lang)),
+              axis=alt.Axis(labelExpr=short_labels(200)))  # fmt: skip
+    base = alt.Chart().encode(x=x, y=y)
+    circles = base.mark_circle(opacity=0.85).encode(
+        size=alt.Size("share:Q", scale=alt.Scale(domain=[0, 1], range=[30, 900]), legend=None),
+        color=alt.Color("program_name:N", scale=program_colours(programs), legend=None),
+        tooltip=[
+            alt.Tooltip("year:O", title=t("plan.chart.year", lang)),
+            alt.Tooltip("program_name:N", title=t("plan.chart.program", lang)),
+            alt.Tooltip("value_text:N", title=t("plan.chart.units", lang)),
+            alt.Tooltip("share_text:N", title=t("plan.chart.units_share", lang)),
+        ],
+    )
+    labels = base.mark_text(dy=-19, fontSize=11).encode(text="value_text:N")
+    title = chart_title(t("plan.chart.commissioned", lang), t("plan.chart.commissioned_note", lang))
+    return alt.layer(circles, labels, data=check_rows(data), title=title).properties(
+        height=alt.Step(max(ROW_STEP, 44)), width=alt.Step(60)
     )
 
 

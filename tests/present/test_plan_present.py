@@ -124,3 +124,23 @@ def test_an_infeasible_plan_has_no_sentences():
     }  # fmt: skip
     result = solve_plan(scenario_from_data(data), Settings(gap=0.0))
     assert result.status == "infeasible" and plan_summary(result, {}, "en") == []
+
+
+def test_commissioning_chart_never_adds_units_of_different_programs():
+    """A row per program: a station and 300 grant units in one year are two circles, each
+    sized by its share of its own program's new units (which add up to 1 per program)."""
+    frame = pd.DataFrame(
+        {
+            "year": [1, 1, 2, 2],
+            "program": ["station", "grant", "station", "grant"],
+            "program_name": ["Station", "Grant", "Station", "Grant"],
+            "new_units": [1.0, 300.0, 3.0, 0.0],
+        }
+    )
+    spec = plan_charts.commissioned_chart(frame, "en").to_dict()
+    circles = spec["layer"][0]["encoding"]
+    assert circles["y"]["field"] == "program_name"
+    assert "aggregate" not in circles["y"] and "aggregate" not in circles["size"]
+    rows = next(iter(spec["datasets"].values()))
+    shares = {(r["program"], r["year"]): r["share"] for r in rows}
+    assert shares == {("station", 1): 0.25, ("grant", 1): 1.0, ("station", 2): 0.75}
