@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from govdecide import Settings
+from govdecide.io.report import with_decision_log
 from govdecide.model.years import PlanSettings
 from govdecide.present.workspace_tables import (
     decision_log_file_frame,
@@ -99,3 +100,12 @@ def test_a_table_without_a_plan_has_no_plan_column():
     planned = SavedOption(**{**option.__dict__, "id": 2, "plan": FIVE, "figures": FIGURES})
     column = options_table([option, planned], "en")["Plan over years"]
     assert list(column.str.startswith("5-year plan")) == [False, True]
+
+
+def test_the_reports_log_says_the_plan_in_words():
+    """The HTML report's decision-log section lists each entry's plan in its own column
+    (escaped as every cell is)."""
+    page = with_decision_log("<html><body>\n</body>", [_decision(FIVE, FIGURES)], "en")
+    assert "<th>Status</th><th>Plan over years</th>" in page
+    assert "5-year plan, budgets 16,000 / 16,000 / 16,000 / 14,000 / 14,000, discount 3%" in page
+    assert "E, z and people are year 5&#x27;s</td>" in page
