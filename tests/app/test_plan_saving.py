@@ -17,10 +17,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from govdecide.analyses.snapshots import plan_snapshot
 from govdecide.i18n import t
-from govdecide.model.years import PlanSettings
+from govdecide.io.scenario import parse_scenario
+from govdecide.model.years import PlanSettings, solve_plan
 from govdecide.present.workspace_tables import plan_text
 from govdecide.store import Store
+from tests.store.test_plan_records import ONE, PLAN, SETTINGS
+from ui.compare_view import snapshot_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -116,3 +120,16 @@ def test_the_compare_page_labels_a_plan_and_compares_it_by_its_last_year(own_dat
     with Store.open(f"sqlite:///{own_database / 'govdecide.sqlite3'}") as store:
         (decision,) = store.open_workspace(key).decisions()
     assert decision.plan == STARTING and decision.figures["years"] == 5
+
+
+def test_a_plan_from_an_options_file_keeps_a_plans_figures():
+    """An options file's plan (tests/analyses/test_plan_snapshots.py's town: 16 spent of
+    20 over 2 years, E = z = 50% in year 2) is saved with a plan's figures, its spend
+    and budget over the years never under a single year's names."""
+    result = solve_plan(parse_scenario(ONE), SETTINGS, PLAN)
+    snap = plan_snapshot("Two years", SETTINGS, PLAN, result)
+    figures = snapshot_figures(snap)
+    assert figures["years"] == 2 and figures["efficiency"] == pytest.approx(0.5)
+    assert figures["spend_total"] == pytest.approx(16)
+    assert figures["budget_total"] == pytest.approx(20)
+    assert not {"budget", "budget_used"} & set(figures)
