@@ -22,22 +22,9 @@ from govdecide.model.years import PlanResult, PlanSettings, solve_plan
 from govdecide.store import Store, decisions_frame, options_frame, parse_backup, plan_figures
 from govdecide.store.records import PLAN_KEY, yearly_budgets
 from govdecide.store.schema import DecisionRow, OptionRow
+from tests.model.test_years import ONE as ONE_TEMPLATE
 
-ONE = """\
-format: govdecide/v1
-name: One district
-districts:
-  - {id: town, name: {en: Town, zh: 镇}, population: 200}
-programs:
-  - id: station
-    name: {en: stations, zh: 站}
-    unit_cost: 10
-    capacity: 100
-    integer: true
-    need: {indicator: population}
-    running_cost: 6
-policy: {budget: 10, years: 2}
-"""
+ONE = ONE_TEMPLATE.replace("RUN", "6")  # a running cost of 6 a year
 PLAN = PlanSettings(years=2, budget_by_year=(10.0, 10.0), discount_rate=0.03, growth=False)
 SETTINGS = Settings(gap=0.0, equity_weight=0.4)
 
@@ -49,6 +36,17 @@ def planned() -> PlanResult:
 
 def _scenario(ws):
     return ws.save_scenario(ONE, label="one.yaml")
+
+
+def _filled(ws, planned: PlanResult) -> None:
+    """A plan option, a single-year option and a plan decision of the town."""
+    sc = _scenario(ws)
+    ws.save_option("Plan", scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
+                   figures=plan_figures(planned), plan=PLAN)  # fmt: skip
+    ws.save_option("One year", scenario_id=sc.id, scenario_hash=sc.sha256,
+                   settings=SETTINGS, figures={"efficiency": 0.5})  # fmt: skip
+    ws.record_decision(scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
+                       result=planned, note="plan", plan=PLAN)  # fmt: skip
 
 
 def test_the_plan_figures_are_paper_figures(planned):
@@ -141,13 +139,7 @@ def test_an_old_row_without_a_plan_reads_as_none(db_url: URL, result):
 def test_a_backup_with_a_plan_round_trips(db_url: URL, planned, tmp_path):
     with Store.open(f"sqlite:///{tmp_path / 'source.sqlite3'}") as source:
         ws = source.create_workspace()
-        sc = _scenario(ws)
-        ws.save_option("Plan", scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
-                       figures=plan_figures(planned), plan=PLAN)  # fmt: skip
-        ws.save_option("One year", scenario_id=sc.id, scenario_hash=sc.sha256,
-                       settings=SETTINGS, figures={"efficiency": 0.5})  # fmt: skip
-        ws.record_decision(scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
-                           result=planned, note="plan", plan=PLAN)  # fmt: skip
+        _filled(ws, planned)
         text = ws.export_json()
         options, decisions = ws.options(), ws.decisions()
     assert json.loads(text)["options"][0]["settings"][PLAN_KEY]["years"] == 2
@@ -167,11 +159,7 @@ def test_a_backup_with_a_plan_round_trips(db_url: URL, planned, tmp_path):
 )  # fmt: skip
 def test_a_tampered_plan_in_a_backup_is_refused_with_its_path(store: Store, planned, bad, where):
     ws = store.create_workspace()
-    sc = _scenario(ws)
-    ws.save_option("Plan", scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
-                   figures=plan_figures(planned), plan=PLAN)  # fmt: skip
-    ws.record_decision(scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
-                       result=planned, plan=PLAN)  # fmt: skip
+    _filled(ws, planned)
     data = ws.export()
     for part in ("options", "decisions"):
         plan = data[part][0]["settings"][PLAN_KEY]
@@ -186,13 +174,7 @@ def test_a_tampered_plan_in_a_backup_is_refused_with_its_path(store: Store, plan
 
 def test_the_tables_carry_the_plan_in_columns(store: Store, planned):
     ws = store.create_workspace()
-    sc = _scenario(ws)
-    ws.save_option("Plan", scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
-                   figures=plan_figures(planned), plan=PLAN)  # fmt: skip
-    ws.save_option("One year", scenario_id=sc.id, scenario_hash=sc.sha256,
-                   settings=SETTINGS, figures={"efficiency": 0.5})  # fmt: skip
-    ws.record_decision(scenario_id=sc.id, scenario_hash=sc.sha256, settings=SETTINGS,
-                       result=planned, plan=PLAN)  # fmt: skip
+    _filled(ws, planned)
     frame = options_frame(ws.options()).set_index("name")
     assert frame.loc["Plan", "plan.years"] == 2
     assert json.loads(frame.loc["Plan", "plan.budget_by_year"]) == [10.0, 10.0]
