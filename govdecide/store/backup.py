@@ -57,10 +57,11 @@ _DECISION_KEYS = (
     "seq", "recorded_at", "scenario_id", "scenario_hash", "settings", "status",
     "figures", "solver", "method", "versions", "note",
 )  # fmt: skip
+# stories and maps came later: a file without them has none
 _TOP_KEYS = (
     "format", "exported_at", "key_sha256", "scenarios", "options", "decisions", "stories",
     "maps",
-)  # fmt: skip  (stories and maps came later; a file without them has none)
+)  # fmt: skip
 _MAP_KEYS = ("reference", "sha256", "created_at", "topojson")
 
 
@@ -211,12 +212,6 @@ def _depth_over(value: Any, limit: int) -> bool:
     return False
 
 
-
-
-
-
-
-
 def _entries(
     problems: list[Problem],
     top: dict[str, Any],
@@ -250,16 +245,12 @@ def _duplicates(key: str, values: list[tuple[Any, ...]], field: str) -> list[Pro
     return problems
 
 
-
-
 def _word(value: Any, path: str) -> str:
     """A short word such as a status, a solver or a method."""
     text = check_text(value, path, SHORT_CHARS)
     if not text.strip():
         raise input_error("store_empty", path=path)
     return text
-
-
 
 
 def _versions(value: Any, path: str) -> dict[str, str]:

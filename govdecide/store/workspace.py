@@ -153,6 +153,7 @@ class Workspace:
 
     def _one_scenario(self, query: Any) -> StoredScenario | None:
         """The first scenario a query finds, with its text."""
+
         def work(session: Session) -> StoredScenario | None:
             row = session.scalars(query).first()
             return None if row is None else rows.stored_scenario(row)
@@ -228,6 +229,7 @@ class Workspace:
 
     def delete_option(self, option_id: int) -> bool:
         """Remove a saved option (not a decision: the log has no delete); False if absent."""
+
         def work(session: Session) -> bool:
             row = session.scalars(self._options().where(OptionRow.id == option_id)).first()
             if row is not None:
@@ -314,6 +316,7 @@ class Workspace:
 
     def export(self) -> dict[str, Any]:
         """Everything in the workspace as plain JSON-safe data (see :mod:`.backup`)."""
+
         def work(session: Session) -> dict[str, Any]:
             scenarios = [rows.stored_scenario(r) for r in session.scalars(
                 self._scenarios().order_by(ScenarioRow.id))]  # fmt: skip
