@@ -2,7 +2,8 @@
 
 Options live in the session's workspace (a link opens them in any browser, after a
 restart, on every server sharing the database); the parts are drawn by
-:mod:`ui.compare_view`, the saving by :mod:`ui.workspace`.
+:mod:`ui.compare_view`, the saving by :mod:`ui.workspace`. A plan over years saved on its
+own page is an option here too, labelled and compared by its last year.
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ with c2:
 a, b = (compare_view.solved(entry, scenario, by_id[i], lang) for i in (a_id, b_id))
 if a is None or b is None:
     st.stop()
-compare_view.guarded(lambda: compare_view.show_comparison(a[0], b[0], names, lang), lang)
+compare_view.guarded(
+    lambda: compare_view.show_comparison(a.snapshot, b.snapshot, names, lang), lang
+)
 
 chosen = st.radio(
     t("ws.cmp.decide_which", lang), [a_id, b_id], format_func=lambda i: by_id[i].name,
     horizontal=True, key="an_cmp_decide",
 )  # fmt: skip
-_, result_used, settings_used = a if chosen == a_id else b
-decision_form(entry, settings_used, result_used, lang, "cmp")
+used = a if chosen == a_id else b
+decision_form(entry, used.settings, used.result, lang, "cmp", plan=used.plan)

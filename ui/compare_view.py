@@ -9,21 +9,31 @@ reader's own errors are refused in words, every problem listed, and a file is ta
 when every option in it can be shown (:func:`showable`); the comparison itself is drawn
 inside a guard as a last line of defence (:func:`guarded`). Numbers are formatted by kind
 (``table_formats``): money grouped, shares in percent, changes of coverage in points.
+
+An option that is a plan over years (saved on the "Plan over years" page) is solved again
+as that plan (the plan page's own cache) and compared by its last year
+(:func:`govdecide.analyses.snapshots.plan_snapshot`), named "Plan A (5-year plan)"
+wherever it shows, with a note on what its figures are, and a warning when A and B cover
+different numbers of years.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import NamedTuple
 
 import streamlit as st
 
 from govdecide import analyses as an
+from govdecide.analyses.snapshots import plan_snapshot
 from govdecide.errors import ScenarioError
 from govdecide.i18n import t
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.model.years import PlanResult, PlanSettings
 from govdecide.present.analysis_charts import difference_chart
 from govdecide.present.analysis_tables import (
     comparison_indicator_table,
@@ -34,7 +44,8 @@ from govdecide.present.analysis_tables import (
 )
 from govdecide.present.result_tables import table_formats
 from govdecide.store import SavedOption
-from ui import solving, workspace
+from govdecide.store.records import plan_figure_values
+from ui import plan_view, solving, workspace
 from ui.state import Entry
 from ui.tables import number_columns
 from ui.text import bullet_list, md_escape
@@ -95,7 +106,14 @@ def read_options(data: bytes, lang: str) -> list[an.Snapshot] | None:
 
 
 def snapshot_figures(snap: an.Snapshot) -> dict[str, float | None]:
-    """The headline figures a file's option keeps when it is saved in the workspace."""
+    """The headline figures a file's option keeps when it is saved in the workspace (a
+    plan's under a plan's names: its spend and budget are over all its years)."""
+    if snap.plan is not None:
+        return plan_figure_values(
+            years=snap.years, objective=snap.objective, gap=None, efficiency=snap.efficiency,
+            equity=snap.equity, people=snap.people_newly_served, budget_total=snap.budget,
+            spend_total=snap.spend,
+        )  # fmt: skip
     return {
         "efficiency": snap.efficiency,
         "equity": snap.equity,
@@ -123,8 +141,8 @@ def load_upload(entry: Entry, names: dict[str, str], lang: str) -> None:
         st.warning(t("an.cmp.bad_file", lang))
         return
     for snap in loaded:
-        settings = Settings.from_dict(snap.settings)
-        workspace.save_option(entry, snap.name, settings, snapshot_figures(snap), lang)
+        settings, plan = Settings.from_dict(snap.settings), snap.plan
+        workspace.save_option(entry, snap.name, settings, snapshot_figures(snap), lang, plan)
     workspace.flash("success", [t("an.cmp.loaded", lang, n=len(loaded))])
     st.rerun()
 
@@ -144,20 +162,45 @@ def _solvable(settings: Settings) -> Settings:
     return settings if settings.time_limit_s is not None else solving.interactive(settings)
 
 
-def solved(
-    entry: Entry, scenario: Scenario, option: SavedOption, lang: str
-) -> tuple[an.Snapshot, Result, Settings] | None:
-    """An option solved again from its settings: its snapshot, result and the settings
-    solved; None after listing every reason its settings cannot be solved (a weight for a
-    program this scenario lacks)."""
-    settings = _solvable(option.settings)
-    try:
+class Solved(NamedTuple):
+    """An option solved again: its snapshot, its result (a plan's :class:`PlanResult`),
+    the settings solved and, for a plan over years, the plan's settings."""
+
+    snapshot: an.Snapshot
+    result: Result | PlanResult
+    settings: Settings
+    plan: PlanSettings | None
+
+
+def _snap(
+    entry: Entry, scenario: Scenario, option: SavedOption
+) -> tuple[an.Snapshot, Result | PlanResult, Settings]:
+    """An option solved again (a plan as that plan, as its page solves it: the same
+    cache) and its snapshot under the option's own name; ScenarioError when it cannot
+    be solved."""
+    if option.plan is None:
+        settings = _solvable(option.settings)
         result = solving.solve(entry.fingerprint, scenario, settings)
+        return an.snapshot(option.name, settings, result), result, settings
+    settings, plan = option.settings, option.plan
+    planned = plan_view.solve_cached(entry.fingerprint, settings.key(), plan.key(), scenario)
+    return plan_snapshot(option.name, settings, plan, planned), planned, settings
+
+
+def solved(entry: Entry, scenario: Scenario, option: SavedOption, lang: str) -> Solved | None:
+    """An option solved again from its settings (:class:`Solved`); None after listing
+    every reason its settings cannot be solved (a weight for a program this scenario
+    lacks). A plan's snapshot is named as a plan: "Plan A (5-year plan)"."""
+    try:
+        snap, result, settings = _snap(entry, scenario, option)
     except ScenarioError as exc:
         st.warning(t("ws.cmp.cannot_solve", lang, name=option.name))
         st.markdown(bullet_list(exc.messages(lang)))
         return None
-    return an.snapshot(option.name, settings, result), result, settings
+    if snap.years > 1 or option.plan is not None:
+        label = t("plan_saving.snap_name", lang, name=option.name, years=snap.years)
+        snap = replace(snap, name=label)
+    return Solved(snap, result, settings, option.plan)
 
 
 def show_comparison(a: an.Snapshot, b: an.Snapshot, names: dict[str, str], lang: str) -> None:
@@ -166,6 +209,10 @@ def show_comparison(a: an.Snapshot, b: an.Snapshot, names: dict[str, str], lang:
     st.markdown(
         md_escape(snapshot_headline(a, lang)) + "  \n" + md_escape(snapshot_headline(b, lang))
     )
+    if a.years > 1 or b.years > 1:
+        st.caption(t("plan_saving.cmp_note", lang))
+    if a.years != b.years:
+        st.warning(t("plan_saving.cmp_mixed", lang, a=a.years, b=b.years))
     if a.districts.empty or b.districts.empty:
         return
     frame = an.compare(a, b)
@@ -201,12 +248,11 @@ def options_file(
     def build() -> str:
         snaps = []
         for option in options:
-            settings = _solvable(option.settings)
             try:
-                result = solving.solve(entry.fingerprint, scenario, settings)
+                snap, _result, _settings = _snap(entry, scenario, option)
             except ScenarioError:  # left out; the page lists why when it is compared
                 continue
-            snaps.append(an.snapshot(option.name, settings, result))
+            snaps.append(snap)
         return an.snapshots_to_json(snaps)
 
     st.download_button(

@@ -37,6 +37,7 @@ from govdecide.i18n import t
 from govdecide.io.scenario import Scenario, parse_scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.model.years import PlanResult, PlanSettings
 from govdecide.store import (
     Decision,
     Limits,
@@ -355,20 +356,27 @@ def options_for(entry: Entry) -> list[SavedOption]:
 
 
 def save_option(
-    entry: Entry, name: str, settings: Settings, figures: dict[str, float | None], lang: str
+    entry: Entry,
+    name: str,
+    settings: Settings,
+    figures: dict[str, float | None],
+    lang: str,
+    plan: PlanSettings | None = None,
 ) -> bool:
     """Save an option of the entry's scenario (a name saved before is replaced) with its
-    headline figures (``store.headline_figures`` of its result); when the store cannot
-    keep it (the database fails), keep it in this session and say so. True when it was
-    stored; False when it was not (said), e.g. when the workspace is full."""
+    headline figures (``store.headline_figures`` of its result, ``store.plan_figures``
+    of a plan over years, whose settings are ``plan``); when the store cannot keep it
+    (the database fails), keep it in this session and say so. True when it was stored;
+    False when it was not (said), e.g. when the workspace is full."""
     ref = scenario_ref(entry)
     if ref is not None:
         saved = _write(
             lambda ws: ws.save_option(
-                name, scenario_id=ref[0], scenario_hash=ref[1], settings=settings, figures=figures
+                name, scenario_id=ref[0], scenario_hash=ref[1], settings=settings,
+                figures=figures, plan=plan,
             ),
             lang,
-        )
+        )  # fmt: skip
         if saved is not None:
             return True
         if store_problem() is None:  # the store refused the option itself (a limit)
@@ -377,7 +385,7 @@ def save_option(
     ids = [o.id for o in kept]
     option = SavedOption(
         id=min([0, *ids]) - 1, name=name, scenario_id=entry.key, scenario_hash=ref[1] if ref
-        else "", settings=settings, figures=figures, saved_at=datetime.now(UTC),
+        else "", settings=settings, figures=figures, saved_at=datetime.now(UTC), plan=plan,
     )  # fmt: skip
     _unsaved(entry)[:] = [*kept, option]
     flash("warning", [t("ws.cmp.session_only", lang)])
@@ -394,19 +402,26 @@ def delete_options(entry: Entry, ids: list[int], lang: str) -> None:
 
 
 def record_decision(
-    entry: Entry, settings: Settings, result: Result, note: str, lang: str
+    entry: Entry,
+    settings: Settings,
+    result: Result | PlanResult,
+    note: str,
+    lang: str,
+    plan: PlanSettings | None = None,
 ) -> Decision | None:
-    """Append a decision on the entry's scenario to the workspace's log (said either way)."""
+    """Append a decision on the entry's scenario to the workspace's log (said either way);
+    a plan over years with its settings (``plan``) and its :class:`PlanResult`."""
     ref = scenario_ref(entry)
     if ref is None:
         flash("warning", [t("ws.dec.no_scenario", lang)])
         return None
     decision = _write(
         lambda ws: ws.record_decision(
-            scenario_id=ref[0], scenario_hash=ref[1], settings=settings, result=result, note=note
+            scenario_id=ref[0], scenario_hash=ref[1], settings=settings, result=result,
+            note=note, plan=plan,
         ),
         lang,
-    )
+    )  # fmt: skip
     if decision is not None:
         flash("success", [t("ws.dec.recorded", lang, seq=decision.seq)])
     return decision

@@ -21,7 +21,9 @@ from govdecide.io.report import with_decision_log
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
-from govdecide.store import Decision, decisions_frame
+from govdecide.model.years import PlanResult, PlanSettings
+from govdecide.present.workspace_tables import decision_log_file_frame, plan_text
+from govdecide.store import Decision
 from govdecide.store.backup import decision_data
 from govdecide.store.records import MAX_NOTE_CHARS
 from ui import controls, rendering, solving, workspace
@@ -82,11 +84,24 @@ def show_flash() -> None:
         box(text)
 
 
-def decision_form(entry: Entry, settings: Settings, result: Result, lang: str, key: str) -> None:
+def decision_form(
+    entry: Entry,
+    settings: Settings,
+    result: Result | PlanResult,
+    lang: str,
+    key: str,
+    plan: PlanSettings | None = None,
+) -> None:
     """The "record this decision" form: a note and a button; the entry is appended to the log with
-    these settings (as solved) and this result's status and figures."""
-    with st.expander(t("ws.dec.title", lang), icon=":material/gavel:"):
-        st.caption(t("ws.dec.help", lang))
+    these settings (as solved) and this result's status and figures; for a plan over
+    years (``plan``, with its :class:`PlanResult`) "record this plan as a decision"."""
+    title, helped, button = (
+        ("plan_saving.record_title", "plan_saving.record_help", "plan_saving.record")
+        if plan is not None
+        else ("ws.dec.title", "ws.dec.help", "ws.dec.record")
+    )
+    with st.expander(t(title, lang), icon=":material/gavel:"):
+        st.caption(t(helped, lang))
         with st.form(f"ws_dec_form_{key}", clear_on_submit=True, border=False):
             note = st.text_area(
                 t("ws.dec.note", lang),
@@ -95,17 +110,21 @@ def decision_form(entry: Entry, settings: Settings, result: Result, lang: str, k
                 key=f"ws_dec_note_{key}",
             )
             submitted = st.form_submit_button(
-                t("ws.dec.record", lang), type="primary", key=f"ws_dec_go_{key}"
+                t(button, lang), type="primary", key=f"ws_dec_go_{key}"
             )
     if submitted:
-        workspace.record_decision(entry, settings, result, note, lang)
+        workspace.record_decision(entry, settings, result, note, lang, plan=plan)
         st.rerun()
 
 
 def log_downloads(decisions: list[Decision], lang: str) -> None:
-    """The whole log as CSV, Excel (text cells neutralised) and JSON (exact records)."""
-    frame = decisions_frame(decisions)
-    records = [decision_data(d) for d in decisions]
+    """The whole log as CSV, Excel (text cells neutralised) and JSON (exact records); a
+    plan over years is said in words in a ``plan`` column of the CSV and Excel files."""
+    frame = decision_log_file_frame(decisions, lang)
+    records = [
+        decision_data(d) | ({"plan_in_words": plan_text(d, lang)} if d.plan is not None else {})
+        for d in decisions
+    ]
     files = [  # (label, data, file name, type)
         (t("ws.log.csv", lang), csv_bytes(frame), "decision-log.csv", "text/csv"),
         (

@@ -5,6 +5,13 @@ read only after every value in it has been checked (:func:`snapshots_from_json`)
 refused with a :class:`ScenarioError` (a ``ValueError``) that says where and why. A name
 with a control character would abort the chart export; a negative population, a
 duplicated district or a figure of the wrong type would break the comparison.
+
+A plan over years (:func:`plan_snapshot`) is compared by its last year, the way a
+policymaker reads a plan's outcome: where coverage stands at its end. Its coverage, E and
+z are the last year's; its new units are all it commissions; its spend (by district too)
+is what it costs over all its years, building and running, against its budgets summed
+over them. ``years`` says how many years a snapshot covers (1: a single year), its
+settings carry the plan's under ``plan``, and whoever shows it labels it so.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ import pandas as pd
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import fmt_num, t
-from govdecide.io.scenario_schema import printable, unsafe_character
+from govdecide.io.scenario_schema import MAX_YEARS, printable, unsafe_character
 from govdecide.model.result import Result
 from govdecide.model.settings import UNLIMITED, Settings
+from govdecide.model.years.result import PlanResult
+from govdecide.model.years.settings import PlanSettings
 
 SNAPSHOT_COLUMNS = [
     "district",
@@ -36,6 +45,7 @@ OPTIONS_FORMAT = "govdecide/snapshots-v1"
 MAX_PROBLEMS = 50  # listed one by one; a wholly wrong file is not worth a thousand lines
 # the headline figures, each a number or null (null when the option had no solution)
 _FIGURES = ("efficiency", "equity", "objective", "spend", "people_newly_served")
+PLAN_KEY = "plan"  # where a plan's settings sit in a snapshot's settings (as in the store)
 # the settings that are numbers (staff may also be "unlimited")
 _SETTING_NUMBERS = ("budget", "staff", "equity_weight", "time_limit_s", "gap")
 # a district's figures: (name, lower limit, whether the limit itself is allowed, upper)
@@ -65,6 +75,13 @@ class Snapshot:
     districts: pd.DataFrame = field(compare=False)
     allocation: pd.DataFrame = field(compare=False)
     scenario: str = ""
+    years: int = 1  # how many years it covers: above 1, a plan compared by its last year
+
+    @property
+    def plan(self) -> PlanSettings | None:
+        """The plan's settings, for a plan over years (None for a single year)."""
+        data = self.settings.get(PLAN_KEY)
+        return None if data is None else PlanSettings.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (what the download holds)."""
@@ -103,6 +120,42 @@ def snapshot(name: str, settings: Settings, result: Result, scenario: str = "") 
         districts=districts,
         allocation=result.allocation.copy() if ok else pd.DataFrame(),
         scenario=scenario,
+    )
+
+
+def plan_snapshot(
+    name: str, settings: Settings, plan: PlanSettings, result: PlanResult, scenario: str = ""
+) -> Snapshot:
+    """A plan over years saved under a name, to be compared by its last year.
+
+    Coverage, E, z and people newly served are the last year's (``result.final``); new
+    units are all the plan commissions; spend is what it costs over its years (building
+    and running), by district too, against the budgets of all its years: never one
+    year's figures, and ``years`` says so.
+    """
+    final = result.final
+    ok = result.has_solution
+    districts = pd.DataFrame(columns=SNAPSHOT_COLUMNS)
+    if ok:
+        districts = final.districts[SNAPSHOT_COLUMNS].copy()
+        costs = result.allocation.assign(cost=lambda f: f["capital"] + f["running"])
+        by_district = costs.groupby("district")["cost"].sum()
+        districts["spend"] = districts["district"].map(by_district).fillna(0.0).to_numpy()
+    years = result.year_figures
+    return Snapshot(
+        name=name,
+        settings=settings.to_dict() | {PLAN_KEY: plan.to_dict()},
+        status=result.status,
+        efficiency=final.efficiency if ok else None,
+        equity=final.equity if ok else None,
+        objective=result.objective,
+        budget=float(years["budget"].sum()) if ok else float(final.budget),
+        spend=float(years["spend"].sum()) if ok else None,
+        people_newly_served=final.people_newly_served if ok else None,
+        districts=districts,
+        allocation=final.allocation.copy() if ok else pd.DataFrame(),
+        scenario=scenario,
+        years=result.years,
     )
 
 
@@ -190,10 +243,34 @@ def _snapshot_problems(where: str, item: Any) -> list[Problem]:
         for key in ("equity", "spend"):
             if item.get(key) is None:
                 found.append(Problem(f"{where}.{key}", "missing", {}))
+    found += _years_problems(f"{where}.years", item.get("years", 1))
     found += _settings_problems(f"{where}.settings", item.get("settings"))
     found += _district_problems(f"{where}.districts", item.get("districts") or [])
     found += _allocation_problems(f"{where}.allocation", item.get("allocation") or [])
     return found
+
+
+def _years_problems(where: str, value: Any) -> list[Problem]:
+    """How many years an option covers: a whole number from 1 to MAX_YEARS."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_YEARS:
+        return [Problem(where, "plan_years", {"got": _quote(value), "max": MAX_YEARS})]
+    return []
+
+
+def _plan_problems(where: str, value: Any) -> list[Problem]:
+    """A plan's settings kept with an option's: what :meth:`PlanSettings.from_dict`
+    reads and :meth:`PlanSettings.check` accepts."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [Problem(where, "not_mapping", {"got": _quote(value)})]
+    try:
+        PlanSettings.from_dict(value).check()
+    except ScenarioError as exc:
+        return [Problem(f"{where}.{p.path}", p.code, p.params) for p in exc.problems]
+    except (TypeError, ValueError, OverflowError):
+        return [Problem(where, "not_mapping", {"got": _quote(value)})]
+    return []
 
 
 def _settings_problems(where: str, value: Any) -> list[Problem]:
@@ -211,6 +288,7 @@ def _settings_problems(where: str, value: Any) -> list[Problem]:
             found += _number_problems(f"{where}.{key}", value.get(key))
     if not isinstance(value.get("integer", True), bool):
         found.append(Problem(f"{where}.integer", "not_bool", {"got": _quote(value["integer"])}))
+    found += _plan_problems(f"{where}.{PLAN_KEY}", value.get(PLAN_KEY))
     for key in ("solver", "method"):
         if value.get(key) is not None:
             found += _text_problems(f"{where}.{key}", value[key])

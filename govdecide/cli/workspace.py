@@ -4,7 +4,10 @@ and ``record``.
 ``options add KEY --scenario ID --name NAME [solve options]`` solves the scenario as
 ``solve`` would and keeps the option's settings and headline figures, so that a trainer
 can prepare a workshop's options ahead; ``record`` does the same for an entry of the
-decision log (with ``--note``). Only a result with an allocation is kept: an infeasible
+decision log (with ``--note``). With the ``plan`` command's options (``--years 5
+--budget-by-year a,b,c,d,e``, ``--budget-growth``, ``--discount-rate``, ``--no-growth``)
+both solve and keep a plan over years instead, with the plan's settings and figures; the
+lists then say each plan in words. Only a result with an allocation is kept: an infeasible
 one is reported as ``solve`` reports it (exit code 2, 3 when none was found in time) and
 nothing is written.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +49,7 @@ from govdecide.cli.common import (
     status_exit_code,
     text_table,
 )
+from govdecide.cli.plan import plan_from_args, plan_table
 from govdecide.cli.solving import result_table
 from govdecide.cli.store import (
     add_db_option,
@@ -68,7 +73,9 @@ from govdecide.io.scenario import (
 from govdecide.model.engine import solve
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
-from govdecide.store import Workspace, content_hash, headline_figures
+from govdecide.model.years import PlanResult, PlanSettings, solve_plan
+from govdecide.present.workspace_tables import decision_log_file_frame, plan_text, with_plan_words
+from govdecide.store import Workspace, content_hash, headline_figures, options_frame, plan_figures
 from govdecide.store.backup import decision_data, option_data
 
 # The bundled scenarios: the same folder the app's picker lists (ui/state.py).
@@ -132,13 +139,38 @@ def choose_scenario(workspace: Workspace, ref: str) -> ScenarioChoice:
     )
 
 
-def _solved(
-    args: argparse.Namespace, workspace: Workspace
-) -> tuple[ScenarioChoice, Settings, Result]:
-    """The scenario, the settings the options describe and the result of solving them."""
+@dataclass(frozen=True)
+class Solved:
+    """The scenario ``--scenario`` names, the settings the options describe, the plan's
+    settings when the plan options were given (else None) and the result of solving."""
+
+    choice: ScenarioChoice
+    settings: Settings
+    plan: PlanSettings | None
+    result: Result | PlanResult
+
+    @property
+    def figures(self) -> dict[str, float | None]:
+        """What an option or a decision keeps of the result (a plan's own figures)."""
+        if isinstance(self.result, PlanResult):
+            return plan_figures(self.result)
+        return headline_figures(self.result)
+
+
+def _wants_plan(args: argparse.Namespace) -> bool:
+    """True when any of the plan's options was given."""
+    given = (args.years, args.budget_by_year, args.budget_growth, args.discount_rate)
+    return any(v is not None for v in given) or not args.growth
+
+
+def _solved(args: argparse.Namespace, workspace: Workspace) -> Solved:
+    """The scenario solved under the options: a plan over years with the plan options."""
     choice = choose_scenario(workspace, args.scenario)
     settings = settings_from_args(args)
-    return choice, settings, solve(choice.scenario, settings)
+    if not _wants_plan(args):
+        return Solved(choice, settings, None, solve(choice.scenario, settings))
+    plan = plan_from_args(args)
+    return Solved(choice, settings, plan, solve_plan(choice.scenario, settings, plan))
 
 
 def _kept(workspace: Workspace, choice: ScenarioChoice) -> ScenarioChoice:
@@ -149,15 +181,31 @@ def _kept(workspace: Workspace, choice: ScenarioChoice) -> ScenarioChoice:
     return replace(choice, id=stored.id, sha256=stored.sha256, to_save=False)
 
 
-def _not_kept(result: Result, choice: ScenarioChoice, lang: str) -> int:
-    """Report a result without an allocation as ``solve`` does; nothing is written."""
-    sys.stderr.write(result_table(result, choice.scenario, lang))
+def _not_kept(result: Result | PlanResult, choice: ScenarioChoice, lang: str) -> int:
+    """Report a result without an allocation as ``solve`` (or ``plan``) does; nothing is
+    written."""
+    if isinstance(result, PlanResult):
+        sys.stderr.write(plan_table(result, choice.scenario, lang))
+    else:
+        sys.stderr.write(result_table(result, choice.scenario, lang))
     sys.stderr.write(t("ws.cli.not_kept", lang) + "\n")
     return status_exit_code(result.status)
 
 
-def _figures_text(figures: dict[str, float | None], lang: str) -> str:
-    """The headline figures of a kept option or decision, in one line."""
+def _figures_text(figures: dict[str, float | None], lang: str, plan: bool = False) -> str:
+    """The headline figures of a kept option or decision, in one line (a plan's: its
+    spend over the years, its last year's E and z)."""
+    if plan:
+        return t(
+            "plan_saving.cli_figures",
+            lang,
+            years=int(figures.get("years") or 0),
+            spent=num(figures.get("spend_total"), "money", lang),
+            budget=num(figures.get("budget_total"), "money", lang),
+            efficiency=num(figures.get("efficiency"), "share", lang),
+            equity=num(figures.get("equity"), "share", lang),
+            people=num(figures.get("people_newly_served"), "people", lang),
+        )
     return t(
         "ws.cli.figures",
         lang,
@@ -167,6 +215,23 @@ def _figures_text(figures: dict[str, float | None], lang: str) -> str:
         budget=num(figures.get("budget"), "money", lang),
         people=num(figures.get("people_newly_served"), "people", lang),
     )
+
+
+def add_plan_options(parser: argparse.ArgumentParser, lang: str) -> None:
+    """The ``plan`` command's options, under the names :func:`govdecide.cli.plan.plan_from_args`
+    reads; any of them makes an option or a decision a plan over years. (cli/plan.py adds
+    them inline to its own command; when it offers a function for the group, this one
+    gives way to it.)"""
+    group = parser.add_argument_group(t("cli.plan_group", lang))
+    group.add_argument("--years", metavar="T", help=t("cli.plan_years", lang))
+    group.add_argument("--budget-by-year", dest="budget_by_year", metavar="B1,B2,...",
+                       help=t("cli.plan_budgets", lang))  # fmt: skip
+    group.add_argument("--budget-growth", dest="budget_growth", metavar="G",
+                       help=t("cli.plan_budget_growth", lang))  # fmt: skip
+    group.add_argument("--discount-rate", dest="discount_rate", metavar="R",
+                       help=t("cli.plan_discount", lang))  # fmt: skip
+    group.add_argument("--no-growth", dest="growth", action="store_false",
+                       help=t("cli.plan_no_growth", lang))  # fmt: skip
 
 
 # -- the commands ----------------------------------------------------------------------
@@ -198,6 +263,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--scenario", required=True, metavar="ID",
                             help=t("ws.cli.help_scenario", lang))  # fmt: skip
         add_solve_options(parser, lang)
+        add_plan_options(parser, lang)
 
     scenarios = group("scenarios", "ws.cli.scenarios_help")
     formats(
@@ -221,20 +287,28 @@ def cmd_options_add(args: argparse.Namespace) -> int:
     lang = args.lang
     with opened_store(args) as store:
         workspace = open_workspace(store, args.key)
-        choice, settings, result = _solved(args, workspace)
-        if not result.has_solution:
-            return _not_kept(result, choice, lang)
-        existed = {o.name for o in workspace.options(choice.sha256)}
-        choice = _kept(workspace, choice)
+        done = _solved(args, workspace)
+        if not done.result.has_solution:
+            return _not_kept(done.result, done.choice, lang)
+        existed = {o.name for o in workspace.options(done.choice.sha256)}
+        choice = _kept(workspace, done.choice)
         option = workspace.save_option(args.name, scenario_id=choice.id,
-                                       scenario_hash=choice.sha256, settings=settings,
-                                       figures=headline_figures(result))  # fmt: skip
+                                       scenario_hash=choice.sha256, settings=done.settings,
+                                       figures=done.figures, plan=done.plan)  # fmt: skip
     key = "ws.cli.option_replaced" if option.name in existed else "ws.cli.option_saved"
     name = localize(choice.scenario.name, lang)
+    status = done.result.status_text(lang)
     sys.stdout.write(t(key, lang, name=option.name, id=option.id, scenario=name,
-                       scenario_id=choice.id, status=result.status_text(lang)) + "\n")  # fmt: skip
-    sys.stdout.write(_figures_text(option.figures, lang) + "\n")
+                       scenario_id=choice.id, status=status) + "\n")  # fmt: skip
+    _write_kept(option.figures, option, lang)
     return EXIT_OK
+
+
+def _write_kept(figures: dict[str, float | None], record: Any, lang: str) -> None:
+    """The figures of what was kept, and a plan's settings and figures in words."""
+    sys.stdout.write(_figures_text(figures, lang, plan=record.plan is not None) + "\n")
+    if record.plan is not None:
+        sys.stdout.write(_cell(plan_text(record, lang), 1000) + "\n")
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -242,17 +316,18 @@ def cmd_record(args: argparse.Namespace) -> int:
     lang = args.lang
     with opened_store(args) as store:
         workspace = open_workspace(store, args.key)
-        choice, settings, result = _solved(args, workspace)
-        if not result.has_solution:
-            return _not_kept(result, choice, lang)
-        choice = _kept(workspace, choice)
+        done = _solved(args, workspace)
+        if not done.result.has_solution:
+            return _not_kept(done.result, done.choice, lang)
+        choice = _kept(workspace, done.choice)
         entry = workspace.record_decision(scenario_id=choice.id, scenario_hash=choice.sha256,
-                                          settings=settings, result=result,
-                                          note=args.note)  # fmt: skip
+                                          settings=done.settings, result=done.result,
+                                          note=args.note, plan=done.plan)  # fmt: skip
     name = localize(choice.scenario.name, lang)
+    status = done.result.status_text(lang)
     sys.stdout.write(t("ws.cli.recorded", lang, seq=entry.seq, scenario=name,
-                       scenario_id=choice.id, status=result.status_text(lang)) + "\n")  # fmt: skip
-    sys.stdout.write(_figures_text(entry.figures, lang) + "\n")
+                       scenario_id=choice.id, status=status) + "\n")  # fmt: skip
+    _write_kept(entry.figures, entry, lang)
     return EXIT_OK
 
 
@@ -318,41 +393,40 @@ def cmd_scenarios_list(args: argparse.Namespace) -> int:
 
 
 def cmd_options_list(args: argparse.Namespace) -> int:
-    """The workspace's saved options, in the order they were saved."""
+    """The workspace's saved options, in the order they were saved (a plan in words)."""
     lang = args.lang
     with opened_store(args) as store:
         workspace = open_workspace(store, args.key)
         options = workspace.options()
+    plans = _plan_column(options, lang)
     rows = [
-        [
-            str(o.id),
-            _cell(o.name),
-            o.scenario_id,
-            _when(o.saved_at),
-            *_figure_cells(o.figures, lang),
-        ]
-        for o in options
-    ]
-    columns = ("id", "name", "scenario", "saved", *FIGURE_COLUMNS)
+        [str(o.id), _cell(o.name), o.scenario_id, _when(o.saved_at),
+         *_figure_cells(o.figures, lang), *plan]
+        for o, plan in zip(options, plans[1], strict=True)
+    ]  # fmt: skip
+    columns = ("id", "name", "scenario", "saved", *FIGURE_COLUMNS, *plans[0])
     data = [{"id": o.id} | option_data(o) for o in options]
-    _write_list(args, (columns, rows, {0, 4, 5, 6, 7}), data, workspace.options_frame())
+    frame = with_plan_words(options_frame(options), options, lang, after="name")
+    _write_list(args, (columns, rows, {0, 4, 5, 6, 7}), data, frame)
     return EXIT_OK
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
-    """The decision log, oldest entry first."""
+    """The decision log, oldest entry first (a plan in words)."""
     lang = args.lang
     with opened_store(args) as store:
         workspace = open_workspace(store, args.key)
         decisions = workspace.decisions()
+    plans = _plan_column(decisions, lang)
     rows = [
         [str(d.seq), _when(d.recorded_at), d.scenario_id, display_word("status", d.status, lang),
-         *_figure_cells(d.figures, lang), _cell(d.note, NOTE_CHARS_SHOWN)]
-        for d in decisions
+         *_figure_cells(d.figures, lang), *plan, _cell(d.note, NOTE_CHARS_SHOWN)]
+        for d, plan in zip(decisions, plans[1], strict=True)
     ]  # fmt: skip
-    columns = ("seq", "recorded", "scenario", "status", *FIGURE_COLUMNS, "note")
+    columns = ("seq", "recorded", "scenario", "status", *FIGURE_COLUMNS, *plans[0], "note")
     data = [decision_data(d) for d in decisions]
-    _write_list(args, (columns, rows, {0, 4, 5, 6, 7}), data, workspace.decisions_frame())
+    frame = decision_log_file_frame(decisions, lang)
+    _write_list(args, (columns, rows, {0, 4, 5, 6, 7}), data, frame)
     return EXIT_OK
 
 
@@ -367,3 +441,13 @@ def _figure_cells(figures: dict[str, float | None], lang: str) -> list[str]:
         num(figures.get("equity"), "share", lang),
         num(figures.get("people_newly_served"), "people", lang),
     ]
+
+
+def _plan_column(records: Sequence[Any], lang: str) -> tuple[tuple[str, ...], list[list[str]]]:
+    """A list's ``plan`` column: (its name, each record's cell: the plan in words), or no
+    column when no record is a plan (a plan's E and z are its last year's, its budget
+    and spend over the years are in its words)."""
+    words = [plan_text(r, lang) for r in records]
+    if not any(words):
+        return (), [[] for _ in records]
+    return ("plan",), [[_cell(w, 1000)] for w in words]

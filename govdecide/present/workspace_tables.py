@@ -10,6 +10,12 @@ text written by the rule of each kind (:func:`decision_log_text`). The exports o
 
 Scenario ids are shown by name when the caller knows the name (``labels``); a note is
 kept as written (whoever shows it escapes it).
+
+A plan over years is said in words in its own column (:func:`plan_text`: "5-year plan,
+budgets 16,000 / 16,000 / 14,000 / 14,000 / 14,000, discount 3%; spent 71,950 of 74,000
+over the 5 years; E, z and people in year 5"), which a table of single-year records
+leaves out. Its E, z and people columns are its last year's, and its budget and spend
+over the years are in those words, never in a single year's budget column.
 """
 
 from __future__ import annotations
@@ -20,11 +26,13 @@ from typing import Any
 
 import pandas as pd
 
-from govdecide.i18n import MONEY, PEOPLE, SHARE, t
+from govdecide.i18n import MONEY, PEOPLE, SHARE, fmt_pct, t
 from govdecide.io.exports import display_word, fmt_quantity
 from govdecide.model.settings import Settings
+from govdecide.model.years.settings import PlanSettings
 from govdecide.present.result_tables import with_kinds
-from govdecide.store.records import Decision, SavedOption
+from govdecide.store.frames import decisions_frame
+from govdecide.store.records import Decision, SavedOption, yearly_budgets
 
 TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 WEIGHT = "weight"  # a setting written with two decimals (fmt_quantity's kind)
@@ -37,6 +45,83 @@ class Column:
     heading: str
     kind: str | None
     value: Callable[[Any, str, Mapping[str, str]], Any]
+    optional: bool = False  # left out of a table where every value is empty
+
+
+def _pct(share: float, lang: str) -> str:
+    """A rate in percent without a needless decimal: 3%, 2.5%."""
+    text = fmt_pct(share, lang)
+    return text[:-3] + "%" if text.endswith(".0%") else text
+
+
+def _budget_list(
+    settings: Settings, plan: PlanSettings, figures: Mapping[str, float | None], years: int
+) -> list[float]:
+    """Each year's budget: as the plan used it (its figures), else as set (a list, or
+    one budget and its growth); empty when the scenario's own budgets were used and the
+    record does not say them."""
+    kept = yearly_budgets(figures)
+    if kept:
+        return kept
+    if plan.budget_by_year is not None:
+        return [float(b) for b in plan.budget_by_year]
+    if settings.budget is None or not years:
+        return []
+    growth = plan.budget_growth or 0.0
+    return [float(settings.budget) * (1 + growth) ** k for k in range(years)]
+
+
+def plan_settings_text(
+    settings: Settings,
+    plan: PlanSettings | None,
+    figures: Mapping[str, float | None],
+    lang: str,
+) -> str:
+    """A plan's settings in words ("5-year plan, budgets 16,000 / ... / 14,000, discount
+    3%"), with the illustrative assumptions it made; "" for a single year."""
+    if plan is None:
+        return ""
+    years = plan.years or int(figures.get("years") or 0)
+    budgets = _budget_list(settings, plan, figures, years)
+    money = [fmt_quantity(b, MONEY, lang) for b in budgets]
+    if not money:
+        parts = [t("plan_saving.budgets_scenario", lang)]
+    elif len(set(money)) == 1:
+        parts = [t("plan_saving.budget_each", lang, amount=money[0])]
+    else:
+        parts = [t("plan_saving.budgets", lang, amounts=" / ".join(money))]
+    if plan.discount_rate is not None:
+        parts.append(t("plan_saving.discount", lang, rate=_pct(plan.discount_rate, lang)))
+    if not plan.growth:
+        parts.append(t("plan_saving.no_growth", lang))
+    if plan.running_share is not None:
+        parts.append(t("plan_saving.assumed_running", lang, share=_pct(plan.running_share, lang)))
+    if plan.need_growth is not None:
+        parts.append(t("plan_saving.assumed_growth", lang, rate=_pct(plan.need_growth, lang)))
+    head = t("plan_saving.years", lang, years=years) if years else t("plan_saving.plan", lang)
+    return t("plan_saving.sep", lang).join([head, *parts])
+
+
+def plan_figures_text(figures: Mapping[str, float | None], lang: str) -> str:
+    """What a plan's figures are, in words: its spend of its budget over all its years,
+    and that its E, z and people are its last year's."""
+    years = int(figures.get("years") or 0)
+    return t(
+        "plan_saving.figures",
+        lang,
+        years=years,
+        spent=fmt_quantity(figures.get("spend_total"), MONEY, lang),
+        budget=fmt_quantity(figures.get("budget_total"), MONEY, lang),
+    )
+
+
+def plan_text(record: Decision | SavedOption, lang: str) -> str:
+    """A record's plan in words, settings then figures; "" for a single year."""
+    if record.plan is None:
+        return ""
+    settings = plan_settings_text(record.settings, record.plan, record.figures, lang)
+    return t("plan_saving.then", lang, settings=settings,
+             figures=plan_figures_text(record.figures, lang))  # fmt: skip
 
 
 def _when(record: Decision | SavedOption) -> str:
@@ -78,6 +163,7 @@ LOG_COLUMNS: tuple[Column, ...] = (
     Column("ws.col.recorded_at", None, lambda d, lang, labels: _when(d)),
     Column("ws.col.scenario", None, _scenario),
     Column("ws.col.status", None, lambda d, lang, labels: display_word("status", d.status, lang)),
+    Column("plan_saving.col.plan", None, lambda d, lang, labels: plan_text(d, lang), optional=True),
     Column("ws.col.people", PEOPLE, _figure("people_newly_served")),
     Column("ws.col.efficiency", SHARE, _figure("efficiency")),
     Column("ws.col.equity", SHARE, _figure("equity")),
@@ -90,6 +176,7 @@ LOG_COLUMNS: tuple[Column, ...] = (
 
 OPTION_COLUMNS: tuple[Column, ...] = (
     Column("ws.col.option", None, lambda o, lang, labels: o.name),
+    Column("plan_saving.col.plan", None, lambda o, lang, labels: plan_text(o, lang), optional=True),
     Column("ws.col.budget", MONEY, _figure("budget")),
     Column("ws.col.equity_weight", None, lambda o, lang, labels: _equity_weight(o.settings, lang)),
     Column("ws.col.efficiency", SHARE, _figure("efficiency")),
@@ -112,7 +199,7 @@ def _table(
     """A sortable table of ``records``: figures rounded by kind, shares in percent."""
     data: dict[str, list[Any]] = {}
     kinds: dict[str, str] = {}
-    for column in columns:
+    for column in _shown(columns, records, lang, labels):
         heading = _heading(column, lang)
         values = [column.value(r, lang, labels) for r in records]
         if column.kind is not None:
@@ -120,6 +207,17 @@ def _table(
             kinds[heading] = column.kind
         data[heading] = values
     return with_kinds(pd.DataFrame(data), kinds)
+
+
+def _shown(
+    columns: Sequence[Column], records: Sequence[Any], lang: str, labels: Mapping[str, str]
+) -> list[Column]:
+    """The columns a table of ``records`` shows: an optional one only when it says
+    something of some record (a log of single years has no plan column)."""
+    return [
+        c for c in columns
+        if not c.optional or any(c.value(r, lang, labels) for r in records)
+    ]  # fmt: skip
 
 
 def decision_log_table(
@@ -142,11 +240,12 @@ def decision_log_text(
     """The log as headings and rows of (text, is a number) cells, figures written by
     the rule of their kind: what the HTML report shows (it escapes each cell)."""
     labels = labels or {}
-    headings = [t(c.heading, lang) for c in LOG_COLUMNS]
+    columns = _shown(LOG_COLUMNS, decisions, lang, labels)
+    headings = [t(c.heading, lang) for c in columns]
     rows = []
     for d in decisions:
         row = []
-        for column in LOG_COLUMNS:
+        for column in columns:
             value = column.value(d, lang, labels)
             if column.kind is not None:
                 row.append((fmt_quantity(value, column.kind, lang), True))
@@ -154,3 +253,24 @@ def decision_log_text(
                 row.append((str(value), isinstance(value, int)))
         rows.append(row)
     return headings, rows
+
+
+def with_plan_words(
+    frame: pd.DataFrame, records: Sequence[Decision | SavedOption], lang: str, after: str
+) -> pd.DataFrame:
+    """A store's plain table (one row per record, in order) with a ``plan`` column after
+    ``after`` saying each plan's settings and figures in words in ``lang``, when some
+    record is a plan; else as it is."""
+    words = [plan_text(r, lang) for r in records]
+    if not any(words):
+        return frame
+    out = frame.copy()
+    out.insert(out.columns.get_loc(after) + 1, "plan", words)
+    return out
+
+
+def decision_log_file_frame(decisions: Sequence[Decision], lang: str) -> pd.DataFrame:
+    """The log as its CSV and Excel files hold it: the store's plain columns
+    (:func:`govdecide.store.decisions_frame`) with the plans in words
+    (:func:`with_plan_words`)."""
+    return with_plan_words(decisions_frame(decisions), decisions, lang, after="status")

@@ -40,6 +40,7 @@ from govdecide.store.records import (
     StoredScenario,
     content_hash,
     headline_figures,
+    plan_figures,
     software_versions,
 )
 from govdecide.store.room_records import RoomInfo, RoundInfo, SubmissionRecord
@@ -111,6 +112,7 @@ __all__ = [
     "options_frame",
     "parse_backup",
     "parse_stories",
+    "plan_figures",
     "save_map",
     "save_scenario_with_map",
     "software_versions",

@@ -26,7 +26,7 @@ from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.io.boundaries import read_topology
 from govdecide.io.boundary_read import MAX_MAP_BYTES
 from govdecide.io.scenario import parse_scenario
-from govdecide.store.backup_checks import keep, mapping, quote, settings_of, time_of
+from govdecide.store.backup_checks import keep, mapping, quote, settings_and_plan_of, time_of
 from govdecide.store.map_tables import MAX_MAPS, StoredMap, check_reference
 from govdecide.store.records import (
     MAX_NOTE_CHARS,
@@ -43,6 +43,7 @@ from govdecide.store.records import (
     check_text,
     check_yaml_text,
     content_hash,
+    settings_json,
 )
 from govdecide.store.schema import SHORT_CHARS
 from govdecide.store.story_backup import ImportedStory, parse_stories
@@ -56,10 +57,11 @@ _DECISION_KEYS = (
     "seq", "recorded_at", "scenario_id", "scenario_hash", "settings", "status",
     "figures", "solver", "method", "versions", "note",
 )  # fmt: skip
+# stories and maps came later: a file without them has none
 _TOP_KEYS = (
     "format", "exported_at", "key_sha256", "scenarios", "options", "decisions", "stories",
     "maps",
-)  # fmt: skip  (stories and maps came later; a file without them has none)
+)  # fmt: skip
 _MAP_KEYS = ("reference", "sha256", "created_at", "topojson")
 
 
@@ -84,7 +86,7 @@ def scenario_data(s: StoredScenario) -> dict[str, Any]:
 def option_data(o: SavedOption) -> dict[str, Any]:
     """One saved option as a backup holds it (without the database's own id)."""
     return {"name": o.name, "scenario_id": o.scenario_id, "scenario_hash": o.scenario_hash,
-            "settings": o.settings.to_dict(), "figures": o.figures,
+            "settings": settings_json(o.settings, o.plan), "figures": o.figures,
             "saved_at": o.saved_at.isoformat()}  # fmt: skip
 
 
@@ -92,9 +94,9 @@ def decision_data(d: Decision) -> dict[str, Any]:
     """One entry of the decision log as a backup holds it, with its number."""
     return {"seq": d.seq, "recorded_at": d.recorded_at.isoformat(),
             "scenario_id": d.scenario_id, "scenario_hash": d.scenario_hash,
-            "settings": d.settings.to_dict(), "status": d.status, "figures": d.figures,
-            "solver": d.solver, "method": d.method, "versions": d.versions,
-            "note": d.note}  # fmt: skip
+            "settings": settings_json(d.settings, d.plan), "status": d.status,
+            "figures": d.figures, "solver": d.solver, "method": d.method,
+            "versions": d.versions, "note": d.note}  # fmt: skip
 
 
 def backup_data(
@@ -210,12 +212,6 @@ def _depth_over(value: Any, limit: int) -> bool:
     return False
 
 
-
-
-
-
-
-
 def _entries(
     problems: list[Problem],
     top: dict[str, Any],
@@ -249,16 +245,12 @@ def _duplicates(key: str, values: list[tuple[Any, ...]], field: str) -> list[Pro
     return problems
 
 
-
-
 def _word(value: Any, path: str) -> str:
     """A short word such as a status, a solver or a method."""
     text = check_text(value, path, SHORT_CHARS)
     if not text.strip():
         raise input_error("store_empty", path=path)
     return text
-
-
 
 
 def _versions(value: Any, path: str) -> dict[str, str]:
@@ -295,14 +287,16 @@ def _scenario(value: Any, path: str, limits: Limits) -> StoredScenario:
 def _option(value: Any, path: str, _limits: Limits) -> SavedOption:
     """One saved option."""
     item = mapping(value, path, _OPTION_KEYS, _OPTION_KEYS)
+    settings, plan = settings_and_plan_of(item["settings"], f"{path}.settings")
     return SavedOption(
         id=0,
         name=check_name(item["name"], f"{path}.name"),
         scenario_id=check_name(item["scenario_id"], f"{path}.scenario_id"),
         scenario_hash=check_hash(item["scenario_hash"], f"{path}.scenario_hash"),
-        settings=settings_of(item["settings"], f"{path}.settings"),
+        settings=settings,
         figures=check_figures(item["figures"], f"{path}.figures"),
         saved_at=time_of(item["saved_at"], f"{path}.saved_at"),
+        plan=plan,
     )
 
 
@@ -312,18 +306,20 @@ def _decision(value: Any, path: str, _limits: Limits) -> Decision:
     seq = item["seq"]
     if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= 2**31 - 1:
         raise input_error("store_bad_seq", path=f"{path}.seq", got=quote(seq))
+    settings, plan = settings_and_plan_of(item["settings"], f"{path}.settings")
     return Decision(
         seq=seq,
         recorded_at=time_of(item["recorded_at"], f"{path}.recorded_at"),
         scenario_id=check_name(item["scenario_id"], f"{path}.scenario_id"),
         scenario_hash=check_hash(item["scenario_hash"], f"{path}.scenario_hash"),
-        settings=settings_of(item["settings"], f"{path}.settings"),
+        settings=settings,
         status=_word(item["status"], f"{path}.status"),
         figures=check_figures(item["figures"], f"{path}.figures"),
         solver=_word(item["solver"], f"{path}.solver"),
         method=_word(item["method"], f"{path}.method"),
         versions=_versions(item["versions"], f"{path}.versions"),
         note=check_text(item["note"], f"{path}.note", MAX_NOTE_CHARS, multiline=True),
+        plan=plan,
     )
 
 

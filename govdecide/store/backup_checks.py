@@ -11,7 +11,8 @@ from typing import Any
 
 from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.model.settings import Settings
-from govdecide.store.records import checked_settings
+from govdecide.model.years.settings import PlanSettings
+from govdecide.store.records import PLAN_KEY, checked_settings, plan_of
 
 
 def quote(value: Any) -> str:
@@ -65,11 +66,25 @@ def time_of(value: Any, path: str) -> datetime:
 
 
 def settings_of(value: Any, path: str) -> Settings:
-    """Settings from their plain-data form, checked as a save checks them."""
+    """Settings from their plain-data form, checked as a save checks them, and so is the
+    plan over years they may carry (see :func:`settings_and_plan_of`)."""
+    return settings_and_plan_of(value, path)[0]
+
+
+def settings_and_plan_of(value: Any, path: str) -> tuple[Settings, PlanSettings | None]:
+    """Settings and the plan's settings kept with them (under ``plan``; None: no plan),
+    each checked as a save checks it: a hand-edited plan is refused at its path
+    (``options[2].settings.plan.years``), with the settings' own problems."""
     if not isinstance(value, Mapping):
         raise input_error("not_mapping", path=path, got=quote(value))
+    problems: list[Problem] = []
+    plan = keep(problems, plan_of, value, f"{path}.{PLAN_KEY}")
     try:
         settings = Settings.from_dict(value)
     except (TypeError, ValueError):
-        raise input_error("invalid", path=path, detail=quote(value)) from None
-    return checked_settings(settings, path)
+        problems.append(Problem(path, "invalid", {"detail": quote(value)}))
+        raise ScenarioError(problems) from None
+    settings = keep(problems, checked_settings, settings, path)
+    if problems:
+        raise ScenarioError(problems)
+    return settings, plan

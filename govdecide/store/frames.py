@@ -7,7 +7,10 @@ neutralises formulas in text cells such as notes). Times are ISO 8601 text in UT
 every format keeps (Excel refuses datetimes with a time zone). Each setting is its own
 column, ``settings.budget``, ``settings.weights`` (JSON text); each headline figure its
 own column, named as the figure (one that clashes with a fixed column is prefixed
-``figure.``).
+``figure.``). A plan over years adds its settings as ``plan.years``,
+``plan.budget_by_year`` (JSON text), ``plan.discount_rate``, ``plan.growth``...; its
+figures (``budget_year_1``, ``budget_total``...) are columns like any figure. A table with
+no plan in it has no plan column, and a single-year row leaves them empty.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from govdecide.model.settings import Settings
+from govdecide.model.years.settings import PlanSettings
 from govdecide.store.records import Decision, SavedOption
 
 DECISION_COLUMNS = (
@@ -28,12 +32,18 @@ DECISION_COLUMNS = (
 OPTION_COLUMNS = ("id", "name", "saved_at", "scenario_id", "scenario_hash")
 
 
-def _settings_columns(settings: Settings) -> dict[str, Any]:
-    """A setting per column; the weights (a mapping) as JSON text."""
+def _settings_columns(settings: Settings, plan: PlanSettings | None = None) -> dict[str, Any]:
+    """A setting per column, then the plan's (if any); the weights (a mapping) and the
+    yearly lists as JSON text."""
     out = {}
-    for name, value in settings.to_dict().items():
-        is_mapping = isinstance(value, Mapping)
-        out[f"settings.{name}"] = json.dumps(value, sort_keys=True) if is_mapping else value
+    parts = [("settings", settings.to_dict())]
+    if plan is not None:
+        parts.append(("plan", plan.to_dict()))
+    for prefix, data in parts:
+        for name, value in data.items():
+            is_container = isinstance(value, Mapping | list)
+            text = json.dumps(value, sort_keys=True) if is_container else value
+            out[f"{prefix}.{name}"] = text
     return out
 
 
@@ -61,7 +71,7 @@ def decisions_frame(decisions: Sequence[Decision]) -> pd.DataFrame:
             "note": d.note,
         }
         fixed |= _figure_columns(d.figures, DECISION_COLUMNS)
-        records.append(fixed | _settings_columns(d.settings))
+        records.append(fixed | _settings_columns(d.settings, d.plan))
     return _frame(records, DECISION_COLUMNS)
 
 
@@ -76,18 +86,21 @@ def options_frame(options: Sequence[SavedOption]) -> pd.DataFrame:
             "scenario_hash": o.scenario_hash,
         }
         | _figure_columns(o.figures, OPTION_COLUMNS)
-        | _settings_columns(o.settings)
+        | _settings_columns(o.settings, o.plan)
         for o in options
     ]
     return _frame(records, OPTION_COLUMNS)
 
 
 def _frame(records: list[dict[str, Any]], fixed: Sequence[str]) -> pd.DataFrame:
-    """The rows as a frame: fixed columns, figures, settings (the same with no rows)."""
+    """The rows as a frame: fixed columns, figures, settings, the plan's settings (the
+    same with no rows)."""
     seen = dict.fromkeys(fixed)
     for record in records:
         seen.update(dict.fromkeys(record))
     names = list(seen)
-    columns = [c for c in names if not c.startswith("settings.")]
-    columns += [c for c in names if c.startswith("settings.")]
+    settings = ("settings.", "plan.")
+    columns = [c for c in names if not c.startswith(settings)]
+    for prefix in settings:
+        columns += [c for c in names if c.startswith(prefix)]
     return pd.DataFrame.from_records(records, columns=columns)

@@ -15,7 +15,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -32,6 +32,7 @@ from govdecide.store.schema import ID_CHARS
 
 if TYPE_CHECKING:
     from govdecide.model.result import Result
+    from govdecide.model.years.result import PlanResult
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 PROGRAM_ID_RE = re.compile(ID_PATTERN)  # what a weight's key must be: a program's id
@@ -41,6 +42,7 @@ MAX_NAME_CHARS = ID_CHARS
 SHORT_ID_CHARS = 12  # a stored scenario's id: at least the first 12 hex digits of its hash
 MAX_NOTE_CHARS = 5000
 MAX_FIGURES = 50
+YEAR_BUDGET_PREFIX = "budget_year_"  # a plan's figure: year t's budget as the plan used it
 # Bidirectional overrides reorder what a reader sees ("Trojan source"): refused with the
 # control characters.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
@@ -93,6 +95,7 @@ class SavedOption:
     settings: Settings
     figures: dict[str, float | None]
     saved_at: datetime
+    plan: PlanSettings | None = None  # a plan over years (its figures: plan_figures)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Decision:
     method: str
     versions: dict[str, str]
     note: str
+    plan: PlanSettings | None = None  # a plan over years (its figures: plan_figures)
 
 
 def as_mb(size_bytes: int) -> float:
@@ -142,6 +146,73 @@ def headline_figures(result: Result) -> dict[str, float | None]:
         "people_newly_served": result.people_newly_served,
     }
     return {k: _finite_or_none(v) for k, v in values.items()}
+
+
+def plan_figures(plan: PlanResult) -> dict[str, float | None]:
+    """The figures of a plan over years that an option or a decision keeps.
+
+    Named apart from a single year's (:func:`headline_figures`) wherever their meaning
+    differs, so that no table shows a plan's total as one year's budget: ``years``,
+    ``plan_objective`` (the plan's discounted objective), ``gap`` (its proven gap),
+    ``efficiency``, ``equity`` and ``people_newly_served`` of its last year (``years``
+    says which), ``budget_total`` and ``spend_total`` over all its years (building and
+    running), and each year's budget as ``budget_year_1``... None where absent (a plan
+    with no solution has no spend).
+    """
+    has = plan.has_solution and not plan.year_figures.empty
+    years = plan.year_figures
+    final = plan.final
+    return plan_figure_values(
+        years=plan.years,
+        objective=plan.objective,
+        gap=plan.gap,
+        efficiency=final.efficiency if has else None,
+        equity=final.equity if has else None,
+        people=final.people_newly_served if has else None,
+        budget_total=float(years["budget"].sum()) if has else None,
+        spend_total=float(years["spend"].sum()) if has else None,
+        budgets=[float(b) for b in years["budget"]] if has else [],
+    )
+
+
+def plan_figure_values(
+    *,
+    years: int,
+    objective: float | None,
+    gap: float | None,
+    efficiency: float | None,
+    equity: float | None,
+    people: float | None,
+    budget_total: float | None,
+    spend_total: float | None,
+    budgets: Sequence[float] = (),
+) -> dict[str, float | None]:
+    """A plan's figures by name (see :func:`plan_figures`), from wherever they come (a
+    solved plan, or an options file's plan)."""
+    values: dict[str, Any] = {
+        "years": years,
+        "plan_objective": objective,
+        "gap": gap,
+        "efficiency": efficiency,
+        "equity": equity,
+        "people_newly_served": people,
+        "budget_total": budget_total,
+        "spend_total": spend_total,
+    }
+    for year, budget in enumerate(budgets, start=1):
+        values[f"{YEAR_BUDGET_PREFIX}{year}"] = budget
+    return {k: _finite_or_none(v) for k, v in values.items()}
+
+
+def yearly_budgets(figures: Mapping[str, float | None]) -> list[float]:
+    """Each year's budget a plan's figures keep (:func:`plan_figures`), in year order."""
+    out = []
+    for year in range(1, len(figures) + 1):
+        value = figures.get(f"{YEAR_BUDGET_PREFIX}{year}")
+        if value is None:
+            break
+        out.append(float(value))
+    return out
 
 
 def _finite_or_none(value: Any) -> float | None:
@@ -310,6 +381,13 @@ def plan_of(data: Mapping[str, Any], path: str = "settings.plan") -> PlanSetting
         raise input_error("invalid", path=path, detail=str(value)[:80]) from None
     check_plan(plan, path)
     return plan
+
+
+def checked_plan(plan: Any, path: str = "settings.plan") -> PlanSettings | None:
+    """A plan's settings as the store keeps them (None: no plan): checked and read back
+    from their plain-data form, so that what a save returns is what a read gives."""
+    data = check_plan(plan, path)
+    return None if data is None else PlanSettings.from_dict(data)
 
 
 def checked_settings(settings: Any, path: str = "settings") -> Settings:

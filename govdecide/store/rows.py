@@ -3,6 +3,10 @@
 One place for the mapping, used by the workspace's own saves and lists and by the import
 of a backup, so that a field added to a record is added once. A row read back may be an
 ORM object or a plain row of the same table's columns (what the lists select).
+
+A plan over years keeps its settings inside the row's settings column (under ``plan``,
+:func:`~govdecide.store.records.settings_json`): no new column, so a row written before
+plans existed reads back with ``plan=None``.
 """
 
 from __future__ import annotations
@@ -10,7 +14,14 @@ from __future__ import annotations
 from sqlalchemy import Row
 
 from govdecide.model.settings import Settings
-from govdecide.store.records import Decision, SavedOption, ScenarioInfo, StoredScenario
+from govdecide.store.records import (
+    Decision,
+    SavedOption,
+    ScenarioInfo,
+    StoredScenario,
+    plan_of,
+    settings_json,
+)
 from govdecide.store.schema import DecisionRow, OptionRow, ScenarioRow
 
 
@@ -58,6 +69,7 @@ def option_record(row: OptionRow | Row) -> SavedOption:
         settings=Settings.from_dict(row.settings),
         figures=dict(row.figures),
         saved_at=row.saved_at,
+        plan=plan_of(row.settings),
     )
 
 
@@ -68,7 +80,7 @@ def option_row(workspace_id: int, record: SavedOption) -> OptionRow:
         name=record.name,
         scenario_id=record.scenario_id,
         scenario_hash=record.scenario_hash,
-        settings=record.settings.to_dict(),
+        settings=settings_json(record.settings, record.plan),
         figures=dict(record.figures),
         saved_at=record.saved_at,
     )
@@ -88,6 +100,7 @@ def decision_record(row: DecisionRow | Row) -> Decision:
         method=row.method,
         versions=dict(row.versions),
         note=row.note,
+        plan=plan_of(row.settings),
     )
 
 
@@ -99,7 +112,7 @@ def decision_row(workspace_id: int, record: Decision) -> DecisionRow:
         recorded_at=record.recorded_at,
         scenario_id=record.scenario_id,
         scenario_hash=record.scenario_hash,
-        settings=record.settings.to_dict(),
+        settings=settings_json(record.settings, record.plan),
         status=record.status,
         figures=dict(record.figures),
         solver=record.solver,

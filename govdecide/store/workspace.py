@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, defer
 from govdecide.errors import input_error
 from govdecide.io.scenario import parse_scenario
 from govdecide.model.settings import Settings
+from govdecide.model.years.result import PlanResult
 from govdecide.store import backup, frames, rows, story_backup
 from govdecide.store.map_tables import maps_data
 from govdecide.store.records import (
@@ -42,9 +43,11 @@ from govdecide.store.records import (
     check_origin,
     check_text,
     check_yaml_text,
+    checked_plan,
     checked_settings,
     content_hash,
     headline_figures,
+    plan_figures,
     software_versions,
 )
 from govdecide.store.schema import DecisionRow, OptionRow, ScenarioRow, WorkspaceRow
@@ -52,7 +55,7 @@ from govdecide.store.transactions import Database, lock_workspace
 
 if TYPE_CHECKING:
     from govdecide.model.result import Result
-
+    from govdecide.model.years.settings import PlanSettings
 
 
 class Workspace:
@@ -150,6 +153,7 @@ class Workspace:
 
     def _one_scenario(self, query: Any) -> StoredScenario | None:
         """The first scenario a query finds, with its text."""
+
         def work(session: Session) -> StoredScenario | None:
             row = session.scalars(query).first()
             return None if row is None else rows.stored_scenario(row)
@@ -166,12 +170,14 @@ class Workspace:
         scenario_hash: str,
         settings: Settings,
         figures: dict[str, float | None],
+        plan: PlanSettings | None = None,
     ) -> SavedOption:
         """Save settings and their headline figures under ``name`` for one scenario.
 
         A name that exists for the same scenario (same hash) is replaced: the option keeps
         its id and gets the new settings, figures and time. ``figures`` is usually
-        :func:`~govdecide.store.records.headline_figures` of the result.
+        :func:`~govdecide.store.records.headline_figures` of the result; for a plan over
+        years (``plan``: its settings) :func:`~govdecide.store.records.plan_figures`.
         """
         draft = SavedOption(
             id=0,
@@ -181,6 +187,7 @@ class Workspace:
             settings=checked_settings(settings),
             figures=check_figures(figures),
             saved_at=datetime.now(UTC),
+            plan=checked_plan(plan),
         )
         return self._db.write(lambda session: self._upsert_option(session, draft))
 
@@ -222,6 +229,7 @@ class Workspace:
 
     def delete_option(self, option_id: int) -> bool:
         """Remove a saved option (not a decision: the log has no delete); False if absent."""
+
         def work(session: Session) -> bool:
             row = session.scalars(self._options().where(OptionRow.id == option_id)).first()
             if row is not None:
@@ -242,15 +250,25 @@ class Workspace:
         scenario_id: str,
         scenario_hash: str,
         settings: Settings,
-        result: Result,
+        result: Result | PlanResult,
         note: str = "",
+        plan: PlanSettings | None = None,
     ) -> Decision:
         """Append what was decided: the settings, the scenario, the result's status and
         figures, how it was solved and with which versions, a note, the time.
 
-        The entry gets the next number of this workspace's log. Nothing recorded can be
-        changed: a correction is a new entry whose note says what it corrects.
+        A plan over years is recorded with its settings (``plan``) and its own figures
+        (:func:`~govdecide.store.records.plan_figures` of its :class:`PlanResult`), never
+        as one year's. The entry gets the next number of this workspace's log. Nothing
+        recorded can be changed: a correction is a new entry whose note says what it
+        corrects.
         """
+        if isinstance(result, PlanResult) != (plan is not None):
+            raise ValueError("a plan's result is recorded with its plan's settings, and only it")
+        if isinstance(result, PlanResult):
+            figures, solver = plan_figures(result), result.final.solver
+        else:
+            figures, solver = headline_figures(result), result.solver
         draft = Decision(
             seq=0,
             recorded_at=datetime.now(UTC),
@@ -258,11 +276,12 @@ class Workspace:
             scenario_hash=check_hash(scenario_hash, "scenario_hash"),
             settings=checked_settings(settings),
             status=str(result.status),
-            figures=headline_figures(result),
-            solver=str(result.solver),
+            figures=figures,
+            solver=str(solver),
             method=str(result.method),
             versions=software_versions(),
             note=check_text(note, "note", MAX_NOTE_CHARS, multiline=True),
+            plan=checked_plan(plan),
         )
         return self._db.write(lambda session: self._append(session, draft))
 
@@ -297,6 +316,7 @@ class Workspace:
 
     def export(self) -> dict[str, Any]:
         """Everything in the workspace as plain JSON-safe data (see :mod:`.backup`)."""
+
         def work(session: Session) -> dict[str, Any]:
             scenarios = [rows.stored_scenario(r) for r in session.scalars(
                 self._scenarios().order_by(ScenarioRow.id))]  # fmt: skip
