@@ -91,8 +91,8 @@ def test_a_file_without_growth_gets_the_growth_assumption_only(app_url, browser)
         page.goto(f"{app_url}/plan?scenario=london&lang=en")
         _settle(page)
         main = page.locator("[data-testid='stMain']")
-        expect(main.get_by_text(t("plan.page.assumptions", "en"))).to_be_visible()
-        expect(main.get_by_text(t("plan.page.need_growth", "en"))).to_be_visible()
+        expect(main.get_by_text(t("plan.page.assumptions", "en"), exact=True)).to_be_visible()
+        expect(main.get_by_text(t("plan.page.need_growth", "en"), exact=True)).to_be_visible()
         assert main.get_by_text(t("plan.page.running_share", "en")).count() == 0
         problems = _chart_problems(page, "london")
     finally:
