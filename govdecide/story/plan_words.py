@@ -3,7 +3,7 @@ shows under its title) and what changed in it since the last step.
 
 A step without a plan is one year: its budget is that year's, it has no running costs
 and no discount. So "a 5-year plan instead of one year", "budget 40,000 in one year →
-8,000 · 8,000 · 8,000 · 6,000 · 6,000 by year" and "running costs take 0% → 31% of the
+8,000 · 8,000 · 8,000 · 6,000 · 6,000 by year" and "running costs take 0.0% → 31.0% of the
 last year's budget" compare a single-year step with a plan step as well as two plans.
 The yearly budgets come from the plan's own data (:func:`govdecide.model.years.plan_data`)
 or its solved figures, so the words say what the solve used.
@@ -22,7 +22,7 @@ from govdecide.model.years import PlanSettings, plan_data
 from govdecide.present.summary import budget_units
 from govdecide.story.telling import SolvedStep
 
-RATE_DIGITS = 1  # a discount rate in words: 3%, 2.5%
+RATE_DIGITS = 1  # a discount rate in words: 3.0%, 2.5%
 
 
 def _years(solved: SolvedStep) -> int:
