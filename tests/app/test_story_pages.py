@@ -344,3 +344,28 @@ def test_the_viewer_shows_a_five_year_step_with_the_plans_charts(data_dir, lang)
     for key in ("plan.chart.commissioned", "plan.chart.coverage"):
         assert any(t(key, lang) in spec for spec in specs), key
     assert all(_chart_rows(c) > 0 for c in charts)
+
+
+def test_present_steps_from_one_plan_to_the_next_with_the_librarys_words(data_dir):
+    """On Present, Next from step 3 to step 4 of the five-year story: the page's "what
+    changed" is the library's for the two plans (budget by year, last year's figures)."""
+    from govdecide import Allocator
+    from govdecide.story import tell_story, what_changed
+
+    story = load_story(FIVE_YEARS, ROOT / "scenarios")
+    with _store(data_dir) as store:
+        ws = store.create_workspace()
+        kept = Stories(ws).create(story.draft.title, story.draft.steps)
+        Stories(ws).present(kept.id, 2)
+        key = ws.key
+    at = _app("app_pages/present.py", lang="en", ws=key, story=kept.id)
+    assert at.title[0].value == md_escape(story.draft.steps[2].title["en"])
+    at.button(key="story_next").click().run()
+    assert not at.exception
+    assert at.title[0].value == md_escape(story.draft.steps[3].title["en"])
+    scenario = load_scenario(RIVERTON)
+    allocator = Allocator(scenario)
+    told = tell_story(story.draft.steps[2:4], lambda s: scenario, lambda s, sc: allocator.solve)
+    expected = bullet_list(what_changed(*told, "en"))
+    assert expected in _markdown(at)
+    assert "12,000 · 12,000 · 9,000 · 9,000 · 9,000" in expected
