@@ -311,7 +311,9 @@ def _step_row(stories: Stories, story: Story, step: StoryStep, lang: str) -> Non
         words.markdown(f"**{md_escape(heading)}**")
         if localize(step.caption, lang):
             words.markdown(md_escape(localize(step.caption, lang)))
-        line = settings_line(scenario, step.settings, lang) if scenario is not None else ""
+        line = ""
+        if scenario is not None:
+            line = settings_line(scenario, step.settings, lang, step.plan)
         words.caption(
             md_escape(line or t("story.show.no_scenario", lang, scenario=step.scenario_id))
         )

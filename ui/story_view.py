@@ -9,13 +9,15 @@ A step cites its scenario by the hash of the scenario's text: a bundled file's (
 against ``scenarios/*.yaml``), or one stored in the workspace (read through
 ``stored_text``: the workspace's, or the viewer's, which reads only what its story cites).
 Solves go through the app's caches (:mod:`ui.solving`), so stepping back and forth, and
-every viewer following the same step, solves nothing twice.
+every viewer following the same step, solves nothing twice. A step that is a plan over
+several years is solved through the Plan page's cache (:func:`ui.plan_view.solve_cached`)
+and shown with that page's sentences, figures and charts (:func:`ui.plan_view.show_plan`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import altair as alt
@@ -26,10 +28,12 @@ from govdecide.i18n import fmt_num, fmt_pct, localize, t
 from govdecide.io.scenario import Scenario, display_names, parse_scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.model.years import PlanResult, PlanSettings
 from govdecide.present import charts
 from govdecide.store import StepDraft, Story, content_hash
 from govdecide.story import SolvedStep, focus_sentence, tell_story, what_changed
-from ui import controls, solving
+from govdecide.story.plan_words import plan_line
+from ui import controls, plan_view, solving
 from ui.allocate_view import people_and_shares
 from ui.maps import district_map
 from ui.state import Entry, entries, load_entry, scenario_fingerprint
@@ -103,13 +107,23 @@ def solve_steps(steps: Sequence[StepDraft], stored_text: StoredText) -> list[Sho
         entry = found[step.scenario_hash][0]  # type: ignore[index]
         return lambda settings: solving.best_result(entry.fingerprint, scenario, settings)[0]
 
-    told = tell_story(steps, scenario_of, solver_of)
+    def plan_solver_of(
+        step: StepDraft, scenario: Scenario
+    ) -> Callable[[Settings, PlanSettings], PlanResult]:
+        entry = found[step.scenario_hash][0]  # type: ignore[index]
+        return lambda settings, plan: plan_view.solve_cached(
+            entry.fingerprint, settings.key(), plan.key(), scenario
+        )
+
+    told = tell_story(steps, scenario_of, solver_of, plan_solver_of)
     return [ShownStep(s, (found.get(s.step.scenario_hash) or (None,))[0]) for s in told]
 
 
-def settings_line(scenario: Scenario, settings: Settings, lang: str) -> str:
+def settings_line(
+    scenario: Scenario, settings: Settings, lang: str, plan: PlanSettings | None = None
+) -> str:
     """The step's policy settings as the Present page writes them (budget, staff, weight),
-    the scenario's own values where the step keeps them."""
+    the scenario's own values where the step keeps them; then a plan step's plan."""
     specs = controls.control_specs(scenario, lang)
     given = {
         "policy.budget": settings.budget,
@@ -122,6 +136,8 @@ def settings_line(scenario: Scenario, settings: Settings, lang: str) -> str:
             value = given[spec.param]
             value = spec.default if value is None else value
             parts.append(f"{spec.label}: {fmt_num(value, lang, spec.digits)}")
+    if plan is not None:
+        parts.append(plan_line(scenario, settings, plan, lang))
     return " · ".join(parts)
 
 
@@ -199,11 +215,15 @@ def show_step(story: Story, position: int, lang: str, stored_text: StoredText) -
             st.caption(md_escape(message))
         return
     assert solved.scenario is not None and solved.outcome is not None
-    st.caption(md_escape(settings_line(solved.scenario, current.settings, lang)))
-    result = solved.outcome.result
+    st.caption(md_escape(settings_line(solved.scenario, current.settings, lang, current.plan)))
+    result, planned = solved.outcome.result, solved.outcome.plan
+    if planned is not None:
+        result = replace(result, status=planned.status, gap=planned.gap)  # the plan's words
     if result.status != "optimal" or not result.has_solution:
         st.markdown(f"**{md_escape(result.status_text(lang))}**")
     if result.has_solution:
+        if planned is not None:
+            st.caption(t("story.plan.rep_note", lang))
         people_and_shares(result, lang)
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -214,6 +234,18 @@ def show_step(story: Story, position: int, lang: str, stored_text: StoredText) -
         else:
             for sentence in result.diagnosis_sentences(lang, display_names(solved.scenario, lang)):
                 st.info(md_escape(sentence))
+    if planned is not None:
+        _plan(planned, solved.scenario, lang)
+
+
+def _plan(planned: PlanResult, scenario: Scenario, lang: str) -> None:
+    """A plan step's plan: the Plan page's status, sentences, figures and charts."""
+    st.markdown(f"### {t('story.plan.heading', lang)}")
+    names = display_names(scenario, lang)
+    if not planned.has_solution:
+        plan_view.show_status(planned, names, lang)
+        return
+    plan_view.show_plan(planned, scenario, names, lang)
 
 
 def _changes(before: SolvedStep | None, solved: SolvedStep, lang: str) -> None:

@@ -3,7 +3,8 @@
 The workspace backup (:mod:`.backup`, ``govdecide-workspace/v1``) gets a ``stories`` list;
 each story is its public id, title, creation time, the position it was showing (or null)
 and its steps, each with its option (scenario hash and id, settings, figures), words and
-focus. The functions here are what the backup calls:
+focus; a step's plan over years sits inside its settings (``settings.plan``), as in the
+database. The functions here are what the backup calls:
 
 - :func:`stories_data` inside the export's read transaction,
 - :func:`parse_stories` while the whole file is checked (every problem at once, with its
@@ -18,7 +19,7 @@ links back as soon as the trainer presents the story again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.store.backup_checks import keep, mapping, quote, settings_of, time_of
-from govdecide.store.records import check_figures, check_hash, check_name
+from govdecide.store.records import check_figures, check_hash, check_name, plan_of, settings_json
 from govdecide.store.story_records import (
     STEP_FIELDS,
     StepDraft,
@@ -42,7 +43,7 @@ from govdecide.store.story_rows import PUBLIC_ID_RE, new_public_id, step_record,
 from govdecide.store.story_tables import PresentationRow, StoryRow
 
 STORY_KEYS = ("id", "title", "created_at", "presenting", "steps")
-STEP_KEYS = STEP_FIELDS
+STEP_KEYS = tuple(f for f in STEP_FIELDS if f != "plan")  # the plan is in "settings"
 _STEP_REQUIRED = ("title", "scenario_id", "scenario_hash", "settings")
 
 
@@ -65,7 +66,7 @@ def step_data(step: StepDraft) -> dict[str, Any]:
         "caption": step.caption,
         "scenario_id": step.scenario_id,
         "scenario_hash": step.scenario_hash,
-        "settings": step.settings.to_dict(),
+        "settings": settings_json(step.settings, step.plan),
         "figures": dict(step.figures),
         "focus": None if step.focus is None else step.focus.to_dict(),
     }
@@ -170,6 +171,9 @@ def _step(value: Any, path: str) -> StepDraft:
         "figures": keep(problems, check_figures, item.get("figures", {}), f"{path}.figures"),
         "focus": keep(problems, check_focus, item.get("focus"), f"{path}.focus"),
     }
+    settings = item["settings"]
+    if isinstance(settings, Mapping):  # settings_of has said it when it is not
+        parts["plan"] = keep(problems, plan_of, settings, f"{path}.settings.plan")
     if problems:
         raise ScenarioError(problems)
     return StepDraft(**parts)

@@ -28,10 +28,12 @@ from typing import Any
 from govdecide.errors import input_error
 from govdecide.i18n import LANGS
 from govdecide.model.settings import Settings
+from govdecide.model.years.settings import PlanSettings
 from govdecide.store.records import (
     check_figures,
     check_hash,
     check_name,
+    check_plan,
     check_settings,
     check_text,
 )
@@ -42,8 +44,11 @@ FOCUS_KINDS = ("district", "chart")
 FOCUS_CHARTS = ("coverage", "spend", "units", "map")  # the charts a step may show
 DEFAULT_CHART = "coverage"
 # what a step is made of (a stored step adds its id and position): one list for the
-# copies, the backup's keys and the checks
-STEP_FIELDS = ("title", "caption", "scenario_id", "scenario_hash", "settings", "figures", "focus")
+# copies, the backup's keys and the checks; a plan over years is kept inside the settings
+# (``records.settings_json``), so it is the one field the backup has no key of its own for
+STEP_FIELDS = (
+    "title", "caption", "scenario_id", "scenario_hash", "settings", "figures", "focus", "plan",
+)  # fmt: skip
 MAX_TITLE_CHARS = 200
 MAX_CAPTION_CHARS = 1000
 
@@ -70,7 +75,8 @@ class Focus:
 
 @dataclass(frozen=True)
 class StepDraft:
-    """A step before it is stored: the option (scenario, settings, figures) and its words."""
+    """A step before it is stored: the option (scenario, settings, figures) and its words;
+    ``plan`` makes the step a plan over several years (None: the single-year solve)."""
 
     title: Text
     scenario_id: str
@@ -79,6 +85,7 @@ class StepDraft:
     caption: Text = ""
     figures: dict[str, float | None] = field(default_factory=dict)
     focus: Focus | None = None
+    plan: PlanSettings | None = None
 
     @property
     def chart(self) -> str:
@@ -235,7 +242,15 @@ def check_step(draft: StepDraft, path: str = "step") -> StepDraft:
         settings=Settings.from_dict(check_settings(draft.settings, f"{path}.settings")),
         figures=check_figures(draft.figures, f"{path}.figures"),
         focus=check_focus(draft.focus, f"{path}.focus"),
+        plan=checked_plan(draft.plan, f"{path}.settings.plan"),
     )
+
+
+def checked_plan(plan: Any, path: str = "settings.plan") -> PlanSettings | None:
+    """A step's plan as the store keeps it: checked (:func:`check_plan`) and read back
+    from its plain-data form, so that what a save returns is what a read gives."""
+    data = check_plan(plan, path)
+    return None if data is None else PlanSettings.from_dict(data)
 
 
 def step_with(step: StepDraft, **changes: Any) -> StepDraft:

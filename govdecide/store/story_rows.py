@@ -1,5 +1,6 @@
 """A story's rows as plain records and back, below :mod:`.stories` and the backup (which
-both use them), so that neither imports the other."""
+both use them), so that neither imports the other. A step's plan over years is kept in
+its settings column (:func:`~govdecide.store.records.settings_json`), as an option's is."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govdecide.model.settings import Settings
+from govdecide.store.records import plan_of, settings_json
 from govdecide.store.story_records import Focus, StepDraft, StoryStep
 from govdecide.store.story_tables import StepRow
 
@@ -33,6 +35,7 @@ def step_record(row: StepRow) -> StoryStep:
         settings=Settings.from_dict(row.settings),
         figures=dict(row.figures),
         focus=focus,
+        plan=plan_of(row.settings),
         id=row.id,
         position=row.position,
     )
@@ -47,7 +50,7 @@ def step_row(story_row_id: int, position: int, draft: StepDraft, now: datetime) 
         caption=draft.caption,
         scenario_id=draft.scenario_id,
         scenario_hash=draft.scenario_hash,
-        settings=draft.settings.to_dict(),
+        settings=settings_json(draft.settings, draft.plan),
         figures=dict(draft.figures),
         focus_kind=None if draft.focus is None else draft.focus.kind,
         focus_value=None if draft.focus is None else draft.focus.value,

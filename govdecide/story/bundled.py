@@ -3,7 +3,9 @@
 A story file (format ``govdecide-story/v1``, in ``scenarios/stories/``) names a bundled
 scenario by its file's stem and lists the steps: each a title and caption (``{en, zh}``),
 the settings that differ from the scenario's own (budget, staff, equity weight, program
-weights) and an optional focus (``{chart: map}`` or ``{district: south_marsh}``)::
+weights; and, for a plan over several years, ``plan: {years: 5, budget_by_year: [...],
+discount_rate: 0.03, growth: true}``) and an optional focus (``{chart: map}`` or
+``{district: south_marsh}``)::
 
     format: govdecide-story/v1
     title: {en: Riverton step by step, zh: 河湾市逐步演示}
@@ -19,7 +21,8 @@ It is read like a scenario file: validated once, strictly (pydantic, unknown key
 errors), every problem reported at once with the file, the line and the key path, and
 what a story cannot use refused at the door: a scenario that is not bundled, a district or
 program that scenario lacks, a chart the app does not draw, a text in another language or
-too long for the store. The steps cite their scenario by the hash of its file's text, as
+too long for the store, a plan whose yearly budgets or staff do not match its years. The
+steps cite their scenario by the hash of its file's text, as
 a step added on the page does, so the copy a trainer makes in a workspace is an ordinary
 story.
 """
@@ -29,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import Field, ValidationError
@@ -43,9 +46,10 @@ from govdecide.io.scenario import (
     _problem_from_pydantic,
     parse_scenario,
 )
-from govdecide.io.scenario_schema import Id, NonNeg, Share, Text, _Strict
+from govdecide.io.scenario_schema import MAX_YEARS, Growth, Id, NonNeg, Share, Text, _Strict
 from govdecide.io.scenario_yaml import format_path, read_yaml
 from govdecide.model.settings import Settings
+from govdecide.model.years.settings import PlanSettings
 from govdecide.store.records import content_hash
 from govdecide.store.story_records import (
     FOCUS_CHARTS,
@@ -67,6 +71,35 @@ class FocusFile(_Strict):
     district: Id | None = None
 
 
+class PlanFile(_Strict):
+    """A step's plan over several years (MODEL.md v1.1): its length, the budget (or staff)
+    of each year or the budget's yearly growth, the discount rate, need growth on or off.
+    A yearly budget not given is the step's ``budget`` (else the scenario's) every year."""
+
+    years: Annotated[int, Field(ge=1, le=MAX_YEARS)]
+    budget_by_year: list[NonNeg] | None = None
+    budget_growth: Growth | None = None
+    staff_by_year: list[NonNeg] | None = None
+    discount_rate: Share | None = None
+    growth: bool = True
+
+    def plan(self) -> PlanSettings:
+        """As the engine's plan settings."""
+        return PlanSettings(
+            years=self.years,
+            budget_by_year=_tuple(self.budget_by_year),
+            budget_growth=self.budget_growth,
+            staff_by_year=_tuple(self.staff_by_year),
+            discount_rate=self.discount_rate,
+            growth=self.growth,
+        )
+
+
+def _tuple(values: list[float] | None) -> tuple[float, ...] | None:
+    """A yearly list as the plan keeps it."""
+    return None if values is None else tuple(float(v) for v in values)
+
+
 class SettingsFile(_Strict):
     """The settings of a step that differ from the scenario's policy."""
 
@@ -74,6 +107,7 @@ class SettingsFile(_Strict):
     staff: NonNeg | None = None
     equity_weight: Share | None = None
     weights: dict[Id, NonNeg] = Field(default_factory=dict)
+    plan: PlanFile | None = None
 
     def settings(self) -> Settings:
         """As the engine's settings (what is not given stays as in the scenario)."""
@@ -192,9 +226,27 @@ def _steps(
                 problems.append(
                     (at + ("settings", "weights", program), "unknown_program", {"id": program})
                 )
+        plan = _plan(step.settings.plan, at + ("settings", "plan"), problems)
         settings = step.settings.settings()
-        out.append(StepDraft(title, stem, sha, settings, caption or "", {}, focus))
+        out.append(StepDraft(title, stem, sha, settings, caption or "", {}, focus, plan))
     return out
+
+
+def _plan(
+    plan: PlanFile | None, at: tuple[Any, ...], problems: list[tuple[tuple[Any, ...], str, dict]]
+) -> PlanSettings | None:
+    """A step's plan, with one number per year wherever it gives yearly numbers."""
+    if plan is None:
+        return None
+    for key in ("budget_by_year", "staff_by_year"):
+        values = getattr(plan, key)
+        if values is not None and len(values) != plan.years:
+            problems.append(
+                (at + (key,), "yearly_length", {"got": len(values), "years": plan.years})
+            )
+    if plan.budget_by_year is not None and plan.budget_growth is not None:
+        problems.append((at + ("budget_growth",), "story_plan_both", {}))
+    return plan.plan()
 
 
 def _checked(problems: list, path: tuple[Any, ...], check: Any, value: Any) -> Any:

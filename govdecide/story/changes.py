@@ -11,6 +11,9 @@ screen and the report say the same thing.
 
 Two steps are compared only when both have an allocation of the same scenario; otherwise
 the one sentence says why not. The first step of a story has nothing to compare with.
+When either step is a plan over several years, the plan's words come from
+:mod:`.plan_words` (its length, budget by year, discount rate, need growth, running
+costs) and the figures compared are each step's last year.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from govdecide.i18n import fmt_money, fmt_num, fmt_pct, fmt_people, localize, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.result import Result
 from govdecide.present.summary import budget_units, effective_weights, points_change, signed
+from govdecide.story.plan_words import plan_figure_changes, plan_setting_changes
 from govdecide.story.telling import SolvedStep
 
 WEIGHT_DIGITS = 2
@@ -38,8 +42,9 @@ def _staff(value: float | None, lang: str) -> str:
 def setting_changes(scenario: Scenario, before: SolvedStep, after: SolvedStep, lang: str) -> str:
     """One sentence: each setting that moved, from the last step's value to this one's."""
     a, b = before.outcome.result, after.outcome.result  # type: ignore[union-attr]
-    parts = []
-    if abs(a.budget - b.budget) > TOL:
+    planned = before.step.plan is not None or after.step.plan is not None
+    parts = plan_setting_changes(scenario, before, after, lang) if planned else []
+    if not planned and abs(a.budget - b.budget) > TOL:
         parts.append(
             t(
                 "story.chg.budget",
@@ -144,7 +149,12 @@ def what_changed(before: SolvedStep | None, after: SolvedStep, lang: str = "en")
         name = localize(scenario.name, lang)
         return [t("story.chg.other_scenario", lang, name=name)]
     a, b = before.outcome.result, after.outcome.result  # type: ignore[union-attr]
-    out = [setting_changes(scenario, before, after, lang), *figure_changes(a, b, lang)]
+    out = [setting_changes(scenario, before, after, lang)]
+    if before.step.plan is not None or after.step.plan is not None:
+        last_year, running = plan_figure_changes(before, after, lang)
+        out += [last_year, *figure_changes(a, b, lang), running]
+    else:
+        out += figure_changes(a, b, lang)
     frame = compare(
         snapshot(title_a, before.step.settings, a), snapshot(title_b, after.step.settings, b)
     )

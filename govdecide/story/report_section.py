@@ -6,7 +6,9 @@ per step (its settings and figures, and the price of fairness), then per step it
 caption, the "what changed since the last step" sentences of :mod:`.changes` and what its
 focus district shows. Every text, a trainer's caption as much as a district's name, goes
 through :func:`esc` (one plain line, then :func:`html.escape` with quotes), the report's
-own rule, so a caption written as markup is shown as text.
+own rule, so a caption written as markup is shown as text. A step that is a plan over
+several years shows its plan's line (:func:`.plan_words.plan_line`) and sentences
+(:func:`govdecide.present.plan_summary.plan_summary`); its row holds its last year.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from collections.abc import Sequence
 
 from govdecide.i18n import fmt_money, fmt_num, fmt_pct, fmt_people, localize, t
 from govdecide.io.html_safe import esc
+from govdecide.io.scenario import display_names
+from govdecide.present.plan_summary import plan_summary
+from govdecide.present.summary import budget_units
 from govdecide.store.story_records import Text
 from govdecide.story.changes import focus_sentence, what_changed
+from govdecide.story.plan_words import budgets_text, plan_line
 from govdecide.story.telling import SolvedStep
 
 
@@ -28,8 +34,13 @@ def _cells(solved: SolvedStep, lang: str) -> list[str]:
         status = result.status_text(lang) if result is not None else t("story.rep.unsolved", lang)
         return [esc(status), "", "", "", "", ""]
     cost = outcome.fairness_cost if outcome is not None else None
+    budget = fmt_money(result.budget, lang)
+    plan = outcome.plan if outcome is not None else None
+    if plan is not None and solved.scenario is not None:
+        budgets = [float(b) for b in plan.year_figures["budget"]]
+        budget = budgets_text(budgets, budget_units(solved.scenario, lang), lang, True)
     return [
-        esc(fmt_money(result.budget, lang)),
+        esc(budget),
         esc(fmt_num(result.equity_weight, lang, 2)),
         esc(fmt_people(result.people_newly_served, lang)),
         esc(fmt_pct(result.efficiency, lang)),
@@ -68,6 +79,10 @@ def _step_html(solved: Sequence[SolvedStep], index: int, lang: str) -> str:
         title=localize(step.step.title, lang),
     )
     out = [f"<h3>{esc(heading)}</h3>"]
+    plan = step.step.plan
+    if plan is not None and step.scenario is not None:
+        line = plan_line(step.scenario, step.step.settings, plan, lang)
+        out.append(f'<p class="meta">{esc(line)}</p>')
     caption = localize(step.step.caption, lang)
     if caption:
         out.append(f"<p>{esc(caption)}</p>")
@@ -80,6 +95,10 @@ def _step_html(solved: Sequence[SolvedStep], index: int, lang: str) -> str:
         sentences.append(focus)
     if step.error is not None:
         sentences.extend(step.error.messages(lang))
+    planned = step.outcome.plan if step.outcome is not None else None
+    if planned is not None and step.scenario is not None:
+        sentences.extend(plan_summary(planned, display_names(step.scenario, lang), lang))
+        sentences.append(t("story.plan.no_pof", lang))
     out.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>")
     return "".join(out)
 
@@ -90,6 +109,8 @@ def story_section(title: Text, solved: Sequence[SolvedStep], lang: str = "en") -
         return []
     heading = t("story.rep.heading", lang, title=localize(title, lang))
     intro = t("story.rep.intro", lang, n=fmt_num(len(solved), lang))
+    if any(s.step.plan is not None for s in solved):
+        intro += " " + t("story.plan.rep_note", lang)
     parts = [f"<h2>{esc(heading)}</h2>", f'<p class="meta">{esc(intro)}</p>']
     parts.append(_overview(solved, lang))
     parts.extend(_step_html(solved, i, lang) for i in range(len(solved)))
@@ -105,4 +126,3 @@ def story_report_part(
     if not parts:
         return None
     return t("story.rep.heading", lang, title=localize(title, lang)), "".join(parts[1:])
-

@@ -12,6 +12,13 @@ Solving is the caller's: :func:`solve_step` takes any ``solve(settings) -> Resul
 :class:`~govdecide.model.engine.Allocator`'s, or the app's cached one), and
 :func:`tell_story` the scenarios and solvers of every step, so the report and the pages
 tell a story from the same figures.
+
+A step with a plan over several years (``StepDraft.plan``) is solved by
+:func:`govdecide.model.years.solve_plan` (or the caller's cached equivalent): its outcome
+keeps the whole plan, and its ``result`` is the plan's last year (``PlanResult.final``),
+so the figures every step shows are those of the year the plan ends in. A plan's price
+of fairness is not measured (it would take a second plan solve at equity weight 0), and
+is said to be missing rather than guessed.
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ from govdecide.errors import ScenarioError
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
+from govdecide.model.years import PlanResult, PlanSettings, solve_plan
 from govdecide.store.story_records import StepDraft
 
 Solve = Callable[[Settings], Result]
+PlanSolve = Callable[[Settings, PlanSettings], PlanResult]
 
 
 def efficient_settings(settings: Settings) -> Settings:
@@ -37,16 +46,19 @@ def efficient_settings(settings: Settings) -> Settings:
 
 @dataclass(frozen=True)
 class StepOutcome:
-    """A step solved: its result, and the most efficient result of the same settings."""
+    """A step solved: its result, and the most efficient result of the same settings
+    (None for a plan over years, see the module docstring); ``plan`` is the whole plan
+    of a plan step, whose ``result`` is then its last year."""
 
     result: Result
-    efficient: Result
+    efficient: Result | None
+    plan: PlanResult | None = None
 
     @property
     def price_of_fairness(self) -> PriceOfFairness | None:
         """From the efficient allocation to this step's; None without both solutions."""
         res, eff = self.result, self.efficient
-        if not (res.has_solution and eff.has_solution):
+        if eff is None or not (res.has_solution and eff.has_solution):
             return None
         assert res.efficiency is not None and res.equity is not None
         assert eff.efficiency is not None and eff.equity is not None
@@ -67,8 +79,19 @@ class StepOutcome:
         return None if pof is None else pof.relative_cost
 
 
-def solve_step(solve: Solve, settings: Settings) -> StepOutcome:
-    """Solve a step's settings, and the efficient settings when they differ."""
+def solve_step(
+    solve: Solve,
+    settings: Settings,
+    plan: PlanSettings | None = None,
+    plan_solve: PlanSolve | None = None,
+) -> StepOutcome:
+    """Solve a step's settings, and the efficient settings when they differ; with a
+    ``plan``, the plan over years through ``plan_solve`` instead."""
+    if plan is not None:
+        if plan_solve is None:
+            raise ValueError("a plan step needs a plan solver")
+        planned = plan_solve(settings, plan)
+        return StepOutcome(planned.final, None, planned)
     result = solve(settings)
     if result.equity_weight <= 0:
         return StepOutcome(result, result)
@@ -91,14 +114,22 @@ class SolvedStep:
         return self.scenario is not None and self.outcome is not None
 
 
+def library_plan_solver(step: StepDraft, scenario: Scenario) -> PlanSolve:
+    """A plan step solved by the library's own :func:`solve_plan` (no cache)."""
+    del step
+    return lambda settings, plan: solve_plan(scenario, settings, plan)
+
+
 def tell_story(
     steps: Sequence[StepDraft],
     scenario_of: Callable[[StepDraft], Scenario | None],
     solver_of: Callable[[StepDraft, Scenario], Solve],
+    plan_solver_of: Callable[[StepDraft, Scenario], PlanSolve] = library_plan_solver,
 ) -> list[SolvedStep]:
     """Every step solved (each with its scenario's solver, which may be shared between
-    steps of one scenario); a step whose scenario is missing or whose settings the engine
-    refuses is kept, with its reason, so the story is told whole."""
+    steps of one scenario, and a plan step with ``plan_solver_of``'s); a step whose
+    scenario is missing or whose settings the engine refuses is kept, with its reason,
+    so the story is told whole."""
     out = []
     for step in steps:
         scenario = scenario_of(step)
@@ -106,7 +137,8 @@ def tell_story(
             out.append(SolvedStep(step, None, None))
             continue
         try:
-            outcome = solve_step(solver_of(step, scenario), step.settings)
+            plan_solve = None if step.plan is None else plan_solver_of(step, scenario)
+            outcome = solve_step(solver_of(step, scenario), step.settings, step.plan, plan_solve)
         except ScenarioError as exc:
             out.append(SolvedStep(step, scenario, None, exc))
         else:

@@ -1,10 +1,13 @@
 """The "Plan over years" page, run headless with Streamlit's AppTest on the teaching city.
 
 The page's sentences must be the library's for the settings its sliders start at (the
-sidebar's defaults, five years, 40% of Riverton's budget each year, the illustrative
-running cost of 10% of a unit's cost), to the character; moving the years slider changes
-the plan; a budget of 0 makes the plan infeasible (Eastfield's promised school places
-cost money) and the page says which year's budget to raise.
+sidebar's defaults, five years, 40% of Riverton's budget each year), to the character.
+Riverton's file gives running costs and growth of need (v1.1 keys), so the page offers no
+illustrative assumption and the plan uses the file's; a copy of Riverton without those
+keys, uploaded on the data page, gets the two assumption sliders and the illustrative
+running cost of 10% of a unit's cost. Moving the years slider changes the plan; a budget
+of 0 makes the plan infeasible (Eastfield's promised school places cost money) and the
+page says which year's budget to raise.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from govdecide import load_scenario
-from govdecide.io.scenario import display_names
+from govdecide.io.scenario import (
+    display_names,
+    scenario_from_data,
+    scenario_to_data,
+    scenario_to_yaml,
+)
 from govdecide.model.years import PlanSettings, solve_plan
 from govdecide.model.years.diagnosis import plan_diagnosis_text
 from govdecide.present.plan_summary import plan_summary
@@ -45,11 +53,18 @@ def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def sliders(at: AppTest) -> set[str]:
+    return {s.key for s in at.slider if s.key}
+
+
 def test_plan_page_shows_the_library_plan(riverton):
+    """Riverton has running costs and growth in its file: no assumption sliders."""
+    assert all(p.running_cost > 0 for p in riverton.programs)
     at = open_plan()
+    assert not {"plan_running_share", "plan_need_growth"} & sliders(at)
     budget = plan_view._default_budget(riverton)
     assert budget == pytest.approx(16000)  # 40% of 40,000 on the slider's steps
-    plan = PlanSettings(years=5, discount_rate=0.0, running_share=0.1)
+    plan = PlanSettings(years=5, discount_rate=0.0)
     settings = page_settings(riverton).with_(time_limit_s=None, budget=budget)
     expected = solve_plan(riverton, settings, plan)
     names = display_names(riverton, "en")
@@ -75,9 +90,48 @@ def test_infeasible_plan_names_the_year(riverton):
     at.slider(key="plan_budget").set_value(0.0).run()
     assert not at.exception
     assert at.error, "an infeasible plan is said so"
-    plan = PlanSettings(years=5, discount_rate=0.0, running_share=0.1)
+    plan = PlanSettings(years=5, discount_rate=0.0)
     settings = page_settings(riverton).with_(time_limit_s=None, budget=0.0)
     expected = solve_plan(riverton, settings, plan)
     text = plan_diagnosis_text(expected.diagnosis, "en", display_names(riverton, "en"))
     assert "year" in text
     assert [i.value.replace("\\", "") for i in at.info] == [text]
+
+
+def without_plan_keys(riverton):
+    """Riverton renamed, with no running cost and no growth (a file written for v1)."""
+    data = scenario_to_data(riverton)
+    data["name"] = {"en": "Riverton without plans", "zh": "无规划数据的河湾市"}
+    for program in data["programs"]:
+        program.pop("running_cost", None)
+    for district in data["districts"]:
+        district.pop("growth", None)
+    return scenario_from_data(data)
+
+
+def test_a_scenario_without_running_costs_gets_the_illustrative_assumptions(riverton):
+    """Uploaded on the data page, the copy without v1.1 keys: the page offers both
+    assumption sliders, and its sentences are the library's with a running cost of 10%
+    of each unit's cost (the sliders' start) and no growth."""
+    plain = without_plan_keys(riverton)
+    assert all(p.running_cost == 0 for p in plain.programs)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    upload = next(u for u in at.file_uploader if u.key == "io_upload_yaml")
+    upload.upload("plain.yaml", scenario_to_yaml(plain).encode(), "application/x-yaml").run()
+    assert not at.exception
+    at.switch_page("app_pages/plan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {"plan_running_share", "plan_need_growth"} <= sliders(at)
+    assert at.slider(key="plan_running_share").value == pytest.approx(10.0)
+    plan = PlanSettings(years=5, discount_rate=0.0, running_share=0.1)
+    settings = page_settings(plain).with_(time_limit_s=None, budget=16000.0)
+    expected = solve_plan(plain, settings, plan)
+    text = markdown(at).replace("\\", "")
+    for sentence in plan_summary(expected, display_names(plain, "en"), "en"):
+        assert sentence in text
+    # and it is not Riverton's own plan: the file's running costs differ from 10%
+    own = solve_plan(riverton, settings, PlanSettings(years=5, discount_rate=0.0))
+    assert own.objective != pytest.approx(expected.objective)

@@ -8,6 +8,7 @@ the page wrote is opened again here to check what was kept.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -137,16 +138,22 @@ def test_steps_are_moved_edited_and_deleted_in_the_store(data_dir):
     assert edited.caption == {"en": "A new caption", "zh": "关于One"} and edited.chart == "map"
 
 
-def test_the_example_story_is_copied_into_the_workspace(data_dir):
+@pytest.mark.parametrize(
+    ("example", "first"), [("riverton_story", "现行方案"), ("riverton_five_years", "只看今年")]
+)
+def test_the_example_story_is_copied_into_the_workspace(data_dir, example, first):
+    """Either bundled example, picked by the trainer, is copied whole (a plan step too)."""
     at = _app("app_pages/story.py", lang="zh")
+    at.selectbox(key="story_example:zh").set_value(example).run()
     _button(at, t("story.build.example_copy", "zh")).click().run()
     assert not at.exception
     key, story_id = at.query_params["ws"], at.query_params["story"]
-    example = load_story(ROOT / "scenarios" / "stories" / "riverton_story.yaml", ROOT / "scenarios")
+    bundled = load_story(ROOT / "scenarios" / "stories" / f"{example}.yaml", ROOT / "scenarios")
     with _store(data_dir) as store:
         story = Stories(store.open_workspace(key)).get(story_id)
-    assert [s.title for s in story.steps] == [s.title for s in example.draft.steps]
-    assert "1\\. 现行方案" in _markdown(at)
+    assert [s.title for s in story.steps] == [s.title for s in bundled.draft.steps]
+    assert [s.plan for s in story.steps] == [s.plan for s in bundled.draft.steps]
+    assert f"1\\. {first}" in _markdown(at)
 
 
 def test_a_full_story_says_its_limit(data_dir):
@@ -293,3 +300,72 @@ def test_present_makes_the_report_with_the_story_as_its_last_section(data_dir, m
         b for b in at.get("download_button") if b.proto.label.startswith("Download the report")
     ]
     assert download.proto.label == t("story.present.report_download", "en")
+
+
+FIVE_YEARS = ROOT / "scenarios" / "stories" / "riverton_five_years.yaml"
+
+
+def _chart_rows(chart) -> int:
+    """How many data rows a drawn chart carries (inline values and sent datasets)."""
+    spec = json.loads(chart.proto.spec)
+    inline = sum(len(d.get("values", [])) for d in [spec.get("data") or {}])
+    inline += sum(len(v) for v in (spec.get("datasets") or {}).values())
+    return inline + len(chart.proto.datasets)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_viewer_shows_a_five_year_step_with_the_plans_charts(data_dir, lang):
+    """The bundled five-year story copied into a workspace and presented at its second
+    step (a plan): the viewer shows the plan's sentences (the library's, for the step's
+    settings), its four charts with data, and what changed in the plan's words."""
+    from govdecide.io.scenario import display_names
+    from govdecide.model.years import solve_plan
+    from govdecide.present.plan_summary import plan_summary
+
+    story = load_story(FIVE_YEARS, ROOT / "scenarios")
+    with _store(data_dir) as store:
+        stories = Stories(store.create_workspace())
+        kept = stories.create(story.draft.title, story.draft.steps)
+        stories.present(kept.id, 1)
+        token = stories.viewer_token(kept.id)
+    viewer = _app(f"app_pages/{VIEWER_PAGE}.py", lang=lang, view=token)
+    step = story.draft.steps[1]
+    assert step.plan is not None and step.plan.years == 5
+    assert viewer.title[0].value == md_escape(step.title[lang])
+    scenario = load_scenario(RIVERTON)
+    plan = solve_plan(scenario, step.settings, step.plan)
+    text = _markdown(viewer).replace("\\", "")
+    for sentence in plan_summary(plan, display_names(scenario, lang), lang):
+        assert sentence.replace("\\", "") in text, sentence
+    assert t("story.plan.chg_to_plan", lang, years="5") in text
+    charts = viewer.get("vega_lite_chart")
+    assert len(charts) >= 5  # the step's own chart and the plan's four
+    specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in charts]
+    for key in ("plan.chart.commissioned", "plan.chart.coverage"):
+        assert any(t(key, lang) in spec for spec in specs), key
+    assert all(_chart_rows(c) > 0 for c in charts)
+
+
+def test_present_steps_from_one_plan_to_the_next_with_the_librarys_words(data_dir):
+    """On Present, Next from step 3 to step 4 of the five-year story: the page's "what
+    changed" is the library's for the two plans (budget by year, last year's figures)."""
+    from govdecide import Allocator
+    from govdecide.story import tell_story, what_changed
+
+    story = load_story(FIVE_YEARS, ROOT / "scenarios")
+    with _store(data_dir) as store:
+        ws = store.create_workspace()
+        kept = Stories(ws).create(story.draft.title, story.draft.steps)
+        Stories(ws).present(kept.id, 2)
+        key = ws.key
+    at = _app("app_pages/present.py", lang="en", ws=key, story=kept.id)
+    assert at.title[0].value == md_escape(story.draft.steps[2].title["en"])
+    at.button(key="story_next").click().run()
+    assert not at.exception
+    assert at.title[0].value == md_escape(story.draft.steps[3].title["en"])
+    scenario = load_scenario(RIVERTON)
+    allocator = Allocator(scenario)
+    told = tell_story(story.draft.steps[2:4], lambda s: scenario, lambda s, sc: allocator.solve)
+    expected = bullet_list(what_changed(*told, "en"))
+    assert expected in _markdown(at)
+    assert "12,000 · 12,000 · 9,000 · 9,000 · 9,000" in expected

@@ -11,6 +11,7 @@ from sqlalchemy import URL
 
 from govdecide.errors import ScenarioError
 from govdecide.model.settings import Settings
+from govdecide.model.years import PlanSettings
 from govdecide.store import (
     Focus,
     StepDraft,
@@ -372,3 +373,46 @@ def test_a_backup_without_stories_and_one_with_a_bad_story_are_read_as_they_shou
     with pytest.raises(ScenarioError) as err:
         store.import_workspace(json.dumps(data))
     assert any(p.path.startswith("stories[0]") for p in err.value.problems)
+
+
+FIVE_YEARS = PlanSettings(
+    years=5, budget_by_year=(8000.0, 8000.0, 6000.0, 6000.0, 6000.0), discount_rate=0.03
+)
+
+
+def test_a_plan_step_is_kept_with_its_plan_and_a_single_year_step_without(store: Store):
+    """The plan sits in the step's settings column (``records.settings_json``): read back
+    equal; editing the step's words keeps it; a one-year step stays without one."""
+    stories = Stories(store.create_workspace())
+    story = stories.create("Plans", [_step("One year"), _step("Five years", plan=FIVE_YEARS)])
+    one, five = stories.get(story.id).steps
+    assert one.plan is None
+    assert five.plan == FIVE_YEARS and five.settings == Settings(budget=40_000)
+    story = stories.edit_step(story.id, five.id, caption="Over five years")
+    assert story.steps[1].plan == FIVE_YEARS and story.steps[1].caption == "Over five years"
+    with pytest.raises(ScenarioError) as exc:
+        stories.add_step(story.id, _step("Too long", plan=PlanSettings(years=99)))
+    assert [p.path for p in exc.value.problems] == ["step.settings.plan.years"]
+
+
+def test_a_plan_step_round_trips_through_a_backup(store: Store, tmp_path):
+    """In the backup the plan is inside the step's settings (``settings.plan``), as in the
+    database; imported into a fresh database it is the same plan."""
+    ws = store.create_workspace()
+    stories = Stories(ws)
+    stories.create("Plans", [_step("One year"), _step("Five years", plan=FIVE_YEARS)])
+    data = export_stories(ws)
+    steps = data[0]["steps"]
+    assert "plan" not in steps[0]["settings"] and "plan" not in steps[1]
+    assert steps[1]["settings"]["plan"]["budget_by_year"] == list(FIVE_YEARS.budget_by_year)
+    with Store.open(f"sqlite:///{tmp_path / 'plans.sqlite3'}") as other:
+        [copy] = import_stories(other.create_workspace(), json.loads(json.dumps(data)))
+        assert [s.plan for s in copy.steps] == [None, FIVE_YEARS]
+    bad = json.loads(json.dumps(data))
+    bad[0]["steps"][1]["settings"]["plan"] |= {"years": 0, "discount_rate": "high"}
+    bad[0]["steps"][0]["settings"]["plan"] = "five"
+    with pytest.raises(ScenarioError) as exc:
+        parse_stories(bad)
+    paths = {p.path for p in exc.value.problems}
+    assert "stories[0].steps[0].settings.plan" in paths, paths
+    assert any(p.startswith("stories[0].steps[1].settings.plan") for p in paths), paths

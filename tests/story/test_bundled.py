@@ -1,5 +1,6 @@
 """The bundled Riverton story: it loads strictly, keeps in a workspace, and its captions
-say what the figures show; a wrong story file is refused with every problem at once."""
+say what the figures show (its last step a five-year plan); a wrong story file is refused
+with every problem at once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from govdecide import Allocator, load_scenario
 from govdecide.errors import ScenarioError
-from govdecide.i18n import LANGS
+from govdecide.i18n import LANGS, fmt_pct
 from govdecide.store import Store, Stories, content_hash
 from govdecide.story import tell_story, what_changed
 from govdecide.story.bundled import bundled_stories, load_story
@@ -46,14 +47,16 @@ def test_the_riverton_story_is_bundled_with_five_to_seven_steps(riverton_story):
 
 
 def test_it_goes_from_todays_plan_through_the_equity_weight_and_the_budget(told):
-    """The first step is the scenario's own plan; the weight moves before the budget."""
+    """The first step is the scenario's own plan; the weight moves before the budget;
+    the last step is a five-year plan (its figures are its last year's)."""
     results = [s.outcome.result for s in told]
     assert all(r.status == "optimal" for r in results)
+    assert [s.step.plan is not None for s in told] == [False] * 5 + [True]
     assert told[0].step.settings.budget is None and told[0].step.settings.equity_weight is None
     weights = [r.equity_weight for r in results]
     budgets = [r.budget for r in results]
     assert weights[:3] == [0.3, 0.0, 1.0] and budgets[:3] == [40_000] * 3
-    assert budgets[3:] == [50_000, 50_000]
+    assert budgets[3:] == [50_000, 50_000, 12_000]
     for before, after in zip(told, told[1:]):
         assert len(what_changed(before, after, "en")) >= 4
 
@@ -61,8 +64,10 @@ def test_it_goes_from_todays_plan_through_the_equity_weight_and_the_budget(told)
 def test_the_captions_say_what_the_figures_show(told):
     """Step 2: more people served and Eastfield the worst served; step 3: tens of
     thousands fewer people served; step 4: money left unspent while the staff limit binds;
-    step 5: about ten thousand more people served and the worst-served district higher."""
-    today, efficient, fair, money, staff = (s.outcome.result for s in told)
+    step 5: about ten thousand more people served and the worst-served district higher;
+    step 6: five years at 12,000 a year, running costs 63.1% of year 5's budget, Eastfield
+    the worst served at 85.5% by then."""
+    today, efficient, fair, money, staff, _plan = (s.outcome.result for s in told)
     assert efficient.people_newly_served > today.people_newly_served
     assert efficient.equity < today.equity
     worst = efficient.districts.sort_values("coverage_after").iloc[0]["district"]
@@ -73,6 +78,17 @@ def test_the_captions_say_what_the_figures_show(told):
     assert money.budget - money.budget_used > 0.5 * (money.budget - today.budget)
     assert 5_000 <= staff.people_newly_served - money.people_newly_served <= 15_000
     assert staff.equity > money.equity
+    plan = told[5].outcome.plan
+    assert plan.status == "optimal" and plan.years == 5
+    assert plan.year_figures["budget"].tolist() == [12_000.0] * 5
+    last = plan.year_figures.iloc[-1]
+    share = fmt_pct(float(last["running"]) / float(last["budget"]))
+    worst = plan.final.districts.sort_values("coverage_after").iloc[0]
+    assert worst["district"] == told[5].step.district == "eastfield"
+    for lang in LANGS:
+        caption = told[5].step.caption[lang]
+        assert share in caption and fmt_pct(float(worst["coverage_after"])) in caption
+        assert "12,000" in caption and "1,500" in caption
 
 
 def test_a_copy_is_an_ordinary_story_of_a_workspace(riverton_story, tmp_path):
