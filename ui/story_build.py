@@ -8,9 +8,10 @@ in words, in the reader's language. The first story made starts the workspace: i
 joins the address, which is the way back to it.
 
 A step is the current setting of the Allocate page's sliders for the scenario picked in
-the sidebar: a bundled scenario is cited by the hash of its file; one uploaded in this
-session is first kept in the workspace (its YAML text), so the story can be shown in any
-browser, by any viewer, after a restart.
+the sidebar, cited by the hash of its scenario's text. That text is kept in the workspace
+first, a bundled file's too: a story must still show what it was built on after the
+bundled file changes with a new version of govdecide, in any browser, by any viewer,
+after a restart.
 """
 
 from __future__ import annotations
@@ -141,10 +142,25 @@ def _start(store: Store, title: Text, lang: str, steps: Sequence[StepDraft] = ()
     stories = current_stories(store, create=True, lang=lang)
     if stories is None:
         st.rerun()
+    for step in {s.scenario_hash: s for s in steps}.values():
+        _change(keep_bundled_text, stories, step.scenario_id, step.scenario_hash)
     story = _change(stories.create, title, steps)
     if story is not None:
         set_link_value(STORY_PARAM, story.id)  # type: ignore[attr-defined]
         st.rerun()
+
+
+def keep_bundled_text(stories: Stories, stem: str, sha256: str) -> None:
+    """Keep the text of the bundled scenario ``stem`` in the story's workspace when it is
+    the text a step cites (nothing when the file is gone or says something else now).
+
+    Steps cite a scenario by the hash of its text, and a new version of govdecide may
+    change a bundled file: the kept copy is what the story then still shows.
+    """
+    path = SCENARIO_DIR / f"{stem}.yaml"
+    if not path.is_file() or file_hash(str(path), path.stat().st_mtime) != sha256:
+        return
+    stories.workspace.save_scenario(path.read_text(encoding="utf-8"), label=path.name)
 
 
 def example_form(store: Store, lang: str) -> None:
@@ -224,6 +240,7 @@ def current_option(stories: Stories, entry: Entry, scenario: Scenario, lang: str
     settings = controls.settings_from_values(controls.current_values(entry.key, specs))
     if entry.path is not None:
         scenario_id, sha = entry.key, file_hash(str(entry.path), entry.path.stat().st_mtime)
+        keep_bundled_text(stories, entry.path.stem, sha)
     else:
         stored = stories.workspace.save_scenario(
             scenario_to_yaml(scenario), label=label_of(entry, lang), origin="upload"

@@ -154,6 +154,38 @@ def test_the_example_story_is_copied_into_the_workspace(data_dir, example, first
     assert [s.title for s in story.steps] == [s.title for s in bundled.draft.steps]
     assert [s.plan for s in story.steps] == [s.plan for s in bundled.draft.steps]
     assert f"1\\. {first}" in _markdown(at)
+    with _store(data_dir) as store:  # the texts it cites are kept (see the next test)
+        kept = store.open_workspace(key)
+        assert all(kept.scenario_by_hash(s.scenario_hash) for s in story.steps)
+
+
+def test_a_story_on_a_bundled_scenario_still_shows_after_the_file_changes(
+    data_dir, tmp_path, monkeypatch
+):
+    """A new version of govdecide may change a bundled file (issue 14 added running costs
+    to Riverton's): a step added on it keeps the text it cites in the workspace, so the
+    viewer still solves the step once the bundled file says something else."""
+    key, story_id = _prepared(data_dir, titles=())
+    at = _app("app_pages/story.py", lang="en", ws=key, story=story_id)
+    at.text_input(key=f"story_add:{story_id}:en:title:en").input("Today")
+    _button(at, t("story.build.add_button", "en")).click().run()
+    assert not at.exception
+    folder = tmp_path / "newer"  # the next version's bundled files: Riverton changed
+    folder.mkdir()
+    for path in (ROOT / "scenarios").glob("*.yaml"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    newer = folder / "riverton.yaml"
+    newer.write_text(newer.read_text(encoding="utf-8") + "\n# a later edition\n", "utf-8")
+    monkeypatch.setattr("ui.state.SCENARIO_DIR", folder)
+    with _store(data_dir) as store:
+        [step] = Stories(store.open_workspace(key)).get(story_id).steps
+        kept = store.open_workspace(key).scenario_by_hash(step.scenario_hash)
+    assert kept is not None and kept.yaml == RIVERTON.read_text(encoding="utf-8")
+    from ui.story_view import bundled_by_hash, step_scenario
+
+    assert step.scenario_hash not in bundled_by_hash()  # the bundled file cites no more
+    found = step_scenario(step, lambda sha: kept.yaml if sha == kept.sha256 else None)
+    assert found is not None and found[1].name == load_scenario(RIVERTON).name
 
 
 def test_a_full_story_says_its_limit(data_dir):

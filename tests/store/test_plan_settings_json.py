@@ -54,3 +54,10 @@ def test_every_usable_plan_reads_back_equal(
 ) -> None:
     plan = PlanSettings(years=years, discount_rate=rate, growth=growth, budget_growth=budget_growth)
     assert plan_of(settings_json(Settings(), plan)) == plan
+
+
+@pytest.mark.parametrize("growth", ["yes", 1, None, [True]])
+def test_a_stored_plan_whose_growth_is_no_yes_or_no_is_refused(growth: object) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        plan_of({PLAN_KEY: {"years": 5, "growth": growth}})
+    assert [p.path for p in caught.value.problems] == ["settings.plan.growth"]

@@ -85,6 +85,8 @@ class PlanSettings:
             values = getattr(self, key)
             if values is not None and not all(_nonneg(v) for v in values):
                 problems.append(Problem(key, "setting_negative", {"got": list(values)}))
+        if not isinstance(self.growth, bool):
+            problems.append(Problem("growth", "not_bool", {"got": repr(self.growth)[:40]}))
         if self.budget_growth is not None and not (
             _finite(self.budget_growth) and -1 < self.budget_growth <= 1
         ):
