@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -405,12 +405,25 @@ def chart_files(
     topology: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """Each chart of a result as ``<name>.svg`` and ``<name>.png`` (those of ``kinds``), and
-    a message for each chart that could not be drawn: one bad chart costs its own files,
-    not the others'."""
+    a message for each chart that could not be drawn (:func:`draw_chart_files`)."""
+    return draw_chart_files(
+        lambda: result_charts(result, scenario, lang, topology), CHART_TITLES, lang, kinds
+    )
+
+
+def draw_chart_files(
+    make_charts: Callable[[], Mapping[str, Any]],
+    titles: Mapping[str, str],
+    lang: str = "en",
+    kinds: tuple[str, ...] = ("svg", "png"),
+) -> tuple[dict[str, bytes], list[str]]:
+    """The charts ``make_charts`` builds, each as ``<name>.<kind>``, and a message for each
+    that could not be built or drawn (named by its ``titles`` catalogue key): one bad chart
+    costs its own files, not the others'. Shared by a result's charts and a plan's."""
     files: dict[str, bytes] = {}
     problems: list[str] = []
     try:
-        charts = result_charts(result, scenario, lang, topology)
+        charts = make_charts()
     except Exception as exc:  # a chart that cannot be built is said, like one not drawn
         return files, [ChartError(plain_text(str(exc))[:300]).message(lang)]
     for name, chart in charts.items():
@@ -422,7 +435,7 @@ def chart_files(
                 for kind in kinds
             }
         except ChartError as exc:
-            problems.append(exc.message(lang, t(CHART_TITLES[name], lang)))
+            problems.append(exc.message(lang, t(titles[name], lang)))
             continue
         files.update(drawn)
     return files, problems
