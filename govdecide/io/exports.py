@@ -225,10 +225,35 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
                 for cell in cells:
                     if isinstance(cell.value, str):
                         cell.data_type = "s"  # text is text, never a formula
+            _format_numbers(ws, frame)
             for column_cells in ws.columns:
                 width = max(len(str(c.value or "")) for c in column_cells)
                 ws.column_dimensions[column_cells[0].column_letter].width = min(40, width + 2)
     return buf.getvalue()
+
+
+# Excel's number format of a figure column by its kind (``frame.attrs["kinds"]``, set by
+# ``present.result_tables.with_kinds``, a share there in percent): i18n.fmt_quantity's
+# rules in Excel's words; money and units show decimals only in a column that has any.
+_EXCEL_FORMATS = {"people": "#,##0", "count": "#,##0", "share": "0.0", "index": "0.000"}
+_WITH_DECIMALS = {"money": ("#,##0", "#,##0.00"), "units": ("0", "0.00")}
+
+
+def _format_numbers(ws: Any, frame: pd.DataFrame) -> None:
+    """Give each figure column of a written sheet its kind's number format."""
+    kinds = frame.attrs.get("kinds", {})
+    for position, column in enumerate(frame.columns, start=1):
+        kind = kinds.get(column)
+        if kind in _WITH_DECIMALS:
+            values = pd.to_numeric(frame[column], errors="coerce").dropna()
+            whole = bool((values == values.round()).all())
+            fmt = _WITH_DECIMALS[kind][0 if whole else 1]
+        else:
+            fmt = _EXCEL_FORMATS.get(kind or "")
+        if fmt is None:
+            continue
+        for (cell,) in ws.iter_rows(min_row=2, min_col=position, max_col=position):
+            cell.number_format = fmt
 
 
 def result_workbook(result: Result, scenario: Scenario, lang: str = "en") -> bytes:

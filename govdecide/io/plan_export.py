@@ -4,9 +4,9 @@ year as a table, and its charts drawn for the report.
 The same rules as :mod:`govdecide.io.exports`, by the same functions: every text cell and
 header is neutralised (:func:`~govdecide.io.exports.excel_bytes`), so a district named
 ``=HYPERLINK(...)`` stays text; headers and sheet names are in the reader's language; the
-figures of the tables are numbers rounded by their kind (``present.plan_tables``), while
-the settings and summary sheet writes each value by its kind's rule
-(:func:`govdecide.i18n.fmt_quantity`), as the report does.
+figures of the tables stay numbers, rounded by their kind (``present.plan_tables``) and
+shown in Excel by that kind's number format, while the settings and summary sheet writes
+each value by its kind's rule (:func:`govdecide.i18n.fmt_quantity`), as the report does.
 """
 
 from __future__ import annotations

@@ -119,6 +119,10 @@ def test_workbook_has_a_sheet_per_view_named_in_the_language(planned, lang):
     assert t("plan.col.running", lang) in headers and t("plan.col.year", lang) in headers
     running = headers.index(t("plan.col.running", lang))
     assert [row[running].value for row in years.iter_rows(min_row=2)] == [0, 5]
+    # numbers stay numbers, shown by their kind's rule: whole money, shares in percent
+    assert {row[running].number_format for row in years.iter_rows(min_row=2)} == {"#,##0"}
+    share = headers.index(t("plan.col.efficiency", lang))
+    assert years.cell(row=2, column=share + 1).number_format == "0.0"
 
 
 def test_workbook_neutralises_formula_names(planned):
