@@ -6,7 +6,7 @@ figures: the plan's settings in words, its status (and for an infeasible plan th
 out, naming the year), the plan in sentences (``present.plan_summary``), each year's
 figures, what is commissioned when, each district's coverage by year, and the plan's
 charts as inline SVG, drawn by vl-convert and rebuilt from the allow-list
-(:func:`govdecide.io.html_safe.inline_svg`) as the report's own charts are. A chart that
+(:func:`govdecide.io.report.charts_html`) as the report's own charts are. A chart that
 cannot be drawn is named, never left out unsaid. :func:`build_plan_report` solves the
 plan (unless given) and renders the whole report.
 """
@@ -20,7 +20,7 @@ from numbers import Number
 import pandas as pd
 
 from govdecide.i18n import SHARE, fmt_quantity, t
-from govdecide.io.html_safe import esc, html_table, inline_svg
+from govdecide.io.html_safe import esc, html_table
 from govdecide.io.plan_export import (
     PLAN_CHART_TITLES,
     budget_split_table,
@@ -28,7 +28,7 @@ from govdecide.io.plan_export import (
     plan_figure_lines,
     plan_settings_lines,
 )
-from govdecide.io.report import PlanPart, ReportParts, render_report
+from govdecide.io.report import PlanPart, ReportParts, charts_html, render_report
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.settings import Settings
 from govdecide.model.years import PlanResult, PlanSettings, solve_plan
@@ -72,19 +72,6 @@ def _pairs_html(pairs: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def _charts_html(charts_svg: Mapping[str, str], chart_problems: Sequence[str], lang: str) -> str:
-    """The plan's charts inline, and a sentence for each that could not be drawn or read."""
-    figures, problems = [], list(chart_problems)
-    for key, svg in charts_svg.items():
-        body = inline_svg(svg)
-        if body:
-            figures.append(f"<figure>{body}</figure>")
-        else:
-            title = t(PLAN_CHART_TITLES[key], lang) if key in PLAN_CHART_TITLES else key
-            problems.append(t("io.rep.chart_unreadable", lang, chart=title))
-    return "".join(figures) + "".join(f'<p class="meta">{esc(p)}</p>' for p in problems)
-
-
 def plan_part(
     scenario: Scenario,
     result: PlanResult,
@@ -107,7 +94,7 @@ def plan_part(
         return PlanPart(status=result.status_text(lang), sections=sections)
     sentences = plan_summary(result, names, lang)
     bullets = "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>"
-    charts = _charts_html(charts_svg or {}, chart_problems, lang)
+    charts = charts_html(charts_svg or {}, chart_problems, PLAN_CHART_TITLES, lang)
     sections += [
         (t("plan.rep.h_summary", lang), bullets),
         (t("plan.rep.h_years", lang), frame_html(plan_tables.year_table(result, lang), lang)),

@@ -453,20 +453,32 @@ def _result_sections(
     """Charts, equity indicators and the allocation; a chart that could not be drawn or
     read is named under the others."""
     out = []
-    charts, problems = [], list(parts.chart_problems)
-    for key, svg in parts.charts_svg.items():
-        body = inline_svg(svg)
-        if body:
-            charts.append(f"<figure>{body}</figure>")
-        else:
-            title = t(CHART_TITLES[key], lang) if key in CHART_TITLES else key
-            problems.append(t("io.rep.chart_unreadable", lang, chart=title))
-    if charts or problems:
-        notes = "".join(f'<p class="meta">{esc(p)}</p>' for p in problems)
-        out.append(_section("io.rep.h_charts", lang, "".join(charts) + notes))
+    charts = charts_html(parts.charts_svg, parts.chart_problems, CHART_TITLES, lang)
+    if charts:
+        out.append(_section("io.rep.h_charts", lang, charts))
     out.append(_section("io.rep.h_equity", lang, _equity_html(parts.equity, lang)))
     out.append(_section("io.rep.h_allocation", lang, _allocation_html(result, scenario, lang)))
     return out
+
+
+def charts_html(
+    charts_svg: Mapping[str, str],
+    chart_problems: Sequence[str],
+    titles: Mapping[str, str],
+    lang: str,
+) -> str:
+    """Charts inline (:func:`inline_svg`), then a sentence for each that could not be
+    drawn (``chart_problems``) or read (named by its ``titles`` catalogue key); '' for
+    none. Shared by a result's charts and a plan's (:mod:`govdecide.io.plan_report`)."""
+    figures, problems = [], list(chart_problems)
+    for key, svg in charts_svg.items():
+        body = inline_svg(svg)
+        if body:
+            figures.append(f"<figure>{body}</figure>")
+        else:
+            title = t(titles[key], lang) if key in titles else key
+            problems.append(t("io.rep.chart_unreadable", lang, chart=title))
+    return "".join(figures) + "".join(f'<p class="meta">{esc(p)}</p>' for p in problems)
 
 
 def _page(title: str, lang: str, body: Sequence[str]) -> str:

@@ -20,17 +20,8 @@ from openpyxl import load_workbook
 
 from govdecide.cli import main
 from govdecide.i18n import t
+from tests.cli.test_plan_command import TOWN
 
-TOWN = """\
-format: govdecide/v1
-name: {en: Plan town, zh: 规划镇}
-districts:
-  - {id: town, name: {en: "=Town", zh: 镇}, population: 200}
-programs:
-  - {id: station, name: {en: Station, zh: 站}, unit_cost: 10, capacity: 100, integer: true,
-     need: {indicator: population}, running_cost: 6}
-policy: {budget: 10, years: 2}
-"""
 ONE_YEAR = TOWN.replace(", years: 2}", "}")
 
 
