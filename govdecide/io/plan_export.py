@@ -86,7 +86,11 @@ def plan_figure_lines(result: PlanResult, lang: str) -> list[tuple[str, str]]:
     """The plan's status, method, objective, bound and gap as (item, value) pairs."""
     rows = [
         (t("io.fig.status", lang), result.status_text(lang)),
-        (t("io.fig.method", lang), display_word("method", result.method, lang)),
+        (
+            t("io.fig.method", lang),
+            f"{display_word('method', result.method, lang)} / "
+            f"{display_word('solver', result.final.solver, lang)}",
+        ),
     ]
     if result.objective is not None:
         rows.append((t("plan.exp.objective", lang), fmt_quantity(result.objective, "score", lang)))
