@@ -154,3 +154,15 @@ def test_report_with_years_writes_the_plan_report_and_workbook(one_year, tmp_pat
     # --years 1: the single-year report, as before
     assert main(["report", one_year, "--years", "1", "--out", str(out)]) == 0
     assert html.escape(t("plan.rep.h_years", "en")) not in out.read_text(encoding="utf-8")
+
+
+def test_report_of_an_infeasible_plan_is_written_and_exits_2(tmp_path, capsys):
+    """Two stations at least, 10 a year: year 2 has 10 - 6 = 4 left after the first's
+    running cost, short of a second station (as test_plan_command's infeasible town)."""
+    text = TOWN.replace("running_cost: 6}", "running_cost: 6, min_units: 2}")
+    path = _write(tmp_path, "bad.yaml", text)
+    out, xlsx = tmp_path / "bad.html", tmp_path / "bad.xlsx"
+    assert main(["--lang", "zh", "report", path, "--out", str(out), "--xlsx", str(xlsx)]) == 2
+    page = out.read_text(encoding="utf-8")
+    assert html.escape(t("plan.rep.h_diagnosis", "zh")) in page
+    assert "第 2 年" in page and not xlsx.exists()
