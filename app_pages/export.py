@@ -3,7 +3,9 @@
 The result is the one the Allocate page's sliders describe (the same settings), solved
 with the scenario's own time limit so that a filed report is as exact as the scenario
 asks. The files are made by :mod:`govdecide.io.exports` and :mod:`govdecide.io.report`; chart
-images and the report are made on request (drawing them is slow) and cached.
+images and the report are made on request (drawing them is slow) and cached. Below them,
+the files of the plan over years last shown on the Plan over years page, if any
+(:func:`ui.plan_downloads.show_last_plan`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from govdecide.io.exports import (
 from govdecide.io.scenario import Scenario
 from govdecide.model.result import Result
 from govdecide.model.settings import Settings
-from ui import controls, rendering, solving
+from ui import controls, plan_downloads, rendering, solving
 from ui.maps import topology_for
 from ui.messages import stop_on_problems
 from ui.sidebar import require_scenario
@@ -166,3 +168,5 @@ if st.session_state.get(ready_key):
                     on_click="ignore",
                     help=help_text,
                 )
+
+plan_downloads.show_last_plan(entry, scenario, lang)  # the plan page's plan, if one was shown

@@ -6,7 +6,7 @@ import streamlit as st
 
 from govdecide.errors import ScenarioError
 from govdecide.i18n import t
-from ui import analysis_page, plan_saving, plan_view
+from ui import analysis_page, plan_downloads, plan_saving, plan_view
 from ui.messages import stop_on_problems
 
 page = analysis_page.start("plan.page.title", "plan.page.intro", time_limit=False)
@@ -23,3 +23,4 @@ plan_view.show_status(result, names, lang)
 if result.has_solution:
     plan_view.show_plan(result, scenario, names, lang)
     plan_saving.plan_saving(entry, settings, plan, result, lang)
+plan_downloads.show_downloads(page, result, settings, plan)

@@ -20,7 +20,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
 from govdecide.errors import Problem, ScenarioError
@@ -32,6 +32,7 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_INFEASIBLE = 2
 EXIT_NO_SOLUTION = 3
+FORMATS = ("table", "json", "csv")
 
 
 def status_exit_code(status: str) -> int:
@@ -97,7 +98,7 @@ def add_solve_options(parser: argparse.ArgumentParser, lang: str = "en") -> None
     group.add_argument("--method", choices=METHODS, default="auto", help=t("cli.help_method", lang))
 
 
-def _number(text: str | None, option: str, problems: list[Problem]) -> float | None:
+def number_option(text: str | None, option: str, problems: list[Problem]) -> float | None:
     """A finite number from an option's text, or a problem recorded in plain words."""
     if text is None:
         return None
@@ -124,7 +125,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if staff_text is not None and staff_text.strip().lower() in ("none", "inf", "unlimited"):
         staff: float | None = math.inf
     else:
-        staff = _number(staff_text, "--staff", problems)
+        staff = number_option(staff_text, "--staff", problems)
     weights: dict[str, float] = {}
     for item in getattr(args, "weights", None) or []:
         program, sep, value_text = item.partition("=")
@@ -132,17 +133,19 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         if not sep or not program:
             problems.append(Problem("--weight", "cli_bad_weight", {"got": repr(item)}))
             continue
-        value = _number(value_text.strip(), f"--weight {program}", problems)
+        value = number_option(value_text.strip(), f"--weight {program}", problems)
         if value is not None:
             weights[program] = value
     settings = Settings(
-        budget=_number(getattr(args, "budget", None), "--budget", problems),
+        budget=number_option(getattr(args, "budget", None), "--budget", problems),
         staff=staff,
-        equity_weight=_number(getattr(args, "equity_weight", None), "--equity-weight", problems),
+        equity_weight=number_option(
+            getattr(args, "equity_weight", None), "--equity-weight", problems
+        ),
         weights=weights,
         solver=getattr(args, "solver", None),
-        time_limit_s=_number(getattr(args, "time_limit", None), "--time-limit", problems),
-        gap=_number(getattr(args, "gap", None), "--gap", problems),
+        time_limit_s=number_option(getattr(args, "time_limit", None), "--time-limit", problems),
+        gap=number_option(getattr(args, "gap", None), "--gap", problems),
         method=getattr(args, "method", None) or "auto",
     )
     if problems:
@@ -159,6 +162,11 @@ SETTING_FLAGS: dict[str, str] = {
     "gap": "--gap",
     "solver": "--solver",
     "method": "--method",
+    # a plan's settings (PlanSettings.check, plan_data), read by cli.plan
+    "years": "--years",
+    "budget_by_year": "--budget-by-year",
+    "budget_growth": "--budget-growth",
+    "discount_rate": "--discount-rate",
 }
 
 
@@ -179,6 +187,43 @@ def name_flags(exc: ScenarioError) -> ScenarioError:
             p = dataclasses.replace(p, path=flag)
         problems.append(p)
     return ScenarioError(problems)
+
+
+def add_output_options(parser: argparse.ArgumentParser, lang: str = "en") -> None:
+    """``--format`` and ``--all-rows``: how a command that prints a result prints it."""
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help=t("cli.help_format", lang)
+    )
+    parser.add_argument("--all-rows", action="store_true", help=t("cli.help_all_rows", lang))
+
+
+@dataclasses.dataclass(frozen=True)
+class Outputs:
+    """One result in each format the command line prints, each made only when asked for.
+
+    ``status_lines`` is the status (and, when infeasible, the ways out) for a person: with
+    ``--format csv`` and no allocation it goes to stderr, since the CSV has no rows.
+    """
+
+    status: str
+    has_solution: bool
+    as_json: Callable[[], Any]
+    as_csv: Callable[[], str]
+    as_table: Callable[[bool], str]  # all_rows -> text
+    status_lines: Callable[[], str]
+
+
+def write_outputs(outputs: Outputs, args: argparse.Namespace) -> int:
+    """Print ``outputs`` in the format ``args`` asks for; the exit code of its status."""
+    if args.format == "json":
+        dump_json(outputs.as_json())
+    elif args.format == "csv":
+        sys.stdout.write(outputs.as_csv())
+        if not outputs.has_solution:
+            sys.stderr.write(outputs.status_lines())
+    else:
+        sys.stdout.write(outputs.as_table(bool(getattr(args, "all_rows", False))))
+    return status_exit_code(outputs.status)
 
 
 def clean_json(value: Any) -> Any:

@@ -2,6 +2,9 @@
 
 ``python -m govdecide report FILE [solve options] [--lang en|zh] --out report.html`` solves
 a scenario and writes the self-contained HTML report (and, with ``--xlsx``, the workbook).
+With the plan options of ``solve`` (``--years 5 --budget-by-year ...``; or a scenario file
+whose ``policy.years`` is above 1) the report and the workbook are of the plan over the
+years (:mod:`govdecide.io.plan_report`, :mod:`govdecide.io.plan_export`).
 The report is written for an infeasible scenario too, because "why is there no
 allocation" is worth filing; the exit code still says so (0 result, 1 bad input,
 2 infeasible, 3 no allocation for another reason).
@@ -16,24 +19,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from govdecide.cli.common import (
     EXIT_OK,
     add_solve_options,
     lang_from_argv,
-    settings_from_args,
     status_exit_code,
 )
+from govdecide.cli.plan import add_plan_options, plan_for_solve
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import LANGS, t
 from govdecide.io.boundaries import read_map_file
 from govdecide.io.exports import result_workbook
+from govdecide.io.plan_export import plan_workbook
+from govdecide.io.plan_report import build_plan_report
 from govdecide.io.report import build_report
 from govdecide.io.scenario import load_scenario, scenario_to_yaml
 from govdecide.io.table_import import import_table
 from govdecide.io.table_mapping import field_label, parse_map_options, parse_unit_options
 from govdecide.io.table_read import MAX_TABLE_BYTES, too_large
+from govdecide.model.result import Result
+from govdecide.model.years import PlanResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p_rep.add_argument("file", metavar="FILE", help=t("io.cli.help_scenario", lang))
     add_solve_options(p_rep, lang)
+    add_plan_options(p_rep, lang)
     _lang_option(p_rep, lang)
     p_rep.add_argument(
         "--out", required=True, metavar="REPORT.html", help=t("io.cli.help_out_html", lang)
@@ -111,20 +120,35 @@ def _write(path: str, data: str | bytes) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Solve the scenario under the options and write the HTML report (and workbook)."""
+    """Solve (or plan) the scenario under the options and write the HTML report (and the
+    workbook)."""
     lang = args.lang
     scenario = load_scenario(args.file)
-    settings = settings_from_args(args)
+    settings, plan = plan_for_solve(args, scenario)
+    source = Path(args.file).name
+    if plan is not None:
+        page, planned = build_plan_report(scenario, settings, plan, lang, source=source)
+        return _write_report(
+            args, page, planned, lambda: plan_workbook(planned, scenario, plan, lang)
+        )
     topology = read_map_file(scenario, Path(args.file).parent)  # its own map, if it has one
-    page, result = build_report(
-        scenario, settings, lang, source=Path(args.file).name, topology=topology
-    )
+    page, result = build_report(scenario, settings, lang, source=source, topology=topology)
+    return _write_report(args, page, result, lambda: result_workbook(result, scenario, lang))
+
+
+def _write_report(
+    args: argparse.Namespace,
+    page: str,
+    result: Result | PlanResult,
+    workbook: Callable[[], bytes],
+) -> int:
+    """Write the report and, with ``--xlsx`` and a result to show, the workbook; say so."""
+    lang = args.lang
     _write(args.out, page)
-    sys.stdout.write(
-        t("io.cli.report_written", lang, out=args.out, status=result.status_text(lang)) + "\n"
-    )
+    status = result.status_text(lang)
+    sys.stdout.write(t("io.cli.report_written", lang, out=args.out, status=status) + "\n")
     if args.xlsx and result.has_solution:
-        _write(args.xlsx, result_workbook(result, scenario, lang))
+        _write(args.xlsx, workbook())
         sys.stdout.write(t("io.cli.xlsx_written", lang, out=args.xlsx) + "\n")
     return status_exit_code(result.status)
 

@@ -1,8 +1,12 @@
-"""The ``plan`` subcommand: a plan over several years (MODEL.md v1.1).
+"""The plan over several years on the command line (MODEL.md v1.1): its options, its output.
 
 ``plan FILE --years 5 [--budget-by-year a,b,c,d,e | --budget-growth G] [--discount-rate R]
-[--no-growth]`` with the shared solve options. Output: a table for a person (each year's
-figures, what is commissioned when, the plan in sentences), JSON for a program (a
+[--no-growth]`` with the shared solve options always plans (a one-year plan too). The same
+plan options are read by ``solve`` and ``report`` (:func:`add_plan_options`,
+:func:`plan_for_solve`): they plan when a plan option is given or the scenario file itself
+says ``policy.years`` above 1 (the plan the file describes, not its first year alone), and
+``--years 1`` gives exactly the single-year output. Output: a table for a person (each
+year's figures, what is commissioned when, the plan in sentences), JSON for a program (a
 ``years`` list of per-year figures and the allocation with a ``year`` column) or CSV of
 the allocation by year. Exit codes as ``solve``: 0 a plan, 1 bad input, 2 infeasible
 (with the diagnosis naming the year), 3 no plan found in the time allowed.
@@ -17,24 +21,27 @@ import sys
 from typing import Any
 
 from govdecide.cli.common import (
+    Outputs,
+    add_output_options,
     add_solve_options,
     clean_json,
-    dump_json,
     lang_from_argv,
+    number_option,
     settings_from_args,
-    status_exit_code,
     text_table,
+    write_outputs,
 )
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import fmt_money, fmt_pct, fmt_units, localize, t
 from govdecide.io.exports import neutralise
 from govdecide.io.scenario import Scenario, display_names, load_scenario
+from govdecide.model.settings import Settings
 from govdecide.model.years import PlanResult, PlanSettings, solve_plan
 from govdecide.model.years.diagnosis import plan_diagnosis_text
 from govdecide.present.plan_summary import plan_summary
 
-FORMATS = ("table", "json", "csv")
 MAX_SHOWN_ROWS = 100
+PLAN_OPTIONS = ("years", "budget_by_year", "budget_growth", "discount_rate", "growth")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +51,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "plan", help=t("cli.plan_help", lang), description=t("cli.plan_help", lang)
     )
     p.add_argument("file", metavar="FILE", help=t("cli.help_file", lang))
-    group = p.add_argument_group(t("cli.plan_group", lang))
+    add_plan_options(p, lang)
+    add_solve_options(p, lang)
+    add_output_options(p, lang)
+    p.set_defaults(handler=cmd_plan)
+
+
+def add_plan_options(parser: argparse.ArgumentParser, lang: str = "en") -> None:
+    """The plan's option group, the one place ``plan``, ``solve`` and ``report`` get it.
+
+    Every default is None (``--no-growth`` too), so that :func:`plan_asked` can tell an
+    option given from one left out; numbers are read as text and checked in
+    :func:`options_from_args`, every bad value reported at once.
+    """
+    group = parser.add_argument_group(t("cli.plan_group", lang))
     group.add_argument("--years", metavar="T", help=t("cli.plan_years", lang))
     group.add_argument(
         "--budget-by-year",
@@ -59,70 +79,119 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--discount-rate", dest="discount_rate", metavar="R", help=t("cli.plan_discount", lang)
     )
     group.add_argument(
-        "--no-growth", dest="growth", action="store_false", help=t("cli.plan_no_growth", lang)
+        "--no-growth",
+        dest="growth",
+        action="store_const",
+        const=False,
+        default=None,
+        help=t("cli.plan_no_growth", lang),
     )
-    add_solve_options(p, lang)
-    p.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help_format", lang))
-    p.add_argument("--all-rows", action="store_true", help=t("cli.help_all_rows", lang))
-    p.set_defaults(handler=cmd_plan)
 
 
-def _float(text: str | None, flag: str, problems: list[Problem]) -> float | None:
-    """A number from an option's text, or a problem in plain words."""
+def plan_asked(args: argparse.Namespace) -> bool:
+    """Whether any plan option was given on the command line."""
+    return any(getattr(args, name, None) is not None for name in PLAN_OPTIONS)
+
+
+def _years(text: str | None, problems: list[Problem]) -> int | None:
+    """``--years`` as a whole number, or a problem in plain words."""
     if text is None:
         return None
     try:
-        return float(text)
+        return int(text)
     except ValueError:
-        problems.append(Problem(flag, "cli_not_number", {"got": repr(text)}))
+        problems.append(Problem("--years", "cli_not_number", {"got": repr(text)}))
         return None
 
 
-def plan_from_args(args: argparse.Namespace) -> PlanSettings:
-    """The :class:`PlanSettings` the plan options describe; bad values raise ScenarioError."""
-    problems: list[Problem] = []
-    years = None
-    if args.years is not None:
-        try:
-            years = int(args.years)
-        except ValueError:
-            problems.append(Problem("--years", "cli_not_number", {"got": repr(args.years)}))
+def plan_from_args(args: argparse.Namespace, problems: list[Problem]) -> PlanSettings:
+    """The :class:`PlanSettings` the plan options describe; problems are added to
+    ``problems`` (the caller raises them with the solve options' own, all at once)."""
+    years = _years(getattr(args, "years", None), problems)
     budgets = None
-    if args.budget_by_year is not None:
+    if getattr(args, "budget_by_year", None) is not None:
         parts = [
-            _float(v.strip(), "--budget-by-year", problems) for v in args.budget_by_year.split(",")
+            number_option(v.strip(), "--budget-by-year", problems)
+            for v in args.budget_by_year.split(",")
         ]
         budgets = tuple(v for v in parts if v is not None)
-        if years is None and not problems:
+        if years is None and len(budgets) == len(parts):
             years = len(budgets)
     plan = PlanSettings(
         years=years,
         budget_by_year=budgets,
-        budget_growth=_float(args.budget_growth, "--budget-growth", problems),
-        discount_rate=_float(args.discount_rate, "--discount-rate", problems),
-        growth=bool(args.growth),
+        budget_growth=number_option(
+            getattr(args, "budget_growth", None), "--budget-growth", problems
+        ),
+        discount_rate=number_option(
+            getattr(args, "discount_rate", None), "--discount-rate", problems
+        ),
+        growth=getattr(args, "growth", None) is not False,
     )
+    try:
+        plan.check()
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+    return plan
+
+
+def options_from_args(args: argparse.Namespace) -> tuple[Settings, PlanSettings]:
+    """The solve options and the plan options, every bad value of both reported at once."""
+    problems: list[Problem] = []
+    settings = Settings()
+    try:
+        settings = settings_from_args(args)
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+    plan = plan_from_args(args, problems)
     if problems:
         raise ScenarioError(problems)
-    plan.check()
-    return plan
+    return settings, plan
+
+
+def plan_for_solve(
+    args: argparse.Namespace, scenario: Scenario
+) -> tuple[Settings, PlanSettings | None]:
+    """(settings, the plan to solve or None for the single-year solve) of ``solve``/``report``.
+
+    A plan when a plan option is given or the file says ``policy.years`` above 1, unless
+    the plan has one year: ``--years 1`` is the single-year solve, exactly (a one-number
+    ``--budget-by-year`` is then its budget).
+    """
+    settings, plan = options_from_args(args)
+    if not plan_asked(args) and scenario.policy.years <= 1:
+        return settings, None
+    years = plan.years if plan.years is not None else scenario.policy.years
+    if years > 1:
+        return settings, plan
+    if plan.budget_by_year is not None:
+        if len(plan.budget_by_year) != 1:
+            got = {"got": len(plan.budget_by_year), "years": 1}
+            raise ScenarioError([Problem("--budget-by-year", "yearly_length", got)])
+        settings = settings.with_(budget=plan.budget_by_year[0])
+    return settings, None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Load, solve the plan under the options, and print it in the chosen format."""
-    lang = args.lang
     scenario = load_scenario(args.file)
-    result = solve_plan(scenario, settings_from_args(args), plan_from_args(args))
+    settings, plan = options_from_args(args)
+    return write_outputs(
+        plan_outputs(solve_plan(scenario, settings, plan), scenario, args.lang), args
+    )
+
+
+def plan_outputs(result: PlanResult, scenario: Scenario, lang: str) -> Outputs:
+    """A plan in each of the command line's formats (``plan``, and ``solve`` planning)."""
     names = display_names(scenario, lang)
-    if args.format == "json":
-        dump_json(plan_json(result, scenario, lang))
-    elif args.format == "csv":
-        sys.stdout.write(plan_csv(result, names))
-        if not result.has_solution:
-            sys.stderr.write(_status_lines(result, lang, names))
-    else:
-        sys.stdout.write(plan_table(result, scenario, lang, all_rows=args.all_rows))
-    return status_exit_code(result.status)
+    return Outputs(
+        status=result.status,
+        has_solution=result.has_solution,
+        as_json=lambda: plan_json(result, scenario, lang),
+        as_csv=lambda: plan_csv(result, names),
+        as_table=lambda all_rows: plan_table(result, scenario, lang, all_rows),
+        status_lines=lambda: _status_lines(result, lang, names),
+    )
 
 
 def plan_json(result: PlanResult, scenario: Scenario, lang: str = "en") -> dict[str, Any]:

@@ -2,9 +2,12 @@
 
 ``validate FILE...`` checks every file and prints every problem of every file (exit 1 when
 any file is bad). ``solve FILE`` prints the result as a table for a person, JSON for a
-program, or CSV of the allocation for a spreadsheet. Exit codes (see :mod:`govdecide.cli.common`):
-0 an allocation exists, 1 bad input, 2 infeasible (with the diagnosis), 3 no allocation
-for another reason (stopped before finding one, solver error).
+program, or CSV of the allocation for a spreadsheet. With a plan option (``--years 5``,
+``--budget-by-year ...``; :func:`govdecide.cli.plan.add_plan_options`), or a scenario file
+whose ``policy.years`` is above 1, it plans over the years and prints the plan as ``plan``
+does; ``--years 1`` gives the single-year result, exactly. Exit codes (see
+:mod:`govdecide.cli.common`): 0 an allocation exists, 1 bad input, 2 infeasible (with the
+diagnosis), 3 no allocation for another reason (stopped before finding one, solver error).
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ from typing import Any
 from govdecide.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    Outputs,
+    add_output_options,
     add_solve_options,
     clean_json,
-    dump_json,
     lang_from_argv,
-    settings_from_args,
-    status_exit_code,
     text_table,
+    write_outputs,
 )
+from govdecide.cli.plan import add_plan_options, plan_for_solve, plan_outputs
 from govdecide.errors import ScenarioError
 from govdecide.i18n import localize, t
 from govdecide.io.exports import fmt_quantity as num
@@ -34,9 +38,9 @@ from govdecide.io.scenario import Scenario, display_names, load_scenario
 from govdecide.model.diagnosis import diagnosis_text
 from govdecide.model.engine import solve
 from govdecide.model.result import Binding, Result
+from govdecide.model.years import solve_plan
 
 MAX_SHOWN_ROWS = 100  # rows of a table shown to a person unless --all-rows
-FORMATS = ("table", "json", "csv")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,10 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p_solve.add_argument("file", metavar="FILE", help=t("cli.help_file", lang))
     add_solve_options(p_solve, lang)
-    p_solve.add_argument(
-        "--format", choices=FORMATS, default="table", help=t("cli.help_format", lang)
-    )
-    p_solve.add_argument("--all-rows", action="store_true", help=t("cli.help_all_rows", lang))
+    add_plan_options(p_solve, lang)
+    add_output_options(p_solve, lang)
     p_solve.set_defaults(handler=cmd_solve)
 
 
@@ -97,21 +99,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    """Load, solve under the options, and print the result in the chosen format."""
+    """Load, solve (or plan, see the module) under the options, print in the chosen format."""
     lang = args.lang
     scenario = load_scenario(args.file)
-    settings = settings_from_args(args)
-    result = solve(scenario, settings)
+    settings, plan = plan_for_solve(args, scenario)
+    if plan is not None:
+        return write_outputs(
+            plan_outputs(solve_plan(scenario, settings, plan), scenario, lang), args
+        )
+    return write_outputs(result_outputs(solve(scenario, settings), scenario, lang), args)
+
+
+def result_outputs(result: Result, scenario: Scenario, lang: str) -> Outputs:
+    """A single-year result in each of the command line's formats."""
     names = display_names(scenario, lang)
-    if args.format == "json":
-        dump_json(result_json(result, scenario, lang))
-    elif args.format == "csv":
-        sys.stdout.write(result_csv(result, names))
-        if not result.has_solution:
-            sys.stderr.write(_status_and_diagnosis(result, lang, names))
-    else:
-        sys.stdout.write(result_table(result, scenario, lang, all_rows=args.all_rows))
-    return status_exit_code(result.status)
+    return Outputs(
+        status=result.status,
+        has_solution=result.has_solution,
+        as_json=lambda: result_json(result, scenario, lang),
+        as_csv=lambda: result_csv(result, names),
+        as_table=lambda all_rows: result_table(result, scenario, lang, all_rows),
+        status_lines=lambda: _status_and_diagnosis(result, lang, names),
+    )
 
 
 def result_json(result: Result, scenario: Scenario, lang: str = "en") -> dict[str, Any]:

@@ -45,11 +45,10 @@ from govdecide.cli.common import (
     add_solve_options,
     dump_json,
     lang_from_argv,
-    settings_from_args,
     status_exit_code,
     text_table,
 )
-from govdecide.cli.plan import plan_from_args, plan_table
+from govdecide.cli.plan import add_plan_options, plan_for_solve, plan_table
 from govdecide.cli.solving import result_table
 from govdecide.cli.store import (
     add_db_option,
@@ -157,19 +156,13 @@ class Solved:
         return headline_figures(self.result)
 
 
-def _wants_plan(args: argparse.Namespace) -> bool:
-    """True when any of the plan's options was given."""
-    given = (args.years, args.budget_by_year, args.budget_growth, args.discount_rate)
-    return any(v is not None for v in given) or not args.growth
-
-
 def _solved(args: argparse.Namespace, workspace: Workspace) -> Solved:
-    """The scenario solved under the options: a plan over years with the plan options."""
+    """The scenario solved under the options, as ``solve`` would: a plan over years when
+    a plan option is given or the file says ``policy.years`` above 1."""
     choice = choose_scenario(workspace, args.scenario)
-    settings = settings_from_args(args)
-    if not _wants_plan(args):
+    settings, plan = plan_for_solve(args, choice.scenario)
+    if plan is None:
         return Solved(choice, settings, None, solve(choice.scenario, settings))
-    plan = plan_from_args(args)
     return Solved(choice, settings, plan, solve_plan(choice.scenario, settings, plan))
 
 
@@ -215,23 +208,6 @@ def _figures_text(figures: dict[str, float | None], lang: str, plan: bool = Fals
         budget=num(figures.get("budget"), "money", lang),
         people=num(figures.get("people_newly_served"), "people", lang),
     )
-
-
-def add_plan_options(parser: argparse.ArgumentParser, lang: str) -> None:
-    """The ``plan`` command's options, under the names :func:`govdecide.cli.plan.plan_from_args`
-    reads; any of them makes an option or a decision a plan over years. (cli/plan.py adds
-    them inline to its own command; when it offers a function for the group, this one
-    gives way to it.)"""
-    group = parser.add_argument_group(t("cli.plan_group", lang))
-    group.add_argument("--years", metavar="T", help=t("cli.plan_years", lang))
-    group.add_argument("--budget-by-year", dest="budget_by_year", metavar="B1,B2,...",
-                       help=t("cli.plan_budgets", lang))  # fmt: skip
-    group.add_argument("--budget-growth", dest="budget_growth", metavar="G",
-                       help=t("cli.plan_budget_growth", lang))  # fmt: skip
-    group.add_argument("--discount-rate", dest="discount_rate", metavar="R",
-                       help=t("cli.plan_discount", lang))  # fmt: skip
-    group.add_argument("--no-growth", dest="growth", action="store_false",
-                       help=t("cli.plan_no_growth", lang))  # fmt: skip
 
 
 # -- the commands ----------------------------------------------------------------------

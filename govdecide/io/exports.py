@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -225,10 +225,35 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
                 for cell in cells:
                     if isinstance(cell.value, str):
                         cell.data_type = "s"  # text is text, never a formula
+            _format_numbers(ws, frame)
             for column_cells in ws.columns:
                 width = max(len(str(c.value or "")) for c in column_cells)
                 ws.column_dimensions[column_cells[0].column_letter].width = min(40, width + 2)
     return buf.getvalue()
+
+
+# Excel's number format of a figure column by its kind (``frame.attrs["kinds"]``, set by
+# ``present.result_tables.with_kinds``, a share there in percent): i18n.fmt_quantity's
+# rules in Excel's words; money and units show decimals only in a column that has any.
+_EXCEL_FORMATS = {"people": "#,##0", "count": "#,##0", "share": "0.0", "index": "0.000"}
+_WITH_DECIMALS = {"money": ("#,##0", "#,##0.00"), "units": ("0", "0.00")}
+
+
+def _format_numbers(ws: Any, frame: pd.DataFrame) -> None:
+    """Give each figure column of a written sheet its kind's number format."""
+    kinds = frame.attrs.get("kinds", {})
+    for position, column in enumerate(frame.columns, start=1):
+        kind = kinds.get(column)
+        if kind in _WITH_DECIMALS:
+            values = pd.to_numeric(frame[column], errors="coerce").dropna()
+            whole = bool((values == values.round()).all())
+            fmt = _WITH_DECIMALS[kind][0 if whole else 1]
+        else:
+            fmt = _EXCEL_FORMATS.get(kind or "")
+        if fmt is None:
+            continue
+        for (cell,) in ws.iter_rows(min_row=2, min_col=position, max_col=position):
+            cell.number_format = fmt
 
 
 def result_workbook(result: Result, scenario: Scenario, lang: str = "en") -> bytes:
@@ -405,12 +430,25 @@ def chart_files(
     topology: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """Each chart of a result as ``<name>.svg`` and ``<name>.png`` (those of ``kinds``), and
-    a message for each chart that could not be drawn: one bad chart costs its own files,
-    not the others'."""
+    a message for each chart that could not be drawn (:func:`draw_chart_files`)."""
+    return draw_chart_files(
+        lambda: result_charts(result, scenario, lang, topology), CHART_TITLES, lang, kinds
+    )
+
+
+def draw_chart_files(
+    make_charts: Callable[[], Mapping[str, Any]],
+    titles: Mapping[str, str],
+    lang: str = "en",
+    kinds: tuple[str, ...] = ("svg", "png"),
+) -> tuple[dict[str, bytes], list[str]]:
+    """The charts ``make_charts`` builds, each as ``<name>.<kind>``, and a message for each
+    that could not be built or drawn (named by its ``titles`` catalogue key): one bad chart
+    costs its own files, not the others'. Shared by a result's charts and a plan's."""
     files: dict[str, bytes] = {}
     problems: list[str] = []
     try:
-        charts = result_charts(result, scenario, lang, topology)
+        charts = make_charts()
     except Exception as exc:  # a chart that cannot be built is said, like one not drawn
         return files, [ChartError(plain_text(str(exc))[:300]).message(lang)]
     for name, chart in charts.items():
@@ -422,7 +460,7 @@ def chart_files(
                 for kind in kinds
             }
         except ChartError as exc:
-            problems.append(exc.message(lang, t(CHART_TITLES[name], lang)))
+            problems.append(exc.message(lang, t(titles[name], lang)))
             continue
         files.update(drawn)
     return files, problems

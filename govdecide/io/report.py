@@ -47,6 +47,16 @@ LOG_MARK = "<!--govdecide:decision-log-->"  # where a workspace's decision log g
 
 
 @dataclass(frozen=True)
+class PlanPart:
+    """A plan over several years in the report (:mod:`govdecide.io.plan_report`): shown in
+    place of the single-year figures, charts and allocation, which a plan's last year
+    alone would misstate (its budget is one year's, its units the whole plan's)."""
+
+    status: str  # the plan's status in words
+    sections: Sequence[tuple[str, str]]  # (heading, escaped HTML body), in order
+
+
+@dataclass(frozen=True)
 class ReportParts:
     """What a report shows beside the result: made by their owners, passed in here."""
 
@@ -60,6 +70,7 @@ class ReportParts:
     sections: Sequence[tuple[str, str]] = ()
     decisions: Sequence[Decision] | None = None  # the log, when made from a workspace
     labels: Mapping[str, str] = field(default_factory=dict)  # scenario id -> name
+    plan: PlanPart | None = None  # a plan over several years, when the report is of one
 
 
 _CSS = """
@@ -341,13 +352,19 @@ def render_report(
     settings = settings or Settings()
     parts = parts or ReportParts()
     title = t("io.rep.title", lang, scenario=localize(scenario.name, lang))
+    status = parts.plan.status if parts.plan else result.status_text(lang)
     body = [
         f"<h1>{esc(title)}</h1>",
-        *_opening(scenario, result, lang, parts.generated_at or datetime.now(UTC)),
-        *_findings(scenario, result, lang, parts),
-        _section("io.rep.h_settings", lang, _settings_table(scenario, settings, lang)),
+        *_opening(scenario, status, lang, parts.generated_at or datetime.now(UTC)),
     ]
-    if result.has_solution:
+    if parts.plan is not None:
+        body += [
+            f"<h2>{esc(heading)}</h2>{html_body}" for heading, html_body in parts.plan.sections
+        ]
+    else:
+        body += _findings(scenario, result, lang, parts)
+    body.append(_section("io.rep.h_settings", lang, _settings_table(scenario, settings, lang)))
+    if result.has_solution and parts.plan is None:
         body += _result_sections(scenario, result, lang, parts)
     body += [f"<h2>{esc(heading)}</h2>{html_body}" for heading, html_body in parts.sections]
     body.append(_decision_log(parts.decisions, parts.labels, lang))
@@ -397,7 +414,7 @@ def _bullets(sentences: Sequence[str]) -> str:
     return "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>"
 
 
-def _opening(scenario: Scenario, result: Result, lang: str, now: datetime) -> list[str]:
+def _opening(scenario: Scenario, status_text: str, lang: str, now: datetime) -> list[str]:
     """Under the title: when and with which versions it was made, the scenario's own
     description, and the status in words, so a filed copy says what it is at once."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -407,7 +424,7 @@ def _opening(scenario: Scenario, result: Result, lang: str, now: datetime) -> li
     out = [f'<p class="meta">{esc(meta)}</p>']
     if scenario.description is not None:
         out.append(f"<p>{esc(localize(scenario.description, lang))}</p>")
-    status = t("io.rep.status", lang, status=result.status_text(lang))
+    status = t("io.rep.status", lang, status=status_text)
     out.append(f'<p class="status">{esc(status)}</p>')
     return out
 
@@ -436,20 +453,32 @@ def _result_sections(
     """Charts, equity indicators and the allocation; a chart that could not be drawn or
     read is named under the others."""
     out = []
-    charts, problems = [], list(parts.chart_problems)
-    for key, svg in parts.charts_svg.items():
-        body = inline_svg(svg)
-        if body:
-            charts.append(f"<figure>{body}</figure>")
-        else:
-            title = t(CHART_TITLES[key], lang) if key in CHART_TITLES else key
-            problems.append(t("io.rep.chart_unreadable", lang, chart=title))
-    if charts or problems:
-        notes = "".join(f'<p class="meta">{esc(p)}</p>' for p in problems)
-        out.append(_section("io.rep.h_charts", lang, "".join(charts) + notes))
+    charts = charts_html(parts.charts_svg, parts.chart_problems, CHART_TITLES, lang)
+    if charts:
+        out.append(_section("io.rep.h_charts", lang, charts))
     out.append(_section("io.rep.h_equity", lang, _equity_html(parts.equity, lang)))
     out.append(_section("io.rep.h_allocation", lang, _allocation_html(result, scenario, lang)))
     return out
+
+
+def charts_html(
+    charts_svg: Mapping[str, str],
+    chart_problems: Sequence[str],
+    titles: Mapping[str, str],
+    lang: str,
+) -> str:
+    """Charts inline (:func:`inline_svg`), then a sentence for each that could not be
+    drawn (``chart_problems``) or read (named by its ``titles`` catalogue key); '' for
+    none. Shared by a result's charts and a plan's (:mod:`govdecide.io.plan_report`)."""
+    figures, problems = [], list(chart_problems)
+    for key, svg in charts_svg.items():
+        body = inline_svg(svg)
+        if body:
+            figures.append(f"<figure>{body}</figure>")
+        else:
+            title = t(titles[key], lang) if key in titles else key
+            problems.append(t("io.rep.chart_unreadable", lang, chart=title))
+    return "".join(figures) + "".join(f'<p class="meta">{esc(p)}</p>' for p in problems)
 
 
 def _page(title: str, lang: str, body: Sequence[str]) -> str:
