@@ -1,7 +1,7 @@
 """A plan over years saved as an option and recorded as a decision (issue 14), with AppTest.
 
 On the "Plan over years" page at its starting sliders (Riverton, five years, a budget of
-16,000 each year, no discount, the illustrative running cost of 10% of a unit's cost),
+16,000 each year, no discount; the running costs and growth are the file's own),
 "Save this plan as an option" and "Record this plan as a decision" keep the plan's
 settings with its figures; the Decision log page then says the plan in words, in English
 and in Chinese; a new session on the same data directory (a refresh, or the server after
@@ -32,11 +32,10 @@ TIMEOUT = 120
 PLAN_PAGE = "app_pages/plan.py"
 LOG_PAGE = "app_pages/decisions.py"
 # what the page's starting sliders set (tests/app/test_plan_page.py checks the plan itself)
-STARTING = PlanSettings(years=5, discount_rate=0.0, running_share=0.1)
+STARTING = PlanSettings(years=5, discount_rate=0.0)
 WORDS = {
-    "en": "5-year plan, budget 16,000 each year, discount 0%, running costs assumed at 10% "
-    "of a unit's cost (illustrative)",
-    "zh": "5 年规划，每年预算 16,000，贴现率 0%，假设运行费用为单位成本的 10%（示意）",
+    "en": "5-year plan, budget 16,000 each year, discount 0%",
+    "zh": "5 年规划，每年预算 16,000，贴现率 0%",
 }
 
 

@@ -42,8 +42,9 @@ def test_options_add_with_the_plan_options_keeps_a_plan(capsys, db, town):
     assert code == 0, out
     assert "Over 2 years: spent 16 of 20. In year 2: efficiency E 50.0%" in out
     assert f"{WORDS}; spent 16 of 20 over the 2 years" in out
+    # the file says years: 2, so an option of one year asks for it, as solve does
     code, out, _ = run(capsys, "options", "add", key, "--scenario", str(town), "--name", "Year",
-                       "--db", db)  # fmt: skip
+                       "--years", "1", "--db", db)  # fmt: skip
     assert code == 0
     plan, year = listed(capsys, db, key, "options")
     assert PlanSettings.from_dict(plan["settings"]["plan"]) == PLAN
@@ -83,3 +84,15 @@ def test_a_bad_plan_option_is_said_and_nothing_is_kept(capsys, db, town):
     assert code == 1 and "--years" in err and "Traceback" not in err
     assert listed(capsys, db, key, "decisions") == []
     assert listed(capsys, db, key, "scenarios") == []  # the file was not saved either
+
+
+def test_a_file_that_says_years_is_kept_as_its_plan_as_solve_plans_it(capsys, db, town):
+    """No plan option, but the file's policy.years is 2: the option is the file's plan,
+    the same plan ``solve`` prints for the file."""
+    key = new_key(capsys, db)
+    code, out, _ = run(capsys, "options", "add", key, "--scenario", str(town), "--name", "File",
+                       "--db", db)  # fmt: skip
+    assert code == 0, out
+    [option] = listed(capsys, db, key, "options")
+    assert PlanSettings.from_dict(option["settings"]["plan"]).years is None  # the file's
+    assert option["figures"]["years"] == 2
