@@ -87,8 +87,17 @@ def _parallel_options(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def _load(args: argparse.Namespace) -> tuple[Scenario, Any]:
-    """The scenario and the settings the shared options describe."""
-    return load_scenario(args.file), settings_from_args(args)
+    """The scenario and the settings the shared options describe.
+
+    The analyses are of one year: a file that describes a plan over several years is
+    analysed for its first year, and the command says so rather than leave it unsaid."""
+    scenario = load_scenario(args.file)
+    settings = settings_from_args(args)
+    if scenario.policy.years > 1:
+        sys.stderr.write(
+            t("cli.analysis_first_year", args.lang, years=scenario.policy.years) + "\n"
+        )
+    return scenario, settings
 
 
 def _workers(args: argparse.Namespace) -> an.Workers:

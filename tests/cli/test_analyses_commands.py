@@ -239,3 +239,16 @@ def test_unproven_points_are_flagged_in_the_text(scenario_file, capsys, monkeypa
     assert "未证明最优（时间限制，间隙 1.20%）" in out
     assert "4 个点中有 1 个在时间限制处停止" in out
     assert "这些数字未经证明为最优" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_analysis_of_a_plan_file_says_it_is_of_the_first_year(tmp_path, capsys, lang):
+    """A file that says ``policy.years: 2`` is analysed for its first year, and said so."""
+    from tests.model.test_years import ONE
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(ONE.replace("RUN", "6"), encoding="utf-8")
+    code = main(["--lang", lang, "budget-curve", str(path), "--points", "3", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert ("plan over 2 years" if lang == "en" else "2 年的规划") in err
