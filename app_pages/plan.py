@@ -9,7 +9,7 @@ from govdecide.i18n import t
 from ui import analysis_page, plan_downloads, plan_saving, plan_view
 from ui.messages import stop_on_problems
 
-page = analysis_page.start("plan.page.title", "plan.page.intro", time_limit=False)
+page = analysis_page.start("plan.page.title", "plan.page.intro", time_limit=False, one_year=False)
 lang, entry, scenario, names = page.lang, page.entry, page.scenario, page.names
 budget, plan = plan_view.plan_controls(scenario, lang)
 settings = plan_view.plan_settings(page.settings, scenario, budget)

@@ -17,6 +17,7 @@ from govdecide.i18n import fmt_num, localize, t
 from govdecide.io.scenario import Scenario, display_names
 from govdecide.model.settings import Settings
 from ui import controls
+from ui.messages import one_year_note
 from ui.sidebar import require_scenario
 from ui.state import Entry, current_lang
 from ui.text import md_escape
@@ -38,7 +39,9 @@ class AnalysisPage:
     key: str
 
 
-def start(title_key: str, intro_key: str, time_limit: bool = True) -> AnalysisPage:
+def start(
+    title_key: str, intro_key: str, time_limit: bool = True, one_year: bool = True
+) -> AnalysisPage:
     """Read the sidebar's scenario and settings, write the page's title and intro.
 
     ``time_limit`` caps each solve at :data:`TIME_LIMIT_S` (the analyses solve many times);
@@ -53,6 +56,8 @@ def start(title_key: str, intro_key: str, time_limit: bool = True) -> AnalysisPa
         settings = settings.with_(time_limit_s=TIME_LIMIT_S)
     st.title(t(title_key, lang, name=md_escape(localize(scenario.name, lang))))
     st.caption(t(intro_key, lang))
+    if one_year:
+        one_year_note(scenario.policy.years, lang)
     return AnalysisPage(lang, entry, scenario, names, settings, settings.key())
 
 

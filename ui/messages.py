@@ -32,3 +32,13 @@ def list_problems(exc: ScenarioError, lang: str, header_key: str) -> None:
     """A header with the number of problems, then every problem as a list item."""
     st.error(t(header_key, lang, count=len(exc.problems)))
     st.markdown(bullet_list(exc.messages(lang)))
+
+
+def one_year_note(years: int, lang: str) -> None:
+    """On a page of one year, say that the scenario describes a plan over ``years`` years
+    and that this page shows its first (the single-year model reads year 1's budget and
+    need), with the way to the whole plan."""
+    if years <= 1:
+        return
+    st.info(t("plan.page.one_year_note", lang, years=years), icon=":material/calendar_month:")
+    st.page_link("app_pages/plan.py", label=t("plan.page.nav", lang))

@@ -24,6 +24,7 @@ from govdecide.io.scenario import (
     scenario_to_data,
     scenario_to_yaml,
 )
+from govdecide.i18n import t
 from govdecide.model.years import PlanSettings, solve_plan
 from govdecide.model.years.diagnosis import plan_diagnosis_text
 from govdecide.present.plan_summary import plan_summary
@@ -135,3 +136,26 @@ def test_a_scenario_without_running_costs_gets_the_illustrative_assumptions(rive
     # and it is not Riverton's own plan: the file's running costs differ from 10%
     own = solve_plan(riverton, settings, PlanSettings(years=5, discount_rate=0.0))
     assert own.objective != pytest.approx(expected.objective)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_one_year_page_says_the_file_is_a_plan_and_shows_its_first_year(riverton, lang):
+    """A file whose policy says years: 5, uploaded: Allocate and the analysis pages say
+    they look at its first year and link to the plan page; the plan page does not."""
+    data = scenario_to_data(riverton)
+    data["name"] = {"en": "Riverton five years", "zh": "河湾市五年"}
+    data["policy"]["years"] = 5
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    upload = next(u for u in at.file_uploader if u.key == "io_upload_yaml")
+    yaml_text = scenario_to_yaml(scenario_from_data(data))
+    upload.upload("five.yaml", yaml_text.encode(), "application/x-yaml").run()
+    note = t("plan.page.one_year_note", lang, years=5)
+    for page in ("app_pages/allocate.py", "app_pages/budget.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert note in [i.value for i in at.info], page
+    at.switch_page("app_pages/plan.py").run()
+    assert note not in [i.value for i in at.info]
