@@ -18,13 +18,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from govdecide import load_scenario
+from govdecide.i18n import t
 from govdecide.io.scenario import (
     display_names,
     scenario_from_data,
     scenario_to_data,
     scenario_to_yaml,
 )
-from govdecide.i18n import t
 from govdecide.model.years import PlanSettings, solve_plan
 from govdecide.model.years.diagnosis import plan_diagnosis_text
 from govdecide.present.plan_summary import plan_summary
