@@ -85,9 +85,15 @@ def _wait_text(page, text: str, timeout: int = 60_000) -> None:
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
 
 
-def _join(page, base: str, code: str, name: str, presses: int) -> None:
-    """Open the join link, join, move the health-station slider, submit."""
+def _open_join_link(page, base: str, code: str) -> None:
+    """Open the join link (the page's script then runs on the server, not waited for):
+    several people can open it at once, as in a workshop, and join one after another."""
     page.goto(f"{base}/room?room={code}&lang=en")
+
+
+def _join(page, name: str, presses: int) -> None:
+    """On the opened join link: join, move the health-station slider, submit (the seat
+    is taken by the join button, so seats follow the order of the calls)."""
     wait_for_app_run(page)
     if name:
         page.get_by_label(t("room.join.name", "en"), exact=True).fill(name)
@@ -157,11 +163,13 @@ def test_a_workshop_round_trip(server, browser):
     host_ctx, host, code, secret = _open_room(browser, base)
     contexts = []
     pages = []
-    for name, viewport, presses in PEOPLE:
+    for _name, viewport, _presses in PEOPLE:
         ctx, page = _context(browser, viewport)
         contexts.append(ctx)
         pages.append(page)
-        _join(page, base, code, name, presses)
+        _open_join_link(page, base, code)
+    for page, (name, _viewport, presses) in zip(pages, PEOPLE, strict=True):
+        _join(page, name, presses)
     # Bo changes his mind (after the rate limit's second)
     pages[1].wait_for_timeout(1200)
     _answer(pages[1], 4)
@@ -275,11 +283,13 @@ def test_participants_on_one_server_and_the_facilitator_on_another(two_servers, 
     (a, b), db = two_servers["urls"], two_servers["db"]
     host_ctx, host, code, secret = _open_room(browser, a)
     contexts, pages = [], []
-    for name, viewport, presses in PEOPLE[:3]:
+    for _name, viewport, _presses in PEOPLE[:3]:
         ctx, page = _context(browser, viewport)
         contexts.append(ctx)
         pages.append(page)
-        _join(page, b, code, name, presses)
+        _open_join_link(page, b, code)
+    for page, (name, _viewport, presses) in zip(pages, PEOPLE[:3], strict=True):
+        _join(page, name, presses)
     records, chosen, plan, solver, scenario, info = _library(db, code, secret)
     assert sorted(r.name for r in records) == ["Ana", "Bo", "Chen"]
     _wait_metric(host, t("room.live.submitted", "en", round=1), "3")
