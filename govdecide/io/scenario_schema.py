@@ -113,6 +113,11 @@ Number = Annotated[float, BeforeValidator(_not_huge), AfterValidator(_in_range)]
 NonNeg = Annotated[Number, Field(ge=0)]
 Positive = Annotated[Number, Field(gt=0)]
 Share = Annotated[Number, Field(ge=0, le=1)]
+# A cost or staff per unit is a coefficient of the budget and staff rows: above a million
+# million the solver no longer computes reliably with it (the model refuses it), so the
+# file is refused at the door instead (model.scaling reads the same limit).
+MAX_PER_UNIT = 1e12
+PerUnit = Annotated[Number, Field(ge=0, le=MAX_PER_UNIT)]
 TileCoordinate = Annotated[int, Field(ge=-MAX_TILE, le=MAX_TILE)]
 
 # The multi-year plan (v1.1, MODEL.md "Plans over several years"): a plan runs 1..MAX_YEARS
@@ -190,9 +195,9 @@ class Program(_Strict):
     name: Text
     unit: Text | None = None
     description: Text | None = None
-    unit_cost: NonNeg
+    unit_cost: PerUnit
     capacity: Positive
-    staff_per_unit: NonNeg = 0.0
+    staff_per_unit: PerUnit = 0.0
     integer: bool = False
     need: Need
     min_units: NonNeg = 0.0
@@ -201,7 +206,7 @@ class Program(_Strict):
     spend_min: NonNeg | None = None
     spend_max: NonNeg | None = None
     district_bounds: dict[Id, Bounds] = Field(default_factory=dict)
-    running_cost: NonNeg = 0.0  # v1.1: per new unit, every year after it is commissioned
+    running_cost: PerUnit = 0.0  # v1.1: per new unit, every year after it is commissioned
 
     def need_in(self, district: District) -> float:
         """need_dp of this program in one district (MODEL.md): the indicator, times the

@@ -40,6 +40,7 @@ import numpy as np
 
 from govdecide.errors import Problem, ScenarioError
 from govdecide.i18n import fmt_value
+from govdecide.io.scenario_schema import MAX_PER_UNIT
 from govdecide.model.problem import Arrays
 
 UNIT_MIN = 1e-9  # the smallest objective unit: its scale K / unit stays within ~1e13
@@ -48,7 +49,7 @@ ROW_SCALE_BELOW = 1e-6  # capacity rows with a smaller ratio are divided by it
 # largest matrix value (1e15), an unscaled one's cap / need too
 RATIO_MIN = 1e-12
 RATIO_MAX = 1e12
-COEF_MAX = 1e12  # the largest cost or staff per unit (a budget row's coefficient)
+COEF_MAX = MAX_PER_UNIT  # the largest cost or staff per unit (refused at the door above)
 UNITS_MAX = 1e12  # the most units a baseline or a minimum may hold
 SHOWN = 5  # problems of one kind named before "and N more"
 

@@ -132,9 +132,19 @@ def short_labels(label_limit: int) -> str:
 def row_axis(label_limit: int = 200) -> alt.Axis:
     """The axis of a chart with one row per district (or pair): every row's label shown
     (Vega would hide every other one at the first sign of overlap), cut at ``label_limit``
-    pixels. Such an axis is titled like any other (the rows are districts, or pairs)."""
+    pixels. Such an axis is titled like any other (the rows are districts, or pairs),
+    its title above the rows."""
     return alt.Axis(
-        labelLimit=label_limit, labelOverlap=False, labelExpr=short_labels(label_limit)
+        labelLimit=label_limit,
+        labelOverlap=False,
+        labelExpr=short_labels(label_limit),
+        # the title sits above the rows, right-aligned on the axis: beside the labels
+        # Vega placed it by their uncut width and drew it over the long ones
+        titleAngle=0,
+        titleAlign="right",
+        titleBaseline="bottom",
+        titleX=0,
+        titleY=-6,
     )
 
 
