@@ -77,9 +77,7 @@ def navigation(lang: str) -> dict[str, list[st.Page]]:
 
 def main() -> None:
     """Set up the session, draw the shared sidebar and run the chosen page."""
-    st.set_page_config(
-        page_title="govdecide", page_icon=PAGE_ICON, layout="wide"
-    )
+    st.set_page_config(page_title="govdecide", page_icon=PAGE_ICON, layout="wide")
     workspace.start()  # the store (migrated once per server), the link's workspace
     init_session()
     lang = current_lang()

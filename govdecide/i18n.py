@@ -87,8 +87,7 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     except (KeyError, IndexError) as exc:
         if _under_tests():
             raise CatalogueError(
-                f"catalogue key {key!r} ({lang}) needs the parameter {exc}, "
-                f"got {sorted(params)}"
+                f"catalogue key {key!r} ({lang}) needs the parameter {exc}, got {sorted(params)}"
             ) from None
         return template.format_map(_KeepField(params))
 

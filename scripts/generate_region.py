@@ -36,8 +36,11 @@ INDICATORS = [
         {"en": "Hardship hotline calls per 10k residents", "zh": "每万人困难求助热线来电数"},
         {"en": "calls per 10k residents", "zh": "次/万人"},
     ),
-    ("median_income", {"en": "Median household income", "zh": "家庭收入中位数"},
-     {"en": "thousand per year", "zh": "千/年"}),
+    (
+        "median_income",
+        {"en": "Median household income", "zh": "家庭收入中位数"},
+        {"en": "thousand per year", "zh": "千/年"},
+    ),
     ("unemployment_share", {"en": "Unemployment rate", "zh": "失业率"}, "share"),
     (
         "disability_share",
@@ -49,39 +52,94 @@ INDICATORS = [
 # Program templates: id, name, unit, unit_cost, capacity, staff_per_unit, integer, need,
 # max_units (integer programs only; kept small so the integer model stays tractable).
 PROGRAM_TEMPLATES = [
-    dict(id="health_station", name={"en": "Community health station", "zh": "社区卫生服务站"},
-         unit={"en": "station", "zh": "个"}, unit_cost=400, capacity=9000, staff_per_unit=12,
-         integer=True, need={"indicator": "population"}, max_units=3),
-    dict(id="elderly_care",
-         name={"en": "Elderly-care beds (block of 50)", "zh": "养老床位（每组50张）"},
-         unit={"en": "block of 50 beds", "zh": "组"}, unit_cost=600, capacity=1250,
-         staff_per_unit=25, integer=True,
-         need={"indicator": "elderly_share", "per_capita": True}, max_units=3),
-    dict(id="school_places", name={"en": "School places", "zh": "学位"},
-         unit={"en": "100 places", "zh": "百个学位"}, unit_cost=120, capacity=100, staff_per_unit=7,
-         integer=False, need={"indicator": "children_share", "per_capita": True}),
-    dict(id="ambulance", name={"en": "Emergency ambulance unit", "zh": "急救车组"},
-         unit={"en": "unit", "zh": "组"}, unit_cost=250, capacity=30000, staff_per_unit=14,
-         integer=True, need={"indicator": "population"}, max_units=2),
-    dict(id="community_grant",
-         name={"en": "Small-business and community grant line", "zh": "小微企业与社区资助"},
-         unit={"en": "grant package", "zh": "份资助"}, unit_cost=15, capacity=10,
-         staff_per_unit=0.2, integer=False,
-         need={"indicator": "hotline_calls_per_10k", "per_capita": True, "scale": 0.0001}),
-    dict(id="community_centre", name={"en": "Community centre", "zh": "社区活动中心"},
-         unit={"en": "centre", "zh": "个"}, unit_cost=300, capacity=25000, staff_per_unit=6,
-         integer=True, need={"indicator": "population"}, max_units=2),
-    dict(id="home_care", name={"en": "Home-care hours", "zh": "居家照护服务"},
-         unit={"en": "care team", "zh": "个照护小组"}, unit_cost=40, capacity=20, staff_per_unit=1,
-         integer=False, need={"indicator": "disability_share", "per_capita": True}),
-    dict(id="job_training", name={"en": "Job-training places", "zh": "职业培训名额"},
-         unit={"en": "course of 50 places", "zh": "期（50个名额）"}, unit_cost=30, capacity=50,
-         staff_per_unit=0.5, integer=False,
-         need={"indicator": "unemployment_share", "per_capita": True}),
+    dict(
+        id="health_station",
+        name={"en": "Community health station", "zh": "社区卫生服务站"},
+        unit={"en": "station", "zh": "个"},
+        unit_cost=400,
+        capacity=9000,
+        staff_per_unit=12,
+        integer=True,
+        need={"indicator": "population"},
+        max_units=3,
+    ),
+    dict(
+        id="elderly_care",
+        name={"en": "Elderly-care beds (block of 50)", "zh": "养老床位（每组50张）"},
+        unit={"en": "block of 50 beds", "zh": "组"},
+        unit_cost=600,
+        capacity=1250,
+        staff_per_unit=25,
+        integer=True,
+        need={"indicator": "elderly_share", "per_capita": True},
+        max_units=3,
+    ),
+    dict(
+        id="school_places",
+        name={"en": "School places", "zh": "学位"},
+        unit={"en": "100 places", "zh": "百个学位"},
+        unit_cost=120,
+        capacity=100,
+        staff_per_unit=7,
+        integer=False,
+        need={"indicator": "children_share", "per_capita": True},
+    ),
+    dict(
+        id="ambulance",
+        name={"en": "Emergency ambulance unit", "zh": "急救车组"},
+        unit={"en": "unit", "zh": "组"},
+        unit_cost=250,
+        capacity=30000,
+        staff_per_unit=14,
+        integer=True,
+        need={"indicator": "population"},
+        max_units=2,
+    ),
+    dict(
+        id="community_grant",
+        name={"en": "Small-business and community grant line", "zh": "小微企业与社区资助"},
+        unit={"en": "grant package", "zh": "份资助"},
+        unit_cost=15,
+        capacity=10,
+        staff_per_unit=0.2,
+        integer=False,
+        need={"indicator": "hotline_calls_per_10k", "per_capita": True, "scale": 0.0001},
+    ),
+    dict(
+        id="community_centre",
+        name={"en": "Community centre", "zh": "社区活动中心"},
+        unit={"en": "centre", "zh": "个"},
+        unit_cost=300,
+        capacity=25000,
+        staff_per_unit=6,
+        integer=True,
+        need={"indicator": "population"},
+        max_units=2,
+    ),
+    dict(
+        id="home_care",
+        name={"en": "Home-care hours", "zh": "居家照护服务"},
+        unit={"en": "care team", "zh": "个照护小组"},
+        unit_cost=40,
+        capacity=20,
+        staff_per_unit=1,
+        integer=False,
+        need={"indicator": "disability_share", "per_capita": True},
+    ),
+    dict(
+        id="job_training",
+        name={"en": "Job-training places", "zh": "职业培训名额"},
+        unit={"en": "course of 50 places", "zh": "期（50个名额）"},
+        unit_cost=30,
+        capacity=50,
+        staff_per_unit=0.5,
+        integer=False,
+        need={"indicator": "unemployment_share", "per_capita": True},
+    ),
 ]
 
 BUDGET_SHARE = 0.40  # the budget covers this share of the cost of meeting all unmet need
-STAFF_SHARE = 0.45   # staff available, as a share of the staff that would take
+STAFF_SHARE = 0.45  # staff available, as a share of the staff that would take
 
 
 def _programs(n_programs: int) -> list[dict]:
@@ -176,7 +234,8 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
     if programs[0]["integer"]:
         # promised new facilities in every 500th district (a floor of one unit)
         prog_out[0]["district_bounds"] = {
-            districts[j]["id"]: {"min_units": 1} for j in range(0, n_districts, 500)}
+            districts[j]["id"]: {"min_units": 1} for j in range(0, n_districts, 500)
+        }
 
     # Cost and staff of meeting all unmet need within the bounds: sets a budget that binds.
     cost_fill = {p["id"]: 0.0 for p in programs}
@@ -204,13 +263,13 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
         },
         "description": {
             "en": f"SYNTHETIC test region generated by scripts/generate_region.py ({tag}). "
-                  "Every figure is random and invented: a dense, well-served centre and an "
-                  "older, poorer, less-served periphery. For benchmarks and scale tests, not a "
-                  "real place.",
+            "Every figure is random and invented: a dense, well-served centre and an "
+            "older, poorer, less-served periphery. For benchmarks and scale tests, not a "
+            "real place.",
             "zh": "由 scripts/generate_region.py 生成的合成测试区域"
-                  f"（{n_districts}个区，{n_programs}个项目，种子 {seed}）。"
-                  "所有数字均为随机虚构：中心密集且服务充足，外围老龄化、收入低、服务不足。"
-                  "用于性能与规模测试，并非真实地点。",
+            f"（{n_districts}个区，{n_programs}个项目，种子 {seed}）。"
+            "所有数字均为随机虚构：中心密集且服务充足，外围老龄化、收入低、服务不足。"
+            "用于性能与规模测试，并非真实地点。",
         },
         "currency": {"en": "budget units", "zh": "预算单位"},
         "attribution": {
@@ -218,9 +277,14 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
             "zh": "合成数据——所有数字均为虚构。",
         },
         "indicators": [
-            {"id": iid, "name": name, "unit": unit, "illustrative": True,
-             "source": "Synthetic: random figures from scripts/generate_region.py "
-                       f"({tag}); not data."}
+            {
+                "id": iid,
+                "name": name,
+                "unit": unit,
+                "illustrative": True,
+                "source": "Synthetic: random figures from scripts/generate_region.py "
+                f"({tag}); not data.",
+            }
             for iid, name, unit in INDICATORS
         ],
         "districts": districts,
@@ -232,12 +296,21 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
             "solver": {"time_limit_s": 60, "gap": 0.01},
         },
         "controls": [
-            {"param": "policy.budget", "min": 0, "max": int(round(sum(cost_fill.values()), -3)),
-             "step": max(1, int(round(budget / 50, -2)))},
-            {"param": "policy.staff", "min": 0, "max": int(round(staff_fill, -1)),
-             "step": max(1, int(round(staff / 50, -1)))},
+            {
+                "param": "policy.budget",
+                "min": 0,
+                "max": int(round(sum(cost_fill.values()), -3)),
+                "step": max(1, int(round(budget / 50, -2))),
+            },
+            {
+                "param": "policy.staff",
+                "min": 0,
+                "max": int(round(staff_fill, -1)),
+                "step": max(1, int(round(staff / 50, -1))),
+            },
             {"param": "policy.equity_weight", "min": 0, "max": 1, "step": 0.05},
-        ] + [
+        ]
+        + [
             {"param": f"programs.{p['id']}.weight", "min": 0, "max": 3, "step": 0.1}
             for p in programs
         ],
@@ -246,15 +319,19 @@ def generate(n_districts: int, n_programs: int, seed: int) -> dict:
 
 def _flow(obj: object) -> str:
     """One YAML line in flow style, so 3,000 districts stay one line each and diffable."""
-    return yaml.safe_dump(obj, default_flow_style=True, width=10**9, allow_unicode=True,
-                          sort_keys=False).strip()
+    return yaml.safe_dump(
+        obj, default_flow_style=True, width=10**9, allow_unicode=True, sort_keys=False
+    ).strip()
 
 
 def dump(scenario: dict, header: str = "") -> str:
     """YAML text of a scenario: block style on top, one flow-style line per district."""
     block = {k: v for k, v in scenario.items() if k not in ("districts", "programs", "controls")}
-    head = {k: block[k] for k in ("format", "name", "description", "currency", "attribution")
-            if k in block}
+    head = {
+        k: block[k]
+        for k in ("format", "name", "description", "currency", "attribution")
+        if k in block
+    }
     parts = [header] if header else []
     parts.append(yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100).rstrip())
     if "indicators" in scenario:
@@ -264,10 +341,29 @@ def dump(scenario: dict, header: str = "") -> str:
     parts.extend(f"  - {_flow(d)}" for d in scenario["districts"])
     parts.append("programs:")
     parts.extend(f"  - {_flow(p)}" for p in scenario["programs"])
-    parts.append(yaml.safe_dump({k: scenario[k] for k in scenario if k not in (
-        "format", "name", "description", "currency", "attribution", "indicators", "districts",
-        "programs", "controls")}, allow_unicode=True, sort_keys=False,
-        default_flow_style=None).rstrip())
+    parts.append(
+        yaml.safe_dump(
+            {
+                k: scenario[k]
+                for k in scenario
+                if k
+                not in (
+                    "format",
+                    "name",
+                    "description",
+                    "currency",
+                    "attribution",
+                    "indicators",
+                    "districts",
+                    "programs",
+                    "controls",
+                )
+            },
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=None,
+        ).rstrip()
+    )
     if "controls" in scenario:
         parts.append("controls:")
         parts.extend(f"  - {_flow(c)}" for c in scenario["controls"])
@@ -285,10 +381,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="-", help="output YAML path, '-' for stdout (default)")
     a = ap.parse_args(argv)
     sc = generate(a.districts, a.programs, a.seed)
-    header = (f"# SYNTHETIC scenario: every figure is invented. Generated by\n"
-              f"#   python scripts/generate_region.py --districts {a.districts}"
-              f" --programs {a.programs}"
-              f" --seed {a.seed} --out {a.out}\n# Do not edit by hand; regenerate instead.")
+    header = (
+        f"# SYNTHETIC scenario: every figure is invented. Generated by\n"
+        f"#   python scripts/generate_region.py --districts {a.districts}"
+        f" --programs {a.programs}"
+        f" --seed {a.seed} --out {a.out}\n# Do not edit by hand; regenerate instead."
+    )
     text = dump(sc, header)
     if a.out == "-":
         sys.stdout.write(text)

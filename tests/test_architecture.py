@@ -23,11 +23,17 @@ MAX_MODULE_LINES = 600
 INPUT_MODULES = ("govdecide.io.scenario", "govdecide.io.table")
 LOWER_THAN = {
     "govdecide.model": (
-        "govdecide.analyses", "govdecide.present", "govdecide.cli", "govdecide.rooms",
+        "govdecide.analyses",
+        "govdecide.present",
+        "govdecide.cli",
+        "govdecide.rooms",
     ),  # fmt: skip
     # workshop rooms: on the model, below the store (which keeps them) and the presentation
     "govdecide.rooms": (
-        "govdecide.analyses", "govdecide.present", "govdecide.cli", "govdecide.store",
+        "govdecide.analyses",
+        "govdecide.present",
+        "govdecide.cli",
+        "govdecide.store",
     ),  # fmt: skip
     "govdecide.analyses": ("govdecide.present", "govdecide.cli"),
     "govdecide.present": ("govdecide.cli",),

@@ -100,9 +100,7 @@ def test_templates_use_the_same_fields_in_both_languages():
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
     differ = [
-        key
-        for key, entry in catalogue().items()
-        if fields(entry["en"]) != fields(entry["zh"])
+        key for key, entry in catalogue().items() if fields(entry["en"]) != fields(entry["zh"])
     ]
     assert differ == []
 
@@ -443,9 +441,7 @@ def _flanking(text: str, start: int, end: int) -> tuple[bool, bool]:
     """(left-flanking, right-flanking) of the delimiter run text[start:end]."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    left = not _is_space(after) and (
-        not _is_punct(after) or _is_space(before) or _is_punct(before)
-    )
+    left = not _is_space(after) and (not _is_punct(after) or _is_space(before) or _is_punct(before))
     right = not _is_space(before) and (
         not _is_punct(before) or _is_space(after) or _is_punct(after)
     )
@@ -460,9 +456,7 @@ def literal_strong_markers(text: str) -> list[int]:
     Backslash-escaped stars are not delimiters.
     """
     runs = [
-        m
-        for m in re.finditer(r"\*+", text)
-        if not (m.start() > 0 and text[m.start() - 1] == "\\")
+        m for m in re.finditer(r"\*+", text) if not (m.start() > 0 and text[m.start() - 1] == "\\")
     ]
     openers: list[int] = []
     literal: list[int] = []

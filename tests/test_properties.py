@@ -268,8 +268,13 @@ def test_optimal_never_has_a_gap_above_the_one_asked(data, giant, lam, method):
 
 MAGNITUDES = st.sampled_from([1e-320, 1e-300, 1e-12, 1e-3, 1e3, 1e9, 1e12, 1e20, 1e300])
 EXTREME_FIELDS = st.sampled_from(
-    [("districts", "population"), ("programs", "capacity"), ("programs", "unit_cost"),
-     ("programs", "weight"), ("districts", "indicator")]
+    [
+        ("districts", "population"),
+        ("programs", "capacity"),
+        ("programs", "unit_cost"),
+        ("programs", "weight"),
+        ("districts", "indicator"),
+    ]
 )
 
 

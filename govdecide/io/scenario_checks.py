@@ -255,9 +255,7 @@ def _district_bounds_checks(j: int, program: dict, district_ids: set[str]) -> li
     found: list[Raw] = []
     for key, b in bounds.items():
         if key not in district_ids:
-            found.append(
-                (("programs", j, "district_bounds", key), "unknown_district", {"id": key})
-            )
+            found.append((("programs", j, "district_bounds", key), "unknown_district", {"id": key}))
         lo = _num(b.get("min_units")) if isinstance(b, dict) else None
         hi = _num(b.get("max_units")) if isinstance(b, dict) else None
         lo = lo if lo is not None else _num(_value(program, Program, "min_units"))
@@ -348,8 +346,7 @@ def _district_layout_checks(districts: list[tuple[int, dict]]) -> list[Raw]:
             isinstance(tile, list)
             and len(tile) == 2
             and all(
-                isinstance(v, int) and not isinstance(v, bool) and abs(v) <= MAX_TILE
-                for v in tile
+                isinstance(v, int) and not isinstance(v, bool) and abs(v) <= MAX_TILE for v in tile
             )
         ):
             key = (tile[0], tile[1])

@@ -162,8 +162,11 @@ def scenario_frames(scenario: Scenario) -> dict[str, Any]:
     pol = scenario.policy
     policy = pd.DataFrame(
         [  # a plan's yearly budget and staff: the table edits its first year's (v1.1)
-            {"budget": pol.first_budget, "staff": pol.first_staff,
-             "equity_weight": pol.equity_weight}
+            {
+                "budget": pol.first_budget,
+                "staff": pol.first_staff,
+                "equity_weight": pol.equity_weight,
+            }
         ],  # fmt: skip
         columns=list(POLICY_COLUMNS),
     ).astype(float)

@@ -201,9 +201,7 @@ _PEOPLE_UNITS = {
 }
 
 
-def _mapping_notes(
-    mapping: Mapping[str, str], columns: _Columns, template: Scenario
-) -> list[Note]:
+def _mapping_notes(mapping: Mapping[str, str], columns: _Columns, template: Scenario) -> list[Note]:
     """What the mapping does that the user might not expect: ignored columns, and the
     columns whose numbers are scaled (a population in 万, percentages of a share)."""
     notes: list[Note] = []
@@ -254,9 +252,7 @@ class _Row:
         column = self.columns.by_field.get(fieldname)
         return None if column is None else self.cells[self.columns.index[column]]
 
-    def number(
-        self, column: str, positive: bool = False, required: bool = True
-    ) -> float | None:
+    def number(self, column: str, positive: bool = False, required: bool = True) -> float | None:
         """This row's number in ``column`` in the scenario's unit (the column's unit
         applied), or None with the problem recorded."""
         value = self.cells[self.columns.index[column]]
@@ -560,9 +556,7 @@ class RowProblem(Problem):
         return f"{self.file}, {where}: {inner}" if self.file else f"{where}: {inner}"
 
 
-def _rows_for(
-    problems: Sequence[Problem], table: RawTable, columns: _Columns
-) -> list[Problem]:
+def _rows_for(problems: Sequence[Problem], table: RawTable, columns: _Columns) -> list[Problem]:
     """Scenario problems at ``districts[i]...`` restated at the table's row ``i`` and at
     the column the value came from (the key path is the scenario's, not the user's)."""
     by_path = {

@@ -298,9 +298,7 @@ def share_unit(table: RawTable, column: str, indicator: Indicator | None) -> str
     above 100; else as is."""
     if not (is_share(indicator) and says_percent(column)):
         return AS_IS
-    numbers = [
-        parse_number(v) for v in table.column_values(column) if not written_as_percent(v)
-    ]
+    numbers = [parse_number(v) for v in table.column_values(column) if not written_as_percent(v)]
     found = [n for n in numbers if n is not None]
     return PERCENT if found and 1 < max(found) <= 100 else AS_IS
 

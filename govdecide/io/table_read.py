@@ -567,9 +567,7 @@ def _character_problems(
                     )
                 )
     if total > len(found):
-        found.append(
-            _problem("more_bad_characters", file, total=total, more=total - len(found))
-        )
+        found.append(_problem("more_bad_characters", file, total=total, more=total - len(found)))
     return found
 
 

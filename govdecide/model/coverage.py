@@ -96,9 +96,7 @@ def reachable_units(arr: Arrays, budget: float, staff: float | None) -> np.ndarr
     return np.minimum(arr.hi, each.min(axis=0)[None, :])
 
 
-def objective_reach(
-    arr: Arrays, budget: float, staff: float | None, equity_weight: float
-) -> float:
+def objective_reach(arr: Arrays, budget: float, staff: float | None, equity_weight: float) -> float:
     """An upper bound of the objective: E and z as if each pair got all it could alone.
 
     Objective values lie in [0, 1], but when one district's need dwarfs what a budget can

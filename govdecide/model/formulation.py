@@ -79,7 +79,6 @@ class RowBlock:
     family: str = ""
 
 
-
 @dataclass
 class Values:
     """New units per (district, program) from a solve, rounded where integer."""

@@ -89,8 +89,11 @@ def check_numbers(arr: Arrays) -> None:
         need, cap = fmt_value(float(arr.need[i, j])), fmt_value(float(arr.cap[j]))
         d, p = arr.districts[i], arr.programs[j]
         problems.append(
-            Problem(f"districts.{d}", "model_need_range",
-                    {"district": d, "program": p, "need": need, "capacity": cap})
+            Problem(
+                f"districts.{d}",
+                "model_need_range",
+                {"district": d, "program": p, "need": need, "capacity": cap},
+            )
         )
     problems += _more(more)
     if not (np.isfinite(wneed).all() and np.isfinite(total)):
@@ -99,17 +102,28 @@ def check_numbers(arr: Arrays) -> None:
         for j in np.flatnonzero(~(np.abs(values) <= COEF_MAX)).tolist():
             got = fmt_value(float(values[j]))
             problems.append(
-                Problem(f"programs.{arr.programs[j]}.{field}", "model_per_unit_range",
-                        {"got": got, "limit": fmt_value(COEF_MAX)})
+                Problem(
+                    f"programs.{arr.programs[j]}.{field}",
+                    "model_per_unit_range",
+                    {"got": got, "limit": fmt_value(COEF_MAX)},
+                )
             )
     for field, values in (("baseline", arr.base), ("min_units", arr.lo)):
         shown, more = _first(~(np.abs(values) <= UNITS_MAX))
         for i, j in shown:
             d, p, got = arr.districts[i], arr.programs[j], fmt_value(float(values[i, j]))
             problems.append(
-                Problem(f"districts.{d}", "model_units_range",
-                        {"what": field, "district": d, "program": p, "got": got,
-                         "limit": fmt_value(UNITS_MAX)})
+                Problem(
+                    f"districts.{d}",
+                    "model_units_range",
+                    {
+                        "what": field,
+                        "district": d,
+                        "program": p,
+                        "got": got,
+                        "limit": fmt_value(UNITS_MAX),
+                    },
+                )
             )
         problems += _more(more)
     if problems:

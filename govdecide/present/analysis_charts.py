@@ -203,9 +203,7 @@ def robustness_chart(
     data["label"] = [
         f"{names.get(d, d)} / {names.get(p, p)}" for d, p in zip(data["district"], data["program"])
     ]
-    y = alt.Y(
-        "label:N", sort=None, title=axis_title(t("an.col.pair", lang)), axis=row_axis(320)
-    )
+    y = alt.Y("label:N", sort=None, title=axis_title(t("an.col.pair", lang)), axis=row_axis(320))
     tips = [
         alt.Tooltip("label:N", title=t("an.col.pair", lang)),
         alt.Tooltip("base_units:Q", title=t("an.col.base_units", lang), format=",.2~f"),

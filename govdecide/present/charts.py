@@ -321,9 +321,7 @@ def _value_color(scale: alt.Scale, value_title: str, value_format: str) -> alt.C
         "value:Q",
         scale=scale,
         title=value_title,
-        legend=alt.Legend(
-            orient="bottom", format=value_format, gradientLength=240, titleLimit=400
-        ),
+        legend=alt.Legend(orient="bottom", format=value_format, gradientLength=240, titleLimit=400),
     )
 
 

@@ -35,9 +35,7 @@ def is_measure_column(column: str) -> bool:
     return column.startswith((IND_COL, BASE_COL))
 
 
-def district_edit_headings(
-    columns: Iterable[str], scenario: Scenario, lang: str
-) -> dict[str, str]:
+def district_edit_headings(columns: Iterable[str], scenario: Scenario, lang: str) -> dict[str, str]:
     """Headings of the districts edit table: each indicator by its name (its id when
     unnamed), each baseline as 'Units already in place: <program>', and the fixed columns
     (id, names, population, area) in words."""
@@ -45,12 +43,12 @@ def district_edit_headings(
     names = {p.id: localize(p.name, lang) for p in scenario.programs}
     for column in columns:
         if column.startswith(IND_COL):
-            ident = column[len(IND_COL):]
+            ident = column[len(IND_COL) :]
             meta = scenario.indicator(ident)
             named = meta is not None and meta.name
             headings[column] = localize(meta.name, lang) if named else ident
         elif column.startswith(BASE_COL):
-            ident = column[len(BASE_COL):]
+            ident = column[len(BASE_COL) :]
             headings[column] = t("io.field.baseline", lang, name=names.get(ident, ident))
     for column in DISTRICT_COLUMNS:
         headings[column] = t(f"io.edit.col.{column}", lang)

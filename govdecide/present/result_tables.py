@@ -78,9 +78,7 @@ def district_outcome_table(scenario: Scenario, result: Result, lang: str) -> pd.
     return with_kinds(frame, {col[k]: kind for k, kind in kinds.items()})
 
 
-def units_and_coverage_table(
-    result: Result, names: Mapping[str, str], lang: str
-) -> pd.DataFrame:
+def units_and_coverage_table(result: Result, names: Mapping[str, str], lang: str) -> pd.DataFrame:
     """New units by district (rows) and program (columns), then coverage before and after
     (shares): a frontier point's allocation at a glance."""
     units = result.allocation.pivot_table(

@@ -102,11 +102,7 @@ def need_rule(program: Program, scenario: Scenario, lang: str) -> str:
     else:
         meta = scenario.indicator(rule.indicator)
         name = (localize(meta.name, lang) if meta and meta.name else None) or rule.indicator
-        text = (
-            t("app.explore.need_per_capita", lang, indicator=name)
-            if rule.per_capita
-            else name
-        )
+        text = t("app.explore.need_per_capita", lang, indicator=name) if rule.per_capita else name
     if rule.scale != 1:
         text += f" × {rule.scale:g}"
     return text

@@ -76,9 +76,7 @@ class Base(DeclarativeBase):
 
 def _owner() -> Mapped[int]:
     """The owning workspace: every row but a workspace's own belongs to exactly one."""
-    return mapped_column(
-        Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False
-    )
+    return mapped_column(Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False)
 
 
 class WorkspaceRow(Base):

@@ -107,9 +107,7 @@ def test_every_riverton_slider_is_covered(riverton):
 
 
 @pytest.mark.parametrize(("param", "value"), SLIDER_MOVES)
-def test_moving_a_slider_changes_the_headline_as_the_engine_says(
-    riverton, allocator, param, value
-):
+def test_moving_a_slider_changes_the_headline_as_the_engine_says(riverton, allocator, param, value):
     at = _app()
     before = _headline(at)
     at.slider(key=f"ctl:riverton:{param}").set_value(value).run()

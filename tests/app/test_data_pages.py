@@ -45,7 +45,7 @@ def picker(at: AppTest):
 
 def added(at: AppTest) -> list[str]:
     """The labels the picker offers beyond the bundled scenarios (this session's own)."""
-    return picker(at).options[len(BUNDLED):]
+    return picker(at).options[len(BUNDLED) :]
 
 
 def key_starting(at: AppTest, kind: str, prefix: str) -> str:

@@ -132,7 +132,7 @@ def test_a_decision_recorded_on_allocate_is_in_the_log(own_database):
     """The entry keeps the settings as solved (the quick solve's time limit), the result's
     status and figures, the scenario's hash and the note, exactly as typed."""
     at = _open(budget="30000")
-    note = "=HYPERLINK(\"x\") **adopted** on 12 March"
+    note = '=HYPERLINK("x") **adopted** on 12 March'
     at.text_area(key="ws_dec_note_alloc").input(note)
     at.button(key="ws_dec_go_alloc").click().run()
     assert not at.exception, [e.value for e in at.exception]

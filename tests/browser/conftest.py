@@ -254,4 +254,3 @@ def nav_link(page: object, url_path: str) -> object:
     return page.locator(  # type: ignore[attr-defined]
         f"[data-testid='stSidebarNavLink'][href$='{suffix}']"
     ).first
-

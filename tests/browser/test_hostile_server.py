@@ -35,7 +35,7 @@ HANG_GUARD_MS = 600_000  # a step of session A may take long; it must not hang
 UPLOAD_LIMIT = 5_000_000
 
 HOSTILE_PARTS = (
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    '=HYPERLINK("http://evil.example","x")',
     "+SUM(A1:A9)",
     "-2+3",
     "@cmd",
@@ -56,8 +56,14 @@ def hostile_table(rows: int = MAX_ROWS, limit: int = UPLOAD_LIMIT) -> bytes:
     The long names fill the size limit; each row's index keeps the names unique. Numbers
     are plain, so the table imports (it is hostile in its words, not in its figures).
     """
-    header = ["District", "Population", "elderly_share", "children_share",
-              "hotline_calls_per_10k", "Notes"]
+    header = [
+        "District",
+        "Population",
+        "elderly_share",
+        "children_share",
+        "hotline_calls_per_10k",
+        "Notes",
+    ]
     note = " ".join(HOSTILE_PARTS)
     per_row = (limit - 4096) // rows
     out = io.StringIO()
@@ -172,8 +178,10 @@ def test_a_hostile_import_and_report_do_not_freeze_the_server(own_server, browse
     name = "<b>=cmd|' /C calc'!A0</b> **x** $y$ {0} "
     name += "www.evil.example https://evil.example a@evil.example"  # not links when shown
     poller = HealthPoller(url)
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
-                for _ in range(2)]
+    contexts = [
+        browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+        for _ in range(2)
+    ]
     try:
         hostile, colleague = (c.new_page() for c in contexts)
         hostile.set_default_timeout(HANG_GUARD_MS)

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from tests.browser.conftest import outside_requests, record_requests, wait_for_app_run
 
-PAGES = ["", "explore", "present", "tradeoffs", "budget", "robustness", "compare", "data",
-         "export", "about"]
+PAGES = [
+    "",
+    "explore",
+    "present",
+    "tradeoffs",
+    "budget",
+    "robustness",
+    "compare",
+    "data",
+    "export",
+    "about",
+]
 
 
 def test_no_page_asks_another_host(app_url, browser):

@@ -54,9 +54,7 @@ finite = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=F
     lambda v: v if v >= 1e-9 else 0.0
 )
 positive = st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False)
-share = st.floats(min_value=0, max_value=1, allow_nan=False).map(
-    lambda v: v if v >= 1e-9 else 0.0
-)
+share = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda v: v if v >= 1e-9 else 0.0)
 numbers = st.one_of(finite, st.integers(min_value=0, max_value=10**9))
 positives = st.one_of(positive, st.integers(min_value=1, max_value=10**9))
 

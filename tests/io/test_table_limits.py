@@ -319,9 +319,7 @@ def test_missing_need_column_names_program_and_indicator_in_chinese():
 
 def test_field_used_twice_shows_the_field_label():
     table = read_table(b"name,population,elderly_share,visits\nA,1000,0.1,2\n", "t.csv")
-    error = refused(
-        build_scenario, table, TEMPLATE, mapping={"visits": "indicator:elderly_share"}
-    )
+    error = refused(build_scenario, table, TEMPLATE, mapping={"visits": "indicator:elderly_share"})
     zh = "\n".join(error.messages("zh"))
     assert "65岁及以上人口占比" in zh and "indicator:elderly_share" not in zh
 

@@ -121,14 +121,19 @@ def test_tile_map_places_districts_and_labels_them():
         }
     )
     spec = charts.tile_map(
-        frame, "Population", "en", title="Population by district",
+        frame,
+        "Population",
+        "en",
+        title="Population by district",
         extra_tooltips=[("extra_0", "People")],
     ).to_dict()
     assert spec["title"]["text"] == "Population by district"
     tiles = spec["layer"][0]
     assert tiles["encoding"]["color"]["scale"]["scheme"] == "viridis"
     assert [tip["title"] for tip in tiles["encoding"]["tooltip"]] == [
-        "District", "Population", "People"
+        "District",
+        "Population",
+        "People",
     ]
     assert spec["layer"][1]["mark"]["type"] == "text"
 
@@ -138,11 +143,14 @@ def test_boundary_map_embeds_the_topojson_inline():
     topo_path = ROOT / "scenarios" / "maps" / "london_boroughs.topojson"
     topology = json.loads(topo_path.read_text(encoding="utf-8"))
     ids = [g["id"] for g in topology["objects"]["boroughs"]["geometries"]]
-    frame = pd.DataFrame(
-        {"map_id": ids, "district_name": ids, "value": range(len(ids))}
-    )
+    frame = pd.DataFrame({"map_id": ids, "district_name": ids, "value": range(len(ids))})
     chart = charts.boundary_map(
-        topology, "boroughs", frame, "Value", "en", title="London",
+        topology,
+        "boroughs",
+        frame,
+        "Value",
+        "en",
+        title="London",
         attribution="Contains OS data",
     )
     text = json.dumps(chart.to_dict())
@@ -218,8 +226,9 @@ def test_long_names_are_cut_by_characters_before_they_are_measured():
     long = {d: f"{d} " + "=HYPERLINK(x) <b>y</b> " * 40 for d in ("n", "s", "e")}
     chart = charts.district_program_bars(_alloc(), "spend", {**NAMES, **long}, "en")
     spec = chart.to_dict()
-    assert any(len(row["district_name"]) > 900 for rows in spec["datasets"].values()
-               for row in rows)
+    assert any(
+        len(row["district_name"]) > 900 for rows in spec["datasets"].values() for row in rows
+    )
     svg = vlc.vegalite_to_svg(chart.to_json())
     labels = [m for m in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "HYPERLINK" in m]
     assert len(labels) == 3

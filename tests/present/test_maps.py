@@ -63,9 +63,7 @@ def test_tile_map_with_values_and_extra_tooltips():
 
 def test_boundaries_win_over_tiles_and_unmatched_districts_are_named():
     scenario = _scenario(with_map=True)
-    chart = maps.district_map(
-        scenario, VALUES, "en", topology=TOPOLOGY, title="T", value_title="V"
-    )
+    chart = maps.district_map(scenario, VALUES, "en", topology=TOPOLOGY, title="T", value_title="V")
     spec = chart.to_dict()
     assert spec["data"]["format"] == {"type": "topojson", "feature": "areas"}  # inline
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "geoshape"]

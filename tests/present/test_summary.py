@@ -75,8 +75,9 @@ def test_summary_sentences_in_english(twoton, maxmin):
         "This allocation serves 1,000 more people: the share of all need that is served "
         "rises from 25.0% to 50.0%."
     )
-    assert any("(Avon) receive 50% of the new spending" in s and "25% of the population" in s
-               for s in text)
+    assert any(
+        "(Avon) receive 50% of the new spending" in s and "25% of the population" in s for s in text
+    )
     assert any(s.startswith("Avon gains most: its coverage goes from 0.0% to 50.0%") for s in text)
     assert "The budget limits the plan: all of it is spent." in text
     # lambda = 1: the marginal value is in points of the objective, not people
@@ -210,8 +211,9 @@ def test_money_left_is_not_called_slack_when_more_budget_would_help(twoton):
 
     settings = Settings(equity_weight=0)
     now = solve(twoton, settings)
-    unproven = replace(now, budget=105.0, gap=0.0087, bound=now.objective / (1 - 0.0087),
-                       binding=())
+    unproven = replace(
+        now, budget=105.0, gap=0.0087, bound=now.objective / (1 - 0.0087), binding=()
+    )
     text = summarize(twoton, unproven, "en", settings)
     assert not any("does not limit the plan" in s for s in text), text
     assert any("5 of the budget of 105 is not spent" in s and "0.87%" in s for s in text), text

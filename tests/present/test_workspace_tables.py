@@ -71,7 +71,8 @@ def test_the_log_as_text_for_the_report(decision):
     assert cells["Need served (E)"] == ("50.0%", True)
     assert cells["Spent"] == ("100", True)
     assert cells["Solved with"] == (
-        "HiGHS, integer program (branch and bound), govdecide 0.1.0", False
+        "HiGHS, integer program (branch and bound), govdecide 0.1.0",
+        False,
     )
 
 

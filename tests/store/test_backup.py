@@ -49,9 +49,7 @@ def exported(tmp_path_factory, result) -> tuple[str, tuple]:
         return ws.export_json(), _content(ws)
 
 
-def test_export_then_import_into_an_empty_database_restores_everything(
-    store: Store, exported
-):
+def test_export_then_import_into_an_empty_database_restores_everything(store: Store, exported):
     """Same scenarios (text, hash, id, times), options and decisions (numbers, times,
     versions, notes), in a new workspace with a new key."""
     text, before = exported
@@ -143,8 +141,9 @@ def test_a_backup_over_the_limits_is_refused(small_store: Store, exported):
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=30,
 )
 

@@ -86,7 +86,7 @@ def test_the_log_as_a_table_exports_to_csv_and_excel(store: Store, result):
     """The frame starts with the fixed columns, has a column per figure and setting, and
     a note that looks like a formula is neutralised by the exports."""
     ws = store.create_workspace()
-    _record(ws, result, note="=HYPERLINK(\"http://x\")")
+    _record(ws, result, note='=HYPERLINK("http://x")')
     _record(ws, result, note="说明")
     frame = ws.decisions_frame()
     assert list(frame.columns[: len(DECISION_COLUMNS)]) == list(DECISION_COLUMNS)

@@ -25,8 +25,13 @@ def _write_some(url: URL | str, key: str, writer: int, result) -> None:
         ws = store.open_workspace(key)
         assert ws is not None
         for n in range(EACH):
-            ws.save_option(f"w{writer}-{n}", scenario_id="riverton", scenario_hash=HASH,
-                           settings=Settings(budget=writer * 100 + n), figures={"n": n})
+            ws.save_option(
+                f"w{writer}-{n}",
+                scenario_id="riverton",
+                scenario_hash=HASH,
+                settings=Settings(budget=writer * 100 + n),
+                figures={"n": n},
+            )
             ws.record_decision(scenario_id="riverton", scenario_hash=HASH,
                                settings=Settings(budget=writer), result=result,
                                note=f"w{writer}-{n}")  # fmt: skip
@@ -54,10 +59,20 @@ def test_twenty_threads_sharing_one_store_lose_nothing(store: Store, result):
         try:
             ws = store.open_workspace(key)
             for n in range(EACH):
-                ws.save_option(f"w{writer}-{n}", scenario_id="riverton", scenario_hash=HASH,
-                               settings=Settings(budget=n), figures={})
-                ws.record_decision(scenario_id="riverton", scenario_hash=HASH,
-                                   settings=Settings(), result=result, note=f"w{writer}-{n}")
+                ws.save_option(
+                    f"w{writer}-{n}",
+                    scenario_id="riverton",
+                    scenario_hash=HASH,
+                    settings=Settings(budget=n),
+                    figures={},
+                )
+                ws.record_decision(
+                    scenario_id="riverton",
+                    scenario_hash=HASH,
+                    settings=Settings(),
+                    result=result,
+                    note=f"w{writer}-{n}",
+                )
         except BaseException as exc:  # collected for the assert below
             errors.append(exc)
 
@@ -109,10 +124,20 @@ def test_a_killed_writer_loses_nothing_confirmed_and_leaves_nothing_half_written
     source = store.create_workspace()
     sc = source.save_scenario(small_scenario())
     for n in range(40):
-        source.save_option(f"b{n}", scenario_id=sc.id, scenario_hash=sc.sha256,
-                           settings=Settings(budget=n), figures={})
-        source.record_decision(scenario_id=sc.id, scenario_hash=sc.sha256,
-                               settings=Settings(), result=result, note=str(n))
+        source.save_option(
+            f"b{n}",
+            scenario_id=sc.id,
+            scenario_hash=sc.sha256,
+            settings=Settings(budget=n),
+            figures={},
+        )
+        source.record_decision(
+            scenario_id=sc.id,
+            scenario_hash=sc.sha256,
+            settings=Settings(),
+            result=result,
+            note=str(n),
+        )
     backup = source.export_json()
     ws = store.create_workspace()
     context = multiprocessing.get_context("fork")
@@ -151,4 +176,3 @@ def _assert_no_partial_workspace(db_url: URL, live_options: int) -> None:
     whole = [(o, d) for _, o, d in counts if (o, d) == (40, 40)]
     others = [(o, d) for _, o, d in counts if (o, d) != (40, 40)]
     assert len(whole) >= 1 + 4 and others == [(live_options, 0)], counts
-

@@ -165,6 +165,7 @@ class Lagrangian:
         used += [float(solved.spend[p]) for p in self.caps]
         return np.asarray(used), self.limits()
 
+
 def max_level(lag: Lagrangian, t_lo: float) -> float:
     """The largest t that every district can reach within the budget and staff at once.
 

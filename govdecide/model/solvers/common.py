@@ -16,6 +16,7 @@ import pulp
 # (docs/benchmarks.md): they help up to this size and hurt at 3,000 districts.
 SMALL_MODEL_COLUMNS = 10_000
 
+
 @contextlib.contextmanager
 def no_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while many small objects are made.
