@@ -160,7 +160,9 @@ def keep_bundled_text(stories: Stories, stem: str, sha256: str) -> None:
     path = SCENARIO_DIR / f"{stem}.yaml"
     if not path.is_file() or file_hash(str(path), path.stat().st_mtime) != sha256:
         return
-    stories.workspace.save_scenario(path.read_text(encoding="utf-8"), label=path.name)
+    stories.workspace.save_scenario(
+        path.read_text(encoding="utf-8"), label=path.name, origin="bundled"
+    )
 
 
 def example_form(store: Store, lang: str) -> None:

@@ -228,7 +228,9 @@ def register_stored(workspace: Workspace) -> None:
     infos: list[ScenarioInfo] = _guarded(workspace.scenarios, [])
     keys = picker_keys(infos)
     for info in infos:
-        if is_registered(keys[info.id]):
+        # a bundled file kept for a story is the bundled entry's (or an older edition's)
+        # text: offered in the picker, it would take the bundled scenario's key
+        if info.origin == "bundled" or is_registered(keys[info.id]):
             continue
         stored = _guarded(lambda i=info: workspace.scenario(i.id), None)
         if stored is None:

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 PROGRAM_ID_RE = re.compile(ID_PATTERN)  # what a weight's key must be: a program's id
 FIGURE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-ORIGINS = ("upload", "table", "edit")  # how a scenario came to the workspace
+# how a scenario came to the workspace; "bundled": a bundled file's text kept because a
+# story step cites it (a later version may change the file), not offered as the person's
+ORIGINS = ("upload", "table", "edit", "bundled")
 MAX_NAME_CHARS = ID_CHARS
 SHORT_ID_CHARS = 12  # a stored scenario's id: at least the first 12 hex digits of its hash
 MAX_NOTE_CHARS = 5000

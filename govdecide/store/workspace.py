@@ -91,8 +91,8 @@ class Workspace:
         """Validate a scenario's YAML text and keep it as given; idempotent by content.
 
         ``label`` is what the person called it (a file name), ``origin`` one of
-        ``upload``, ``table``, ``edit``. The same text saved again returns the scenario
-        stored the first time. An invalid scenario, a text over the size limit or a full
+        ``upload``, ``table``, ``edit``, ``bundled`` (a bundled file kept for a story).
+        The same text saved again returns the scenario stored the first time. An invalid scenario, a text over the size limit or a full
         workspace raises :class:`~govdecide.errors.ScenarioError`.
         """
         label = check_text(label, "label")

@@ -167,9 +167,19 @@ def test_a_story_on_a_bundled_scenario_still_shows_after_the_file_changes(
     viewer still solves the step once the bundled file says something else."""
     key, story_id = _prepared(data_dir, titles=())
     at = _app("app_pages/story.py", lang="en", ws=key, story=story_id)
-    at.text_input(key=f"story_add:{story_id}:en:title:en").input("Today")
-    _button(at, t("story.build.add_button", "en")).click().run()
-    assert not at.exception
+    for title in ("Today", "Again"):  # the kept copy must not replace the bundled entry
+        at.text_input(key=f"story_add:{story_id}:en:title:en").input(title)
+        _button(at, t("story.build.add_button", "en")).click().run()
+        assert not at.exception
+    with _store(data_dir) as store:
+        steps = Stories(store.open_workspace(key)).get(story_id).steps
+        cited = [(s.scenario_id, s.scenario_hash) for s in steps]
+        assert cited == [("riverton", RIVERTON_HASH)] * 2
+        [kept_info] = store.open_workspace(key).scenarios()
+        assert kept_info.origin == "bundled"  # kept for citing, not offered in the picker
+    at = _app("app_pages/story.py", lang="en", ws=key, story=story_id)  # a fresh browser
+    at.switch_page("app_pages/present.py").run()
+    assert "another scenario" not in _markdown(at)
     folder = tmp_path / "newer"  # the next version's bundled files: Riverton changed
     folder.mkdir()
     for path in (ROOT / "scenarios").glob("*.yaml"):
@@ -178,7 +188,7 @@ def test_a_story_on_a_bundled_scenario_still_shows_after_the_file_changes(
     newer.write_text(newer.read_text(encoding="utf-8") + "\n# a later edition\n", "utf-8")
     monkeypatch.setattr("ui.state.SCENARIO_DIR", folder)
     with _store(data_dir) as store:
-        [step] = Stories(store.open_workspace(key)).get(story_id).steps
+        step = Stories(store.open_workspace(key)).get(story_id).steps[0]
         kept = store.open_workspace(key).scenario_by_hash(step.scenario_hash)
     assert kept is not None and kept.yaml == RIVERTON.read_text(encoding="utf-8")
     from ui.story_view import bundled_by_hash, step_scenario
