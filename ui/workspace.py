@@ -302,7 +302,7 @@ def _write(work: Callable[[Workspace], T], lang: str) -> T | None:
 
 
 def save_scenario(text: str, label: str, origin: str, lang: str) -> StoredScenario | None:
-    """Keep a scenario's YAML text in the workspace (``origin``: upload, table, edit)."""
+    """Keep a scenario's YAML text in the workspace (``origin``: one of store ORIGINS)."""
     return _write(lambda ws: ws.save_scenario(text, label=label[:200], origin=origin), lang)
 
 

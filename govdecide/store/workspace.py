@@ -92,8 +92,9 @@ class Workspace:
 
         ``label`` is what the person called it (a file name), ``origin`` one of
         ``upload``, ``table``, ``edit``, ``bundled`` (a bundled file kept for a story).
-        The same text saved again returns the scenario stored the first time. An invalid scenario, a text over the size limit or a full
-        workspace raises :class:`~govdecide.errors.ScenarioError`.
+        The same text saved again returns the scenario stored the first time. An invalid
+        scenario, a text over the size limit or a full workspace raises
+        :class:`~govdecide.errors.ScenarioError`.
         """
         label = check_text(label, "label")
         origin = check_origin(origin, "origin")
