@@ -387,3 +387,18 @@ def test_a_new_key_never_starts_with_a_dash(monkeypatch):
     draws = iter(["-" + "a" * 31, "--" + "b" * 30, "c" * 32])
     monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda _n: next(draws))
     assert store_module.new_key() == "c" * 32
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scenarios_list_says_a_bundled_file_kept_for_a_story(capsys, db, lang):
+    """A story step keeps the bundled file it cites (origin ``bundled``); the list says so
+    in words, in both languages."""
+    from govdecide.store import Store
+
+    key = new_key(capsys, db)
+    with Store.open(db) as store:
+        text = RIVERTON.read_text(encoding="utf-8")
+        store.open_workspace(key).save_scenario(text, label="riverton.yaml", origin="bundled")
+    code, out, _ = run(capsys, "--lang", lang, "scenarios", "list", key, "--db", db)
+    assert code == 0
+    assert ("bundled, kept for a story" if lang == "en" else "内置，为故事保留") in out
