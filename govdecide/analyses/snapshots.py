@@ -30,7 +30,7 @@ from govdecide.io.scenario_schema import MAX_YEARS, printable, unsafe_character
 from govdecide.model.result import Result
 from govdecide.model.settings import UNLIMITED, Settings
 from govdecide.model.years.result import PlanResult
-from govdecide.model.years.settings import PlanSettings
+from govdecide.model.years.settings import PLAN_KEY, PlanSettings
 
 SNAPSHOT_COLUMNS = [
     "district",
@@ -45,7 +45,6 @@ OPTIONS_FORMAT = "govdecide/snapshots-v1"
 MAX_PROBLEMS = 50  # listed one by one; a wholly wrong file is not worth a thousand lines
 # the headline figures, each a number or null (null when the option had no solution)
 _FIGURES = ("efficiency", "equity", "objective", "spend", "people_newly_served")
-PLAN_KEY = "plan"  # where a plan's settings sit in a snapshot's settings (as in the store)
 # the settings that are numbers (staff may also be "unlimited")
 _SETTING_NUMBERS = ("budget", "staff", "equity_weight", "time_limit_s", "gap")
 # a district's figures: (name, lower limit, whether the limit itself is allowed, upper)

@@ -27,7 +27,7 @@ from govdecide.errors import Problem, ScenarioError, input_error
 from govdecide.io.scenario import MAX_FILE_BYTES
 from govdecide.io.scenario_schema import ID_PATTERN
 from govdecide.model.settings import Settings
-from govdecide.model.years.settings import PlanSettings
+from govdecide.model.years.settings import PLAN_KEY, PlanSettings
 from govdecide.store.schema import ID_CHARS
 
 if TYPE_CHECKING:
@@ -333,9 +333,6 @@ def check_settings(settings: Any, path: str = "settings") -> dict[str, Any]:
         raise ScenarioError([under(path, p) for p in exc.problems]) from None
     except (TypeError, ValueError, OverflowError):
         raise input_error("invalid", path=path, detail=str(settings)[:80]) from None
-
-
-PLAN_KEY = "plan"  # where a plan's settings sit inside a stored settings' JSON
 
 
 def check_plan(plan: Any, path: str = "settings.plan") -> dict[str, Any] | None:

@@ -251,16 +251,22 @@ UNITS = ["as_is", "percent", "thousands", "ten_thousands", "pct"]
 
 
 def _options_base() -> dict:
-    """A good options file as data: two saved options of the two-district test case."""
+    """A good options file as data: two saved options of the two-district test case and
+    a three-year plan of it (its ``years`` and its settings' ``plan`` are fuzzed too)."""
     from govdecide import analyses as an
     from govdecide.model.engine import solve
     from govdecide.model.settings import Settings
     from tests.analyses.scenarios import two
 
     scenario = two(equity_weight=0)
+    from govdecide.analyses.snapshots import plan_snapshot
+    from govdecide.model.years import PlanSettings, solve_plan
+
     a = an.snapshot("A", Settings(), solve(scenario, Settings()), scenario="Two")
     b = an.snapshot("B", Settings(budget=12), solve(scenario, Settings(budget=12)))
-    return json.loads(an.snapshots_to_json([a, b]))
+    plan = PlanSettings(years=3, budget_by_year=(6.0, 6.0, 4.0), discount_rate=0.03)
+    c = plan_snapshot("C", Settings(), plan, solve_plan(scenario, Settings(), plan))
+    return json.loads(an.snapshots_to_json([a, b, c]))
 
 
 @st.composite

@@ -19,6 +19,10 @@ from typing import Any
 from govdecide.errors import Problem, ScenarioError
 from govdecide.io.scenario_schema import MAX_YEARS
 
+# Where a plan's settings sit beside the single-year settings' plain data (a saved option,
+# a decision, a story step, a Compare options file): one key, so that all read alike.
+PLAN_KEY = "plan"
+
 
 @dataclass(frozen=True)
 class PlanSettings:
